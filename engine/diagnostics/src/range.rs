@@ -1,0 +1,77 @@
+//! Source positions and ranges, as the parser records them for every expression.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A position in a source file: 1-based line and column (in characters), and 0-based byte offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+    /// 0-based byte offset into the file.
+    pub byte: u32,
+}
+
+/// A range of text in one source file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRange {
+    /// The file, as a path relative to the working directory.
+    pub file: Arc<str>,
+    /// The first character of the range.
+    pub start: Pos,
+    /// The position just after the last character of the range.
+    pub end: Pos,
+}
+
+impl SourceRange {
+    /// Builds a range from byte offsets into `text`, computing lines and columns with `index`.
+    pub fn from_bytes(file: Arc<str>, index: &LineIndex, text: &str, start: usize, end: usize) -> SourceRange {
+        SourceRange { file, start: index.pos(text, start), end: index.pos(text, end) }
+    }
+
+    /// The smallest range covering both ranges (which must be in the same file).
+    pub fn to(&self, other: &SourceRange) -> SourceRange {
+        SourceRange {
+            file: self.file.clone(),
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+impl fmt::Display for SourceRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{},{}", self.file, self.start.line, self.start.column)
+    }
+}
+
+/// The byte offsets at which the lines of a text start, to turn offsets into lines and columns quickly.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0u32];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        LineIndex { starts }
+    }
+
+    /// The line and column of a byte offset of the indexed text. Offsets past the end clamp to the end.
+    pub fn pos(&self, text: &str, byte: usize) -> Pos {
+        let byte = byte.min(text.len());
+        let line = self.starts.partition_point(|&s| s as usize <= byte);
+        let line_start = self.starts[line - 1] as usize;
+        let column = String::from_utf8_lossy(&text.as_bytes()[line_start..byte]).chars().count() as u32 + 1;
+        Pos { line: line as u32, column, byte: byte as u32 }
+    }
+}
+
+/// Computes the line and column of a byte offset without an index (for one-off use).
+pub fn pos_at(text: &str, byte: usize) -> Pos {
+    LineIndex::new(text).pos(text, byte)
+}
