@@ -582,6 +582,13 @@ impl PartialEq for Value {
     }
 }
 
+impl Default for Value {
+    /// The untyped `null`.
+    fn default() -> Value {
+        Value::null_dynamic()
+    }
+}
+
 impl From<bool> for Value {
     fn from(b: bool) -> Value {
         Value::bool(b)

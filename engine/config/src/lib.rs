@@ -1,0 +1,21 @@
+//! Configuration loading: every `.tf` and `.tf.json` file of a directory, and the module tree below it.
+//!
+//! Files are parsed (native syntax through hcl-edit, JSON by a small parser) into [`body::Body`] values
+//! whose expressions ([`ast::Expr`]) keep their source ranges. The [`module`] layer gives the bodies
+//! their meaning (variables, resources, outputs ...), [`loader`] builds the module tree from local
+//! sources, and [`validate`] checks references statically. Every problem found is reported, not only
+//! the first, as diagnostics with file, line and column.
+#![deny(missing_docs)]
+
+pub mod ast;
+pub mod body;
+pub mod loader;
+pub mod module;
+mod overrides;
+pub mod refs;
+pub mod syntax;
+pub mod typeexpr;
+pub mod validate;
+
+pub use loader::{load_config, Config, ModuleNode};
+pub use module::Module;

@@ -1,0 +1,157 @@
+//! References: what a traversal such as `null_resource.a[0].id` or `module.net.vpc_id` points at.
+
+use crate::ast::{Traversal, TraversalStep};
+use terrane_addrs::{InstanceKey, Resource, ResourceMode};
+use terrane_diagnostics::{Diagnostic, SourceRange};
+use terrane_values::Kind;
+
+/// What a reference points at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefSubject {
+    /// `var.NAME`
+    Variable(String),
+    /// `local.NAME`
+    Local(String),
+    /// `module.NAME` (every instance) or `module.NAME[key]`.
+    ModuleCall(String, Option<InstanceKey>),
+    /// `module.NAME.OUTPUT` or `module.NAME[key].OUTPUT`.
+    ModuleOutput(String, Option<InstanceKey>, String),
+    /// `TYPE.NAME` or `data.TYPE.NAME`: every instance.
+    Resource(Resource),
+    /// `TYPE.NAME[key]`.
+    ResourceInstance(Resource, InstanceKey),
+    /// `count.index`
+    CountIndex,
+    /// `each.key`
+    EachKey,
+    /// `each.value`
+    EachValue,
+    /// `path.module`
+    PathModule,
+    /// `path.root`
+    PathRoot,
+    /// `path.cwd`
+    PathCwd,
+    /// `terraform.workspace`
+    TerraformWorkspace,
+    /// `self`
+    SelfRef,
+}
+
+/// A parsed reference with the steps that follow the referenced object.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    /// What is referenced.
+    pub subject: RefSubject,
+    /// The range of the referencing part of the traversal.
+    pub range: SourceRange,
+    /// Further attribute and index steps into the referenced value.
+    pub remaining: Vec<TraversalStep>,
+}
+
+fn invalid(range: &SourceRange, detail: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("Invalid reference", detail).with_subject(range.clone())
+}
+
+fn key_of(step: Option<&TraversalStep>) -> Option<InstanceKey> {
+    match step {
+        Some(TraversalStep::Index(v, _)) => match v.kind() {
+            Kind::Number(n) => n.to_i64().map(InstanceKey::Int),
+            Kind::String(s) => Some(InstanceKey::Str(s.to_string())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Parses the reference a traversal makes. Names bound locally (for-expression variables, dynamic block
+/// iterators) must be filtered out by the caller first.
+pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
+    let steps = &t.steps;
+    let attr = |i: usize| t.attr(i).map(str::to_string);
+    let upto = |n: usize| -> SourceRange {
+        match steps.get(n.saturating_sub(1)) {
+            Some(s) if n > 0 => t.root_range.to(s.range()),
+            _ => t.root_range.clone(),
+        }
+    };
+    let rest = |n: usize| steps.get(n..).map(<[TraversalStep]>::to_vec).unwrap_or_default();
+    let simple = |subject: RefSubject| Ok(Reference { subject, range: upto(1), remaining: rest(1) });
+    match t.root.as_str() {
+        "var" => match attr(0) {
+            Some(n) => simple(RefSubject::Variable(n)),
+            None => Err(invalid(&t.root_range, "The \"var\" object does not support this operation; an input variable name is required, like var.name.")),
+        },
+        "local" => match attr(0) {
+            Some(n) => simple(RefSubject::Local(n)),
+            None => Err(invalid(&t.root_range, "The \"local\" object cannot be accessed directly. Instead, access one of its attributes.")),
+        },
+        "count" => match attr(0).as_deref() {
+            Some("index") => simple(RefSubject::CountIndex),
+            _ => Err(invalid(&upto(1), "The \"count\" object does not have an attribute named that; the only supported attribute is count.index.")),
+        },
+        "each" => match attr(0).as_deref() {
+            Some("key") => simple(RefSubject::EachKey),
+            Some("value") => simple(RefSubject::EachValue),
+            _ => Err(invalid(&upto(1), "The \"each\" object does not have an attribute named that. The supported attributes are each.key and each.value.")),
+        },
+        "path" => match attr(0).as_deref() {
+            Some("module") => simple(RefSubject::PathModule),
+            Some("root") => simple(RefSubject::PathRoot),
+            Some("cwd") => simple(RefSubject::PathCwd),
+            _ => Err(invalid(&upto(1), "The \"path\" object does not have an attribute named that. The supported attributes are path.cwd, path.module and path.root.")),
+        },
+        "terraform" => match attr(0).as_deref() {
+            Some("workspace") => simple(RefSubject::TerraformWorkspace),
+            _ => Err(invalid(&upto(1), "The \"terraform\" object does not have an attribute named that. The only supported attribute is terraform.workspace.")),
+        },
+        "self" => Ok(Reference { subject: RefSubject::SelfRef, range: t.root_range.clone(), remaining: rest(0) }),
+        "module" => {
+            let Some(name) = attr(0) else {
+                return Err(invalid(&t.root_range, "The \"module\" object cannot be accessed directly. Instead, access one of its attributes."));
+            };
+            let (key, n) = match key_of(steps.get(1)) {
+                Some(k) => (Some(k), 2),
+                None => (None, 1),
+            };
+            match attr(n) {
+                Some(out) => Ok(Reference {
+                    subject: RefSubject::ModuleOutput(name, key, out),
+                    range: upto(n + 1),
+                    remaining: rest(n + 1),
+                }),
+                None => Ok(Reference { subject: RefSubject::ModuleCall(name, key), range: upto(n), remaining: rest(n) }),
+            }
+        }
+        "data" => {
+            let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
+                return Err(invalid(&upto(2), "The \"data\" object must be followed by two attribute names: the data source type and the resource name."));
+            };
+            resource_ref(Resource { mode: ResourceMode::Data, ty, name }, steps, 2, &upto, &rest)
+        }
+        ty => {
+            let Some(name) = attr(0) else {
+                return Err(invalid(
+                    &t.root_range,
+                    "A reference to a resource type must be followed by at least one attribute access, specifying the resource name.",
+                ));
+            };
+            resource_ref(Resource { mode: ResourceMode::Managed, ty: ty.to_string(), name }, steps, 1, &upto, &rest)
+        }
+    }
+}
+
+fn resource_ref(
+    resource: Resource,
+    steps: &[TraversalStep],
+    n: usize,
+    upto: &dyn Fn(usize) -> SourceRange,
+    rest: &dyn Fn(usize) -> Vec<TraversalStep>,
+) -> Result<Reference, Diagnostic> {
+    match key_of(steps.get(n)) {
+        Some(k) => {
+            Ok(Reference { subject: RefSubject::ResourceInstance(resource, k), range: upto(n + 1), remaining: rest(n + 1) })
+        }
+        None => Ok(Reference { subject: RefSubject::Resource(resource), range: upto(n), remaining: rest(n) }),
+    }
+}

@@ -1,0 +1,229 @@
+//! Static checks of a loaded configuration: every reference names something declared, `count.index` and
+//! `each` appear only where they have a meaning, and module calls give each child variable a value.
+
+use crate::ast::{Expr, Traversal};
+use crate::body::{suggest, Body};
+use crate::loader::{Config, ModuleNode};
+use crate::refs::{parse_ref, RefSubject};
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+
+/// What the expressions of a context may refer to.
+#[derive(Clone, Copy, Default)]
+struct Allowed {
+    count: bool,
+    each: bool,
+    self_ref: bool,
+}
+
+/// Checks every module of the configuration, returning all problems found.
+pub fn validate(config: &Config) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for node in config.all_modules() {
+        validate_module(node, &mut diags);
+    }
+    diags
+}
+
+fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
+    let m = &node.module;
+    let none = Allowed::default();
+    let check = |e: &Expr, allowed: Allowed, bound: &[String], diags: &mut Diagnostics| {
+        check_expr(node, e, allowed, bound, diags);
+    };
+    for l in m.locals.values() {
+        check(&l.expr, none, &[], diags);
+    }
+    for o in m.outputs.values() {
+        check(&o.expr, none, &[], diags);
+        for t in &o.depends_on {
+            check_traversal(node, t, none, diags);
+        }
+        for p in &o.preconditions {
+            check(&p.condition, none, &[], diags);
+            check(&p.error_message, none, &[], diags);
+        }
+    }
+    for v in m.variables.values() {
+        for val in &v.validations {
+            for e in [&val.condition, &val.error_message] {
+                for t in e.traversals() {
+                    check_traversal(node, t, none, diags);
+                }
+            }
+        }
+    }
+    for r in m.resources.values() {
+        let allowed = Allowed { count: r.count.is_some(), each: r.for_each.is_some(), self_ref: false };
+        if let Some(c) = &r.count {
+            check(c, none, &[], diags);
+        }
+        if let Some(f) = &r.for_each {
+            check(f, none, &[], diags);
+        }
+        check_body(node, &r.body, allowed, &mut Vec::new(), diags);
+        for t in &r.depends_on {
+            check_traversal(node, t, none, diags);
+        }
+        for c in r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions) {
+            let a = Allowed { self_ref: true, ..allowed };
+            check(&c.condition, a, &[], diags);
+            check(&c.error_message, a, &[], diags);
+        }
+        for e in &r.lifecycle.replace_triggered_by {
+            check(e, allowed, &[], diags);
+        }
+    }
+    for call in m.module_calls.values() {
+        let allowed = Allowed { count: call.count.is_some(), each: call.for_each.is_some(), self_ref: false };
+        if let Some(c) = &call.count {
+            check(c, none, &[], diags);
+        }
+        if let Some(f) = &call.for_each {
+            check(f, none, &[], diags);
+        }
+        for a in &call.inputs.attrs {
+            check(&a.expr, allowed, &[], diags);
+        }
+        for t in &call.depends_on {
+            check_traversal(node, t, none, diags);
+        }
+        if let Some(child) = node.children.get(&call.name) {
+            let declared: Vec<&str> = child.module.variables.keys().map(String::as_str).collect();
+            for a in &call.inputs.attrs {
+                if !child.module.variables.contains_key(&a.name) {
+                    let hint = suggest(&a.name, &declared).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+                    diags.push(
+                        Diagnostic::error("Unsupported argument", format!("An argument named {:?} is not expected here.{hint}", a.name))
+                            .with_subject(a.name_range.clone()),
+                    );
+                }
+            }
+            for v in child.module.variables.values() {
+                if v.is_required() && call.inputs.attr(&v.name).is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            "Missing required argument",
+                            format!("The argument {:?} is required, but no definition was found.", v.name),
+                        )
+                        .with_subject(call.range.clone()),
+                    );
+                }
+            }
+        }
+    }
+    for p in &m.providers {
+        for a in &p.body.attrs {
+            check(&a.expr, none, &[], diags);
+        }
+    }
+}
+
+fn check_body(node: &ModuleNode, body: &Body, allowed: Allowed, bound: &mut Vec<String>, diags: &mut Diagnostics) {
+    for a in &body.attrs {
+        check_expr(node, &a.expr, allowed, bound, diags);
+    }
+    for b in &body.blocks {
+        if b.kind == "dynamic" {
+            let label = b.labels.first().cloned().unwrap_or_default();
+            let iterator = b.body.attr("iterator").and_then(|a| a.expr.as_keyword().map(str::to_string)).unwrap_or(label);
+            if let Some(fe) = b.body.attr("for_each") {
+                check_expr(node, &fe.expr, allowed, bound, diags);
+            }
+            bound.push(iterator);
+            for a in &b.body.attrs {
+                if a.name == "labels" {
+                    check_expr(node, &a.expr, allowed, bound, diags);
+                }
+            }
+            for content in b.body.blocks_of("content") {
+                check_body(node, &content.body, allowed, bound, diags);
+            }
+            bound.pop();
+        } else {
+            check_body(node, &b.body, allowed, bound, diags);
+        }
+    }
+}
+
+fn check_expr(node: &ModuleNode, e: &Expr, allowed: Allowed, bound: &[String], diags: &mut Diagnostics) {
+    for t in e.traversals() {
+        if bound.iter().any(|b| *b == t.root) {
+            continue;
+        }
+        check_traversal(node, t, allowed, diags);
+    }
+}
+
+fn check_traversal(node: &ModuleNode, t: &Traversal, allowed: Allowed, diags: &mut Diagnostics) {
+    let r = match parse_ref(t) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return;
+        }
+    };
+    let m = &node.module;
+    let in_module = if node.path.is_root() { "the root module".to_string() } else { node.path.to_string() };
+    let d = match &r.subject {
+        RefSubject::Variable(name) if !m.variables.contains_key(name) => Some(
+            Diagnostic::error(
+                "Reference to undeclared input variable",
+                format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
+            )
+            .with_subject(r.range.clone()),
+        ),
+        RefSubject::Local(name) if !m.locals.contains_key(name) => Some(
+            Diagnostic::error("Reference to undeclared local value", format!("A local value with the name {name:?} has not been declared."))
+                .with_subject(r.range.clone()),
+        ),
+        RefSubject::ModuleCall(name, _) | RefSubject::ModuleOutput(name, _, _) if !m.module_calls.contains_key(name) => Some(
+            Diagnostic::error("Reference to undeclared module", format!("No module call named {name:?} is declared in {in_module}."))
+                .with_subject(r.range.clone()),
+        ),
+        RefSubject::ModuleOutput(name, _, out) => match node.children.get(name) {
+            Some(child) if !child.module.outputs.contains_key(out) => Some(
+                Diagnostic::error(
+                    "Unsupported attribute",
+                    format!("This object does not have an attribute named {out:?}. The module {name:?} declares no output named {out:?}."),
+                )
+                .with_subject(r.range.clone()),
+            ),
+            _ => None,
+        },
+        RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) if !m.resources.contains_key(res) => {
+            let kind = if res.mode == terrane_addrs::ResourceMode::Data { "data resource" } else { "managed resource" };
+            Some(
+                Diagnostic::error(
+                    "Reference to undeclared resource",
+                    format!("A {kind} {:?} {:?} has not been declared in {in_module}.", res.ty, res.name),
+                )
+                .with_subject(r.range.clone()),
+            )
+        }
+        RefSubject::CountIndex if !allowed.count => Some(
+            Diagnostic::error(
+                "Reference to \"count\" in non-counted context",
+                "The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.",
+            )
+            .with_subject(r.range.clone()),
+        ),
+        RefSubject::EachKey | RefSubject::EachValue if !allowed.each => Some(
+            Diagnostic::error(
+                "Reference to \"each\" in context without for_each",
+                "The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.",
+            )
+            .with_subject(r.range.clone()),
+        ),
+        RefSubject::SelfRef if !allowed.self_ref => Some(
+            Diagnostic::error(
+                "Invalid \"self\" reference",
+                "The \"self\" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.",
+            )
+            .with_subject(r.range.clone()),
+        ),
+        _ => None,
+    };
+    if let Some(d) = d {
+        diags.push(d);
+    }
+}

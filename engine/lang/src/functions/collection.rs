@@ -1,0 +1,878 @@
+//! Collection functions: length, concat, keys, merge, flatten, lookup and the rest.
+
+use super::util::{int_arg, s, seq};
+use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use std::collections::BTreeMap;
+use terrane_values::{convert, unify, Kind, Number, Type, Value};
+use unicode_segmentation::UnicodeSegmentation;
+
+fn dynamic(name: &'static str) -> Param {
+    Param::new(name, Type::Dynamic)
+}
+
+pub(super) fn register(f: &mut Functions) {
+    f.add(
+        "length",
+        Function::new(
+            vec![dynamic("value").dynamic().unknown().marked()],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::String | Type::Tuple(_) | Type::Object(_) | Type::List(_) | Type::Map(_) | Type::Set(_) | Type::Dynamic => {
+                    Ok(Type::Number)
+                }
+                _ => arg_fail(0, "argument must be a string, a collection type, or a structural type"),
+            }),
+            |a, _, _| {
+                let v = &a[0];
+                let marks = v.marks();
+                let out = match v.ty() {
+                    Type::Tuple(t) => Value::int(t.len() as i64),
+                    Type::Object(o) => Value::int(o.attrs.len() as i64),
+                    _ if !v.is_known() => Value::unknown(Type::Number),
+                    Type::String => {
+                        let (v, _) = v.clone().unmark_deep();
+                        Value::int(v.as_str().unwrap_or_default().graphemes(true).count() as i64)
+                    }
+                    _ => match v.length() {
+                        Some(n) => Value::int(n as i64),
+                        None => Value::unknown(Type::Number),
+                    },
+                };
+                Ok(out.mark(marks))
+            },
+        ),
+    );
+    f.add("concat", Function::variadic(vec![], dynamic("seqs"), Returns::Computed(concat_type), concat));
+    f.add(
+        "contains",
+        Function::new(
+            vec![dynamic("list"), dynamic("value").nullable()],
+            Returns::Fixed(Type::Bool),
+            |a, _, _| {
+                if !matches!(a[0].ty(), Type::List(_) | Type::Tuple(_) | Type::Set(_)) {
+                    return fail("argument must be list, tuple, or set");
+                }
+                let mut unknown = false;
+                for v in seq(&a[0]) {
+                    match a[1].equals(&v) {
+                        Some(true) => return Ok(Value::bool(true)),
+                        Some(false) => {}
+                        None => unknown = true,
+                    }
+                }
+                Ok(if unknown { Value::unknown(Type::Bool) } else { Value::bool(false) })
+            },
+        ),
+    );
+    f.add(
+        "index",
+        Function::new(
+            vec![dynamic("list"), dynamic("value")],
+            Returns::Fixed(Type::Number),
+            |a, _, _| {
+                if !matches!(a[0].ty(), Type::List(_) | Type::Tuple(_)) {
+                    return arg_fail(0, "argument must be a list or tuple");
+                }
+                for (i, v) in seq(&a[0]).iter().enumerate() {
+                    match a[1].equals(v) {
+                        Some(true) => return Ok(Value::int(i as i64)),
+                        Some(false) => {}
+                        None => return Ok(Value::unknown(Type::Number)),
+                    }
+                }
+                fail("item not found")
+            },
+        ),
+    );
+    f.add(
+        "element",
+        Function::new(
+            vec![dynamic("list"), Param::new("index", Type::Number)],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::List(e) => Ok((*e).clone()),
+                Type::Tuple(t) => {
+                    if !a[1].is_known() {
+                        return Ok(Type::Dynamic);
+                    }
+                    let i = int_arg(&a[1], 1)?;
+                    if t.is_empty() {
+                        return fail("cannot use element function with an empty list");
+                    }
+                    if i < 0 {
+                        return fail("cannot use element function with a negative index");
+                    }
+                    Ok(t[(i as usize) % t.len()].clone())
+                }
+                _ => arg_fail(0, "cannot read elements from this type"),
+            }),
+            |a, _, _| {
+                let i = int_arg(&a[1], 1)?;
+                let items = seq(&a[0]);
+                if items.is_empty() {
+                    return fail("cannot use element function with an empty list");
+                }
+                if i < 0 {
+                    return fail("cannot use element function with a negative index");
+                }
+                Ok(items[(i as usize) % items.len()].clone())
+            },
+        ),
+    );
+    f.add(
+        "keys",
+        Function::new(
+            vec![dynamic("inputMap").dynamic()],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::Map(_) => Ok(Type::list(Type::String)),
+                Type::Object(o) => Ok(Type::tuple(vec![Type::String; o.attrs.len()])),
+                Type::Dynamic => Ok(Type::Dynamic),
+                _ => arg_fail(0, "must have map or object type"),
+            }),
+            |a, ret, _| {
+                let keys: Vec<Value> = a[0].as_map().map(|m| m.keys().map(Value::string).collect()).unwrap_or_default();
+                Ok(match ret {
+                    Type::List(_) => Value::list(Type::String, keys),
+                    _ => Value::tuple(keys),
+                })
+            },
+        ),
+    );
+    f.add(
+        "values",
+        Function::new(
+            vec![dynamic("mapping").dynamic()],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::Map(e) => Ok(Type::list((*e).clone())),
+                Type::Object(o) => Ok(Type::tuple(o.attrs.values().cloned().collect())),
+                Type::Dynamic => Ok(Type::Dynamic),
+                _ => arg_fail(0, "values() requires a map as the first argument"),
+            }),
+            |a, ret, _| {
+                let vals: Vec<Value> = a[0].as_map().map(|m| m.values().cloned().collect()).unwrap_or_default();
+                Ok(match ret {
+                    Type::List(e) => Value::list((**e).clone(), vals),
+                    _ => Value::tuple(vals),
+                })
+            },
+        ),
+    );
+    f.add(
+        "lookup",
+        Function::variadic(
+            vec![dynamic("inputMap").marked(), Param::new("key", Type::String).marked()],
+            dynamic("default").nullable().unknown().dynamic().marked(),
+            Returns::Computed(lookup_type),
+            lookup,
+        ),
+    );
+    f.add("merge", Function::variadic(vec![], dynamic("maps").dynamic().nullable(), Returns::Computed(merge_type), merge));
+    f.add(
+        "flatten",
+        Function::new(
+            vec![dynamic("list")],
+            Returns::Computed(|a| {
+                if !matches!(a[0].ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_)) {
+                    return arg_fail(0, "can only flatten lists, sets and tuples");
+                }
+                match flatten_values(&a[0]) {
+                    Some(vals) => Ok(Type::tuple(vals.iter().map(Value::ty).collect())),
+                    None => Ok(Type::Dynamic),
+                }
+            }),
+            |a, _, _| match flatten_values(&a[0]) {
+                Some(vals) => Ok(Value::tuple(vals)),
+                None => Ok(Value::dynamic_unknown()),
+            },
+        ),
+    );
+    f.add(
+        "distinct",
+        Function::new(vec![Param::new("list", Type::list(Type::Dynamic))], Returns::Computed(|a| Ok(a[0].ty())), |a, ret, _| {
+            let mut out: Vec<Value> = Vec::new();
+            for v in seq(&a[0]) {
+                if !out.iter().any(|o| o.equals(&v) == Some(true)) {
+                    out.push(v);
+                }
+            }
+            Ok(Value::list(ret.element_type().cloned().unwrap_or(Type::Dynamic), out))
+        }),
+    );
+    f.add(
+        "compact",
+        Function::new(vec![Param::new("list", Type::list(Type::String))], Returns::Fixed(Type::list(Type::String)), |a, _, _| {
+            let mut out = Vec::new();
+            for v in seq(&a[0]) {
+                if !v.is_known() {
+                    return Ok(Value::unknown(Type::list(Type::String)));
+                }
+                if v.is_null() || v.as_str() == Some("") {
+                    continue;
+                }
+                out.push(v);
+            }
+            Ok(Value::list(Type::String, out))
+        }),
+    );
+    f.add(
+        "coalesce",
+        Function::variadic(
+            vec![],
+            dynamic("vals").nullable().unknown(),
+            Returns::Computed(|a| {
+                let tys: Vec<Type> = a.iter().map(Value::ty).collect();
+                if tys.is_empty() {
+                    return fail("at least one argument is required");
+                }
+                unify(&tys).ok_or_else(|| FnError::Call("all arguments must have the same type".into()))
+            }),
+            |a, ret, _| {
+                for (i, v) in a.iter().enumerate() {
+                    let v = convert(v, ret).map_err(|e| FnError::Arg(i, e.message))?;
+                    if !v.is_known() {
+                        return Ok(Value::unknown(ret.clone()));
+                    }
+                    if v.is_null() || v.as_str() == Some("") {
+                        continue;
+                    }
+                    return Ok(v);
+                }
+                fail("no non-null, non-empty-string arguments")
+            },
+        ),
+    );
+    f.add(
+        "coalescelist",
+        Function::variadic(
+            vec![],
+            dynamic("vals").nullable().unknown(),
+            Returns::Computed(|a| {
+                if a.is_empty() {
+                    return fail("at least one argument is required");
+                }
+                let tys: Vec<Type> = a.iter().map(Value::ty).collect();
+                Ok(unify(&tys).unwrap_or(Type::Dynamic))
+            }),
+            |a, _, _| {
+                for v in a {
+                    if !v.is_known() {
+                        return Ok(Value::dynamic_unknown());
+                    }
+                    if !v.is_null() && v.length().unwrap_or(0) > 0 {
+                        return Ok(v.clone());
+                    }
+                }
+                fail("no non-null arguments")
+            },
+        ),
+    );
+    f.add("range", Function::variadic(vec![], Param::new("params", Type::Number), Returns::Fixed(Type::list(Type::Number)), range));
+    f.add(
+        "zipmap",
+        Function::new(
+            vec![Param::new("keys", Type::list(Type::String)), dynamic("values")],
+            Returns::Computed(|a| match a[1].ty() {
+                Type::List(e) => Ok(Type::map((*e).clone())),
+                Type::Tuple(t) => {
+                    if !a[0].is_known() {
+                        return Ok(Type::Dynamic);
+                    }
+                    let keys = seq(&a[0]);
+                    if keys.len() != t.len() {
+                        return fail(format!("number of keys ({}) does not match number of values ({})", keys.len(), t.len()));
+                    }
+                    let mut attrs = BTreeMap::new();
+                    for (k, ty) in keys.iter().zip(t.iter()) {
+                        attrs.insert(s(k).to_string(), ty.clone());
+                    }
+                    Ok(Type::object(attrs))
+                }
+                _ => arg_fail(1, "values must be a list or tuple value"),
+            }),
+            |a, ret, _| {
+                let keys = seq(&a[0]);
+                let vals = seq(&a[1]);
+                if keys.len() != vals.len() {
+                    return fail(format!("number of keys ({}) does not match number of values ({})", keys.len(), vals.len()));
+                }
+                let mut m = BTreeMap::new();
+                for (k, v) in keys.iter().zip(vals) {
+                    if k.is_null() {
+                        return arg_fail(0, "keys list must not contain null values");
+                    }
+                    m.insert(s(k).to_string(), v);
+                }
+                Ok(match ret {
+                    Type::Map(e) => Value::map((**e).clone(), m),
+                    _ => Value::object(m),
+                })
+            },
+        ),
+    );
+    f.add(
+        "sort",
+        Function::new(vec![Param::new("list", Type::list(Type::String))], Returns::Fixed(Type::list(Type::String)), |a, _, _| {
+            let items = seq(&a[0]);
+            if items.iter().any(|v| !v.is_known()) {
+                return Ok(Value::unknown(Type::list(Type::String)));
+            }
+            if items.iter().any(Value::is_null) {
+                return arg_fail(0, "given list element is null; a null value cannot be used in sort");
+            }
+            let mut strs: Vec<&str> = items.iter().map(s).collect();
+            strs.sort_unstable();
+            Ok(Value::list(Type::String, strs.into_iter().map(Value::string).collect()))
+        }),
+    );
+    f.add(
+        "reverse",
+        Function::new(
+            vec![dynamic("list")],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
+                Type::Tuple(t) => Ok(Type::tuple(t.iter().rev().cloned().collect())),
+                _ => arg_fail(0, "can only reverse list or tuple values"),
+            }),
+            |a, ret, _| {
+                let mut items = seq(&a[0]);
+                items.reverse();
+                Ok(match ret {
+                    Type::List(e) => Value::list((**e).clone(), items),
+                    _ => Value::tuple(items),
+                })
+            },
+        ),
+    );
+    f.add(
+        "slice",
+        Function::new(
+            vec![dynamic("list"), Param::new("start_index", Type::Number), Param::new("end_index", Type::Number)],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
+                Type::Tuple(t) => {
+                    if !a[1].is_known() || !a[2].is_known() {
+                        return Ok(Type::Dynamic);
+                    }
+                    let (st, en) = slice_bounds(&a[1], &a[2], t.len())?;
+                    Ok(Type::tuple(t[st..en].to_vec()))
+                }
+                _ => arg_fail(0, "must be a list or tuple value"),
+            }),
+            |a, ret, _| {
+                let items = seq(&a[0]);
+                let (st, en) = slice_bounds(&a[1], &a[2], items.len())?;
+                let out = items[st..en].to_vec();
+                Ok(match ret {
+                    Type::List(e) => Value::list((**e).clone(), out),
+                    _ => Value::tuple(out),
+                })
+            },
+        ),
+    );
+    f.add(
+        "sum",
+        Function::new(vec![dynamic("list")], Returns::Fixed(Type::Number), |a, _, _| {
+            if !matches!(a[0].ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_)) {
+                return arg_fail(0, "cannot sum noniterable");
+            }
+            let items = seq(&a[0]);
+            if items.is_empty() {
+                return arg_fail(0, "cannot sum an empty list");
+            }
+            let mut total: Option<Number> = None;
+            for v in &items {
+                if !v.is_known() {
+                    return Ok(Value::unknown(Type::Number));
+                }
+                if v.is_null() {
+                    return arg_fail(0, "argument must be list, set, or tuple of number values");
+                }
+                let n = convert(v, &Type::Number).map_err(|_| FnError::Arg(0, "argument must be list, set, or tuple of number values".into()))?;
+                let n = n.as_number().cloned().unwrap_or_else(Number::zero);
+                total = Some(match total {
+                    None => n,
+                    Some(t) => t.add(&n).map_err(|_| FnError::Call("can't compute sum of opposing infinities".into()))?,
+                });
+            }
+            Ok(Value::number(total.unwrap_or_else(Number::zero)))
+        }),
+    );
+    for (name, all) in [("alltrue", true), ("anytrue", false)] {
+        let imp: super::Impl = if all {
+            |a, _, _| bool_fold(&a[0], true)
+        } else {
+            |a, _, _| bool_fold(&a[0], false)
+        };
+        f.add(name, Function::new(vec![Param::new("list", Type::list(Type::Bool))], Returns::Fixed(Type::Bool), imp));
+    }
+    f.add(
+        "one",
+        Function::new(
+            vec![dynamic("list")],
+            Returns::Computed(|a| match a[0].ty() {
+                Type::List(e) | Type::Set(e) => Ok((*e).clone()),
+                Type::Tuple(t) => match t.len() {
+                    0 => Ok(Type::Dynamic),
+                    1 => Ok(t[0].clone()),
+                    _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+                },
+                _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+            }),
+            |a, ret, _| {
+                let items = seq(&a[0]);
+                match items.len() {
+                    0 => Ok(Value::null(ret.clone())),
+                    1 => Ok(items[0].clone()),
+                    _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+                }
+            },
+        ),
+    );
+    f.add(
+        "chunklist",
+        Function::new(
+            vec![Param::new("list", Type::list(Type::Dynamic)), Param::new("size", Type::Number)],
+            Returns::Computed(|a| Ok(Type::list(a[0].ty()))),
+            |a, ret, _| {
+                let size = int_arg(&a[1], 1)?;
+                if size < 0 {
+                    return arg_fail(1, "the size argument must be positive");
+                }
+                let items = seq(&a[0]);
+                let inner = ret.element_type().cloned().unwrap_or(Type::Dynamic);
+                let ety = inner.element_type().cloned().unwrap_or(Type::Dynamic);
+                if items.is_empty() {
+                    return Ok(Value::list(inner, Vec::new()));
+                }
+                let chunks: Vec<Value> = if size == 0 {
+                    vec![Value::list(ety.clone(), items)]
+                } else {
+                    items.chunks(size as usize).map(|c| Value::list(ety.clone(), c.to_vec())).collect()
+                };
+                Ok(Value::list(inner, chunks))
+            },
+        ),
+    );
+    f.add(
+        "transpose",
+        Function::new(
+            vec![Param::new("values", Type::map(Type::list(Type::String)))],
+            Returns::Fixed(Type::map(Type::list(Type::String))),
+            |a, _, _| {
+                let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+                for (k, list) in a[0].as_map().cloned().unwrap_or_default() {
+                    for v in seq(&list) {
+                        if !v.is_known() {
+                            return Ok(Value::unknown(Type::map(Type::list(Type::String))));
+                        }
+                        if v.is_null() {
+                            return fail("input contains a null value");
+                        }
+                        out.entry(s(&v).to_string()).or_default().push(Value::string(&k));
+                    }
+                }
+                Ok(Value::map(
+                    Type::list(Type::String),
+                    out.into_iter().map(|(k, v)| (k, Value::list(Type::String, v))).collect(),
+                ))
+            },
+        ),
+    );
+    f.add(
+        "setproduct",
+        Function::variadic(vec![], dynamic("sets"), Returns::Computed(setproduct_type), setproduct),
+    );
+    for (name, op) in [("setunion", 0u8), ("setintersection", 1), ("setsubtract", 2)] {
+        let imp: super::Impl = match op {
+            0 => |a, ret, _| set_op(a, ret, 0),
+            1 => |a, ret, _| set_op(a, ret, 1),
+            _ => |a, ret, _| set_op(a, ret, 2),
+        };
+        let rt: fn(&[Value]) -> Result<Type, FnError> = |a| {
+            let tys: Vec<Type> = a.iter().map(|v| v.ty().element_type().cloned().unwrap_or(Type::Dynamic)).collect();
+            match unify(&tys) {
+                Some(t) => Ok(Type::set(t)),
+                None => fail("given sets must all have compatible element types"),
+            }
+        };
+        if op == 2 {
+            f.add(
+                name,
+                Function::new(
+                    vec![Param::new("a", Type::set(Type::Dynamic)), Param::new("b", Type::set(Type::Dynamic))],
+                    Returns::Computed(rt),
+                    imp,
+                ),
+            );
+        } else {
+            f.add(
+                name,
+                Function::variadic(
+                    vec![Param::new("first_set", Type::set(Type::Dynamic))],
+                    Param::new("other_sets", Type::set(Type::Dynamic)),
+                    Returns::Computed(rt),
+                    imp,
+                ),
+            );
+        }
+    }
+    f.add(
+        "matchkeys",
+        Function::new(
+            vec![
+                Param::new("values", Type::list(Type::Dynamic)),
+                Param::new("keys", Type::list(Type::Dynamic)),
+                Param::new("searchset", Type::list(Type::Dynamic)),
+            ],
+            Returns::Computed(|a| Ok(a[0].ty())),
+            |a, ret, _| {
+                let vals = seq(&a[0]);
+                let keys = seq(&a[1]);
+                let search = seq(&a[2]);
+                if vals.len() != keys.len() {
+                    return fail("length of keys and values should be equal");
+                }
+                let mut out = Vec::new();
+                for (v, k) in vals.into_iter().zip(keys) {
+                    for sv in &search {
+                        if k.equals(sv) == Some(true) {
+                            out.push(v.clone());
+                            break;
+                        }
+                    }
+                }
+                Ok(Value::list(ret.element_type().cloned().unwrap_or(Type::Dynamic), out))
+            },
+        ),
+    );
+}
+
+fn bool_fold(list: &Value, all: bool) -> Result<Value, FnError> {
+    let mut unknown = false;
+    for v in seq(list) {
+        match v.as_bool() {
+            Some(b) if b != all => return Ok(Value::bool(!all)),
+            Some(_) => {}
+            None if !v.is_known() => unknown = true,
+            None => {
+                if all {
+                    return Ok(Value::bool(false));
+                }
+            }
+        }
+    }
+    Ok(if unknown { Value::unknown(Type::Bool) } else { Value::bool(all) })
+}
+
+fn slice_bounds(start: &Value, end: &Value, len: usize) -> Result<(usize, usize), FnError> {
+    let st = int_arg(start, 1)?;
+    let en = int_arg(end, 2)?;
+    if st < 0 {
+        return arg_fail(1, "start index must not be less than zero");
+    }
+    if en > len as i64 {
+        return arg_fail(2, "end index must not be greater than the length of the list");
+    }
+    if st > en {
+        return arg_fail(1, "start index must not be greater than end index");
+    }
+    Ok((st as usize, en as usize))
+}
+
+fn concat_type(a: &[Value]) -> Result<Type, FnError> {
+    if a.is_empty() {
+        return fail("at least one argument is required");
+    }
+    if matches!(a[0].ty(), Type::List(_)) {
+        let tys: Vec<Type> = a.iter().map(Value::ty).collect();
+        if tys.iter().all(|t| matches!(t, Type::List(_))) {
+            if let Some(t) = unify(&tys) {
+                return Ok(t);
+            }
+        }
+    }
+    let mut etys = Vec::new();
+    for (i, v) in a.iter().enumerate() {
+        match v.ty() {
+            Type::Tuple(t) => etys.extend(t.iter().cloned()),
+            Type::List(e) => {
+                if !v.is_known() {
+                    return Ok(Type::Dynamic);
+                }
+                for _ in 0..v.length().unwrap_or(0) {
+                    etys.push((*e).clone());
+                }
+            }
+            other => return arg_fail(i, format!("all arguments must be lists or tuples; got {}", other.friendly_name())),
+        }
+    }
+    Ok(Type::tuple(etys))
+}
+
+fn concat(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
+    match ret {
+        Type::List(e) => {
+            let mut out = Vec::new();
+            for (i, v) in a.iter().enumerate() {
+                let v = convert(v, ret).map_err(|err| FnError::Arg(i, err.message))?;
+                out.extend(seq(&v));
+            }
+            Ok(Value::list((**e).clone(), out))
+        }
+        _ => Ok(Value::tuple(a.iter().flat_map(seq).collect())),
+    }
+}
+
+fn lookup_type(a: &[Value]) -> Result<Type, FnError> {
+    if a.len() > 3 {
+        return fail(format!("lookup() takes two or three arguments, got {}", a.len()));
+    }
+    match a[0].ty() {
+        Type::Object(o) => {
+            if !a[1].is_known() {
+                return Ok(Type::Dynamic);
+            }
+            let key = a[1].clone().unmark_deep().0;
+            let key = s(&key);
+            if let Some(t) = o.attrs.get(key) {
+                Ok(t.clone())
+            } else if a.len() == 3 {
+                Ok(a[2].ty())
+            } else {
+                arg_fail(0, format!("the given object has no attribute {key:?}"))
+            }
+        }
+        Type::Map(e) => {
+            if a.len() == 3 && convert(&a[2], &e).is_err() {
+                return arg_fail(2, "the default value must have the same type as the map elements");
+            }
+            Ok((*e).clone())
+        }
+        _ => arg_fail(0, "lookup() requires a map as the first argument"),
+    }
+}
+
+fn lookup(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
+    let (map, m1) = a[0].clone().unmark_deep();
+    let (key, m2) = a[1].clone().unmark_deep();
+    let marks = m1 | m2;
+    if !map.is_known() || !key.is_known() {
+        return Ok(Value::unknown(ret.clone()).mark(marks));
+    }
+    let k = s(&key);
+    if let Some(v) = map.as_map().and_then(|m| m.get(k)) {
+        let v = if *ret == Type::Dynamic { v.clone() } else { convert(v, ret).map_err(|e| FnError::Call(e.message))? };
+        return Ok(v.mark(marks));
+    }
+    if a.len() == 3 {
+        let d = if *ret == Type::Dynamic { a[2].clone() } else { convert(&a[2], ret).map_err(|e| FnError::Arg(2, e.message))? };
+        return Ok(d.mark(marks));
+    }
+    fail(format!("lookup failed to find key {k:?}"))
+}
+
+fn merge_type(a: &[Value]) -> Result<Type, FnError> {
+    if a.is_empty() {
+        return Ok(Type::empty_object());
+    }
+    let mut attrs = BTreeMap::new();
+    let mut first: Option<Type> = None;
+    let mut matching = true;
+    let mut attrs_known = true;
+    for (i, v) in a.iter().enumerate() {
+        let ty = v.ty();
+        if ty == Type::Dynamic {
+            return Ok(Type::Dynamic);
+        }
+        match &ty {
+            Type::Object(o) if !v.is_null() => {
+                for (k, t) in &o.attrs {
+                    attrs.insert(k.clone(), t.clone());
+                }
+            }
+            Type::Map(e) => {
+                if v.is_null() {
+                } else if v.is_known() {
+                    for k in v.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                        attrs.insert(k, (**e).clone());
+                    }
+                } else {
+                    attrs_known = false;
+                }
+            }
+            Type::Object(_) => {}
+            other => return arg_fail(i, format!("arguments must be maps or objects, got {:?}", other.friendly_name())),
+        }
+        match &first {
+            None => first = Some(ty),
+            Some(f) if *f != ty => matching = false,
+            _ => {}
+        }
+    }
+    if matching {
+        return Ok(first.unwrap_or_else(Type::empty_object));
+    }
+    if !attrs_known {
+        return Ok(Type::Dynamic);
+    }
+    Ok(Type::object(attrs))
+}
+
+fn merge(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
+    let mut out = BTreeMap::new();
+    let mut all_null = true;
+    for v in a {
+        if v.is_null() {
+            continue;
+        }
+        all_null = false;
+        if !v.is_known() {
+            return Ok(Value::unknown(ret.clone()));
+        }
+        for (k, x) in v.as_map().cloned().unwrap_or_default() {
+            out.insert(k, x);
+        }
+    }
+    if all_null {
+        return Ok(Value::null(ret.clone()));
+    }
+    Ok(match ret {
+        Type::Map(e) => Value::map((**e).clone(), out),
+        _ => Value::object(out),
+    })
+}
+
+/// Flattens nested sequences; `None` when something is unknown.
+fn flatten_values(v: &Value) -> Option<Vec<Value>> {
+    let mut out = Vec::new();
+    for e in seq(v) {
+        if !e.is_known() && matches!(e.ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic) {
+            return None;
+        }
+        let (inner, marks) = e.clone().unmark();
+        if !inner.is_null() && matches!(inner.kind(), Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
+            let flat = flatten_values(&inner)?;
+            out.extend(flat.into_iter().map(|x| x.mark(marks)));
+        } else {
+            out.push(e);
+        }
+    }
+    Some(out)
+}
+
+fn range(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
+    let nums: Vec<Number> = a.iter().map(super::util::n).collect();
+    let zero = Number::from_i64(0);
+    let (start, end, step) = match nums.len() {
+        1 => {
+            let step = if nums[0].cmp_value(&zero).is_lt() { Number::from_i64(-1) } else { Number::from_i64(1) };
+            (zero, nums[0].clone(), step)
+        }
+        2 => {
+            let step = if nums[1].cmp_value(&nums[0]).is_lt() { Number::from_i64(-1) } else { Number::from_i64(1) };
+            (nums[0].clone(), nums[1].clone(), step)
+        }
+        3 => (nums[0].clone(), nums[1].clone(), nums[2].clone()),
+        _ => return fail("must have one, two, or three arguments"),
+    };
+    if step.is_zero() {
+        return arg_fail(2, "step must not be zero");
+    }
+    let down = step.is_negative();
+    if down && end.cmp_value(&start).is_gt() {
+        return arg_fail(1, "end must be less than start when step is negative");
+    }
+    if !down && end.cmp_value(&start).is_lt() {
+        return arg_fail(1, "end must be greater than start when step is positive");
+    }
+    let mut vals = Vec::new();
+    let mut num = start;
+    loop {
+        if down && num.cmp_value(&end).is_le() || !down && num.cmp_value(&end).is_ge() {
+            break;
+        }
+        if vals.len() >= 1024 {
+            return fail("more than 1024 values were generated; either decrease the difference between start and end or use a smaller step");
+        }
+        vals.push(Value::number(num.clone()));
+        num = num.add(&step).map_err(|_| FnError::Call("invalid step".into()))?;
+    }
+    Ok(Value::list(Type::Number, vals))
+}
+
+fn setproduct_type(a: &[Value]) -> Result<Type, FnError> {
+    if a.is_empty() {
+        return fail("at least two arguments are required");
+    }
+    let mut list_count = 0;
+    let mut elem_tys = Vec::new();
+    for (i, v) in a.iter().enumerate() {
+        match v.ty() {
+            Type::Set(e) => elem_tys.push((*e).clone()),
+            Type::List(e) => {
+                list_count += 1;
+                elem_tys.push((*e).clone());
+            }
+            Type::Tuple(t) => {
+                list_count += 1;
+                match unify(&t) {
+                    Some(u) => elem_tys.push(u),
+                    None if t.is_empty() => elem_tys.push(Type::Dynamic),
+                    None => return arg_fail(i, "a set or a list is required"),
+                }
+            }
+            _ => return arg_fail(i, "a set or a list is required"),
+        }
+    }
+    let tuple = Type::tuple(elem_tys);
+    Ok(if list_count == 0 { Type::set(tuple) } else { Type::list(tuple) })
+}
+
+fn setproduct(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
+    let ety = ret.element_type().cloned().unwrap_or(Type::Dynamic);
+    let elem_tys = match &ety {
+        Type::Tuple(t) => (**t).clone(),
+        _ => Vec::new(),
+    };
+    let mut total: Vec<Vec<Value>> = vec![Vec::new()];
+    for (i, v) in a.iter().enumerate() {
+        let items = seq(v);
+        if items.is_empty() {
+            total.clear();
+            break;
+        }
+        let mut next = Vec::new();
+        for prefix in &total {
+            for it in &items {
+                let mut p = prefix.clone();
+                let conv = match elem_tys.get(i) {
+                    Some(t) if *t != Type::Dynamic => convert(it, t).map_err(|e| FnError::Arg(i, e.message))?,
+                    _ => it.clone(),
+                };
+                p.push(conv);
+                next.push(p);
+            }
+        }
+        total = next;
+    }
+    let rows: Vec<Value> = total.into_iter().map(Value::tuple).collect();
+    let rows_ty = if rows.is_empty() { ety.clone() } else { rows[0].ty() };
+    Ok(match ret {
+        Type::Set(_) => Value::set(rows_ty, rows),
+        _ => Value::list(rows_ty, rows),
+    })
+}
+
+fn set_op(a: &[Value], ret: &Type, op: u8) -> Result<Value, FnError> {
+    let ety = ret.element_type().cloned().unwrap_or(Type::Dynamic);
+    let sets: Vec<Vec<Value>> = a
+        .iter()
+        .enumerate()
+        .map(|(i, v)| convert(v, ret).map(|c| seq(&c)).map_err(|e| FnError::Arg(i, e.message)))
+        .collect::<Result<_, _>>()?;
+    let contains = |set: &[Value], x: &Value| set.iter().any(|y| y.equals(x) == Some(true));
+    let out: Vec<Value> = match op {
+        0 => sets.iter().flatten().cloned().collect(),
+        1 => sets[0].iter().filter(|x| sets[1..].iter().all(|s| contains(s, x))).cloned().collect(),
+        _ => sets[0].iter().filter(|x| !contains(&sets[1], x)).cloned().collect(),
+    };
+    Ok(Value::set(ety, out))
+}

@@ -1,0 +1,308 @@
+//! Built-in functions and the machinery that calls them.
+//!
+//! Each function is declared like a cty function: typed parameters (with whether they accept null,
+//! unknown, `any`-typed or marked values), an optional variadic parameter, a return type computed from
+//! the arguments, and an implementation. [`Functions::call`] does what HCL and cty do around every call:
+//! check the number of arguments, convert each to its parameter's type, reject nulls, short-circuit to
+//! an unknown result when an argument is unknown, and carry the arguments' marks over to the result.
+
+mod collection;
+mod conversion;
+mod encoding;
+mod filesystem;
+mod format;
+mod numeric;
+mod string;
+mod string_regex;
+
+use crate::context::EvalContext;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use terrane_config::body::suggest;
+use terrane_diagnostics::{Diagnostic, SourceRange};
+use terrane_values::{convert, Marks, Type, Value};
+
+/// A function parameter.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// The name shown in messages.
+    pub name: &'static str,
+    /// The type arguments are converted to.
+    pub ty: Type,
+    /// Whether null is accepted.
+    pub allow_null: bool,
+    /// Whether unknown values reach the implementation (otherwise the result is unknown).
+    pub allow_unknown: bool,
+    /// Whether an argument of unknown type reaches the return-type function.
+    pub allow_dynamic: bool,
+    /// Whether marked values reach the implementation (otherwise marks move to the result).
+    pub allow_marked: bool,
+}
+
+impl Param {
+    /// A parameter of the given type that accepts nothing special.
+    pub fn new(name: &'static str, ty: Type) -> Param {
+        Param { name, ty, allow_null: false, allow_unknown: false, allow_dynamic: false, allow_marked: false }
+    }
+
+    /// Accepts null.
+    pub fn nullable(mut self) -> Param {
+        self.allow_null = true;
+        self
+    }
+
+    /// Lets unknown values reach the implementation.
+    pub fn unknown(mut self) -> Param {
+        self.allow_unknown = true;
+        self
+    }
+
+    /// Lets arguments of unknown type reach the return-type function.
+    pub fn dynamic(mut self) -> Param {
+        self.allow_dynamic = true;
+        self
+    }
+
+    /// Lets marked values reach the implementation.
+    pub fn marked(mut self) -> Param {
+        self.allow_marked = true;
+        self
+    }
+}
+
+/// An error from a function: about one argument, or about the call.
+#[derive(Clone, Debug)]
+pub enum FnError {
+    /// The argument at this index is unsuitable.
+    Arg(usize, String),
+    /// The call failed.
+    Call(String),
+}
+
+/// Shorthand for a call failure.
+pub fn fail<T>(msg: impl Into<String>) -> Result<T, FnError> {
+    Err(FnError::Call(msg.into()))
+}
+
+/// Shorthand for an argument failure.
+pub fn arg_fail<T>(i: usize, msg: impl Into<String>) -> Result<T, FnError> {
+    Err(FnError::Arg(i, msg.into()))
+}
+
+/// What an implementation can use besides its arguments.
+pub struct CallCtx<'a> {
+    /// The function table (for `templatefile`).
+    pub functions: &'a Functions,
+}
+
+/// How a function's return type is decided.
+pub enum Returns {
+    /// Always this type.
+    Fixed(Type),
+    /// Computed from the (converted, unmarked) arguments.
+    Computed(fn(&[Value]) -> Result<Type, FnError>),
+}
+
+/// A function's implementation: arguments and the expected return type in, value out.
+pub type Impl = fn(&[Value], &Type, &CallCtx<'_>) -> Result<Value, FnError>;
+
+/// A built-in function.
+pub struct Function {
+    /// Positional parameters.
+    pub params: Vec<Param>,
+    /// The variadic parameter, if any.
+    pub var_param: Option<Param>,
+    /// The return type.
+    pub returns: Returns,
+    /// The implementation.
+    pub imp: Impl,
+}
+
+impl Function {
+    /// A function with fixed parameters.
+    pub fn new(params: Vec<Param>, returns: Returns, imp: Impl) -> Function {
+        Function { params, var_param: None, returns, imp }
+    }
+
+    /// A function with a variadic last parameter.
+    pub fn variadic(params: Vec<Param>, var: Param, returns: Returns, imp: Impl) -> Function {
+        Function { params, var_param: Some(var), returns, imp }
+    }
+}
+
+/// The table of functions available to expressions.
+pub struct Functions {
+    table: BTreeMap<&'static str, Function>,
+    base_dir: PathBuf,
+}
+
+impl Functions {
+    /// Every built-in function; file functions resolve relative paths against `base_dir`.
+    pub fn new(base_dir: impl Into<PathBuf>) -> Functions {
+        let mut f = Functions { table: BTreeMap::new(), base_dir: base_dir.into() };
+        string::register(&mut f);
+        collection::register(&mut f);
+        numeric::register(&mut f);
+        encoding::register(&mut f);
+        conversion::register(&mut f);
+        filesystem::register(&mut f);
+        f
+    }
+
+    /// Adds a function.
+    pub fn add(&mut self, name: &'static str, f: Function) {
+        self.table.insert(name, f);
+    }
+
+    /// Whether a function exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.table.contains_key(name)
+    }
+
+    /// The names of every function.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.table.keys().copied()
+    }
+
+    /// The directory relative file paths are resolved against.
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
+    /// Calls a function on evaluated arguments, as an expression `name(args...)` does.
+    pub fn call(
+        &self,
+        name: &str,
+        args: &[Value],
+        name_range: &SourceRange,
+        arg_ranges: &[SourceRange],
+        whole: &SourceRange,
+        _ctx: &EvalContext<'_>,
+    ) -> Result<Value, Diagnostic> {
+        let name = name.strip_prefix("core::").unwrap_or(name);
+        let Some(f) = self.table.get(name) else {
+            let names: Vec<&str> = self.table.keys().copied().collect();
+            let hint = suggest(name, &names).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+            let detail = if name.contains("::") {
+                format!("There is no function named {name:?}.")
+            } else {
+                format!("There is no function named {name:?}.{hint}")
+            };
+            return Err(Diagnostic::error("Call to unknown function", detail).with_subject(name_range.clone()));
+        };
+        let arg_range = |i: usize| arg_ranges.get(i).or(arg_ranges.last()).unwrap_or(whole).clone();
+        if args.len() < f.params.len() {
+            let missing = &f.params[args.len()];
+            let qual = if f.var_param.is_some() { " at least" } else { "" };
+            return Err(Diagnostic::error(
+                "Not enough function arguments",
+                format!("Function {name:?} expects{qual} {} argument(s). Missing value for {:?}.", f.params.len(), missing.name),
+            )
+            .with_subject(whole.clone()));
+        }
+        if f.var_param.is_none() && args.len() > f.params.len() {
+            return Err(Diagnostic::error(
+                "Too many function arguments",
+                format!("Function {name:?} expects only {} argument(s).", f.params.len()),
+            )
+            .with_subject(arg_range(f.params.len())));
+        }
+        let param_of = |i: usize| -> &Param { f.params.get(i).or(f.var_param.as_ref()).expect("arity checked") };
+        let invalid = |i: usize, msg: &str| {
+            Diagnostic::error("Invalid function argument", format!("Invalid value for {:?} parameter: {msg}.", param_of(i).name))
+                .with_subject(arg_range(i))
+                .with_context(whole.clone())
+        };
+        let mut converted = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            match convert(a, &param_of(i).ty) {
+                Ok(v) => converted.push(v),
+                Err(e) => return Err(invalid(i, &e.to_string())),
+            }
+        }
+        // Return type: computed from unmarked arguments; null and `any` checks first.
+        let mut for_type = Vec::with_capacity(converted.len());
+        let mut dynamic_result = false;
+        for (i, v) in converted.iter().enumerate() {
+            let p = param_of(i);
+            let v = if p.allow_marked { v.clone() } else { v.clone().unmark_deep().0 };
+            if v.is_null() && !p.allow_null {
+                return Err(invalid(i, "argument must not be null"));
+            }
+            if v.ty() == Type::Dynamic && !p.allow_dynamic {
+                dynamic_result = true;
+            }
+            for_type.push(v);
+        }
+        let call_err = |e: FnError| match e {
+            FnError::Arg(i, msg) => invalid(i, &msg),
+            FnError::Call(msg) => Diagnostic::error("Error in function call", format!("Call to function {name:?} failed: {msg}."))
+                .with_subject(whole.clone()),
+        };
+        let ret_ty = if dynamic_result {
+            Type::Dynamic
+        } else {
+            match &f.returns {
+                Returns::Fixed(t) => t.clone(),
+                Returns::Computed(tf) => tf(&for_type).map_err(call_err)?,
+            }
+        };
+        // Unknown arguments short-circuit; marks move to the result unless the parameter takes them.
+        let mut marks = Marks::NONE;
+        let mut final_args = Vec::with_capacity(converted.len());
+        for (i, v) in converted.into_iter().enumerate() {
+            let p = param_of(i);
+            if !v.is_known() && !p.allow_unknown {
+                let (_, m) = v.unmark_deep();
+                return Ok(Value::unknown(ret_ty).mark(m | all_marks(args)));
+            }
+            if p.allow_marked {
+                final_args.push(v);
+            } else {
+                let (v, m) = v.unmark_deep();
+                marks |= m;
+                final_args.push(v);
+            }
+        }
+        if dynamic_result && final_args.iter().any(|v| !v.is_known()) {
+            return Ok(Value::dynamic_unknown().mark(marks));
+        }
+        let cctx = CallCtx { functions: self };
+        let out = (f.imp)(&final_args, &ret_ty, &cctx).map_err(call_err)?;
+        Ok(out.mark(marks))
+    }
+}
+
+fn all_marks(args: &[Value]) -> Marks {
+    args.iter().fold(Marks::NONE, |m, a| m | a.marks_deep())
+}
+
+/// Helpers shared by the function implementations.
+pub(crate) mod util {
+    use super::FnError;
+    use terrane_values::{Number, Value};
+
+    /// The string of a known string argument.
+    pub fn s(v: &Value) -> &str {
+        v.as_str().unwrap_or_default()
+    }
+
+    /// The number of a known number argument.
+    pub fn n(v: &Value) -> Number {
+        v.as_number().cloned().unwrap_or_else(Number::zero)
+    }
+
+    /// A whole-number argument as i64.
+    pub fn int_arg(v: &Value, i: usize) -> Result<i64, FnError> {
+        let num = n(v);
+        if !num.is_integer() {
+            return Err(FnError::Arg(i, "value must be a whole number".into()));
+        }
+        num.to_i64().ok_or_else(|| FnError::Arg(i, "value is too large".into()))
+    }
+
+    /// The elements of a known list, set or tuple argument.
+    pub fn seq(v: &Value) -> Vec<Value> {
+        v.as_seq().map(<[Value]>::to_vec).unwrap_or_default()
+    }
+}
