@@ -1,0 +1,131 @@
+//! The one owner of the state during an apply: a thread that receives every change as it happens,
+//! records it in memory, and writes it to the backend at once (changes that arrive together are written
+//! in one transaction).
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use terrane_addrs::{AbsResourceInstance, ProviderConfig};
+use terrane_state::entries::{instance_entry, instance_key, output_entry, output_key};
+use terrane_state::{EachMode, ObjectState, OutputState, State};
+use terrane_state_api::StateWriter;
+
+/// One change to the state.
+#[derive(Clone, Debug)]
+pub enum StateUpdate {
+    /// An instance's current or deposed object was created, changed or (with `None`) destroyed.
+    Object {
+        /// The instance.
+        addr: AbsResourceInstance,
+        /// The provider configuration that manages it.
+        provider: ProviderConfig,
+        /// How its resource's instances are keyed.
+        each: EachMode,
+        /// The deposed key, for deposed objects.
+        deposed: Option<String>,
+        /// The object, or `None` when it is gone.
+        object: Option<ObjectState>,
+    },
+    /// A root output was set or removed.
+    Output {
+        /// The output name.
+        name: String,
+        /// The value, or `None` to remove it.
+        value: Option<OutputState>,
+    },
+}
+
+/// Sends state changes to the writer thread; cheap to clone into tasks.
+#[derive(Clone)]
+pub struct StateSink {
+    tx: mpsc::Sender<StateUpdate>,
+}
+
+impl StateSink {
+    /// Records a change; it is durable shortly after, in order.
+    pub fn send(&self, u: StateUpdate) {
+        let _ = self.tx.send(u);
+    }
+}
+
+/// The writer thread and its channel.
+pub struct Writer {
+    sink: StateSink,
+    handle: JoinHandle<(State, Vec<String>)>,
+}
+
+impl Writer {
+    /// Starts the writer thread on a state and a backend write session.
+    pub fn start(state: State, writer: Box<dyn StateWriter>) -> Writer {
+        let (tx, rx) = mpsc::channel::<StateUpdate>();
+        let handle = std::thread::Builder::new()
+            .name("terrane-state-writer".into())
+            .spawn(move || run(rx, state, writer))
+            .expect("state writer thread starts");
+        Writer { sink: StateSink { tx }, handle }
+    }
+
+    /// A sender of changes.
+    pub fn sink(&self) -> StateSink {
+        self.sink.clone()
+    }
+
+    /// Stops accepting changes, waits until everything is written, and returns the final state and any
+    /// storage errors.
+    pub fn finish(self) -> (State, Vec<String>) {
+        drop(self.sink);
+        self.handle.join().expect("state writer thread panicked")
+    }
+}
+
+fn run(rx: mpsc::Receiver<StateUpdate>, mut state: State, mut writer: Box<dyn StateWriter>) -> (State, Vec<String>) {
+    let mut errors = Vec::new();
+    state.serial = writer.serial();
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            batch.push(more);
+        }
+        let mut changes: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+        for u in batch {
+            match u {
+                StateUpdate::Object { addr, provider, each, deposed, object } => {
+                    match &deposed {
+                        Some(d) => state.set_deposed(&addr, d, &provider, each, object.clone()),
+                        None => state.set_object(&addr, &provider, each, object.clone()),
+                    }
+                    match (&object, state.resource(&addr.abs_resource())) {
+                        (Some(o), Some(r)) => {
+                            let (k, v) = instance_entry(&addr, r, deposed.as_deref(), o);
+                            changes.push((k, Some(v)));
+                        }
+                        _ => changes.push((instance_key(&addr, deposed.as_deref()), None)),
+                    }
+                }
+                StateUpdate::Output { name, value } => {
+                    match &value {
+                        Some(o) => {
+                            let (k, v) = output_entry(&name, o);
+                            changes.push((k, Some(v)));
+                        }
+                        None => changes.push((output_key(&name), None)),
+                    }
+                    match value {
+                        Some(o) => {
+                            state.outputs.insert(name, o);
+                        }
+                        None => {
+                            state.outputs.remove(&name);
+                        }
+                    }
+                }
+            }
+        }
+        if let Err(e) = writer.put_many(&changes) {
+            errors.push(e.to_string());
+        }
+    }
+    if let Err(e) = writer.finish() {
+        errors.push(e.to_string());
+    }
+    (state, errors)
+}

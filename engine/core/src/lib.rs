@@ -1,0 +1,31 @@
+//! The engine: it turns configuration and state into a plan, and a plan into changes applied through
+//! providers, walking a dependency graph.
+//!
+//! The core performs no I/O of its own: it reads the real world only through
+//! [`Provider`](terrane_provider_api::Provider)s and writes state only through the
+//! [`StateSink`](apply::StateSink) it is given. It never depends on a concrete provider or backend;
+//! the CLI supplies them.
+#![deny(missing_docs)]
+
+pub mod apply;
+mod common;
+mod eval_state;
+pub mod events;
+mod expand;
+pub mod graph;
+mod objects;
+pub mod plan;
+mod providers;
+mod refs;
+mod scope;
+pub mod variables;
+mod walk;
+
+pub use apply::{apply, ApplyOptions, StateSink, StateUpdate};
+pub use graph::{build_plan_graph, Graph, GraphInputs, Node};
+pub use common::Context;
+pub use events::{Event, Observer, Operation, Silent};
+pub use plan::{plan, validate, PlanOptions};
+pub use providers::{resolve_provider, ProviderFactory, Schemas};
+pub use scope::RunInfo;
+pub use variables::RawInput;

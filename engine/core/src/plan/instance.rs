@@ -1,0 +1,330 @@
+//! Planning one resource instance: refresh it through its provider, evaluate its configuration, ask
+//! the provider for the planned new state, and decide the action.
+
+use crate::objects::{apply_ignore_changes, mark_schema_sensitive, proposed_new, same_object};
+use std::collections::HashMap;
+use std::sync::Arc;
+use terrane_addrs::{AbsResource, AbsResourceInstance, ProviderConfig};
+use terrane_config::module::ResourceConfig;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_lang::decode::decode_body;
+use terrane_lang::{EvalContext, Functions};
+use terrane_plan::{Action, ActionReason, PlanMode, ResourceChange};
+use terrane_provider_api::{PlanRequest, Provider, ReadDataRequest, ReadRequest, Schema};
+use terrane_state::{EachMode, ObjectState, ObjectStatus};
+use terrane_values::{Type, Value};
+use tokio::sync::Semaphore;
+
+/// What is the same for every instance of a resource.
+pub(crate) struct Shared {
+    pub cfg: Option<ResourceConfig>,
+    pub schema: Schema,
+    pub ty: Type,
+    pub provider: Arc<dyn Provider>,
+    pub provider_config: ProviderConfig,
+    pub functions: Arc<Functions>,
+    pub mode: PlanMode,
+    pub refresh: bool,
+    pub replace: Vec<AbsResourceInstance>,
+    pub sem: Arc<Semaphore>,
+    pub dependencies: Vec<AbsResource>,
+    pub deps_pending: bool,
+}
+
+/// One instance to plan.
+pub(crate) struct Job {
+    pub addr: AbsResourceInstance,
+    pub prev_addr: Option<AbsResourceInstance>,
+    pub each: EachMode,
+    pub scope: HashMap<String, Value>,
+    pub prior: Option<ObjectState>,
+    /// Set for instances that must go: why.
+    pub orphan: Option<ActionReason>,
+}
+
+/// What planning one instance produced.
+pub(crate) struct Outcome {
+    pub addr: AbsResourceInstance,
+    pub each: EachMode,
+    pub change: Option<ResourceChange>,
+    pub drift: Option<ResourceChange>,
+    /// The refreshed object (None: gone) when refresh or a data read changed the state.
+    pub refreshed: Option<Option<ObjectState>>,
+    /// The value expressions see, unless the instance is being removed.
+    pub value: Option<Value>,
+    pub diags: Diagnostics,
+}
+
+fn change(sh: &Shared, job: &Job, action: Action, before: Value, after: Value) -> ResourceChange {
+    ResourceChange {
+        addr: job.addr.clone(),
+        prev_run_addr: job.prev_addr.clone(),
+        deposed: None,
+        provider: sh.provider_config.clone(),
+        each: job.each,
+        action,
+        reason: None,
+        before,
+        after,
+        ty: sh.ty.clone(),
+        schema_version: sh.schema.version,
+        replace_paths: Vec::new(),
+        private: Vec::new(),
+        create_before_destroy: sh.cfg.as_ref().is_some_and(|c| c.lifecycle.create_before_destroy),
+        dependencies: sh.dependencies.clone(),
+    }
+}
+
+fn decode_prior(sh: &Shared, job: &Job, diags: &mut Diagnostics) -> Value {
+    match &job.prior {
+        None => Value::null(sh.ty.clone()),
+        Some(o) => match o.value(&sh.ty) {
+            Ok(v) => v,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "Invalid resource state",
+                    format!("The state of {} does not match the schema of {}: {e}.", job.addr, job.addr.resource.resource.ty),
+                ));
+                Value::null(sh.ty.clone())
+            }
+        },
+    }
+}
+
+/// Plans one managed resource instance.
+pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
+    let mut diags = Diagnostics::new();
+    let mut out = Outcome { addr: job.addr.clone(), each: job.each, change: None, drift: None, refreshed: None, value: None, diags: Diagnostics::new() };
+    let mut prior = decode_prior(&sh, &job, &mut diags);
+    let tainted = job.prior.as_ref().is_some_and(|o| o.status == ObjectStatus::Tainted);
+    // Refresh.
+    if sh.refresh && !prior.is_null() {
+        let (plain, _) = prior.clone().unmark_deep();
+        let resp = {
+            let _permit = sh.sem.acquire().await.expect("semaphore open");
+            sh.provider
+                .read_resource(ReadRequest {
+                    type_name: job.addr.resource.resource.ty.clone(),
+                    prior_state: plain.clone(),
+                    private: job.prior.as_ref().map(|o| o.private.clone()).unwrap_or_default(),
+                })
+                .await
+        };
+        let failed = resp.diagnostics.has_errors();
+        diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(None)));
+        if failed {
+            out.diags = with_resource_context(diags, &job.addr, "refresh");
+            return out;
+        }
+        let new = resp.new_state;
+        if new.is_null() {
+            out.drift = Some(change(&sh, &job, Action::Delete, prior.clone(), Value::null(sh.ty.clone())));
+            out.refreshed = Some(None);
+            prior = Value::null(sh.ty.clone());
+        } else if !same_object(&plain, &new) {
+            let new_marked = restore_marks(&new, &prior);
+            out.drift = Some(change(&sh, &job, Action::Update, prior.clone(), new_marked.clone()));
+            let mut obj = ObjectState::from_value(&new_marked, &sh.ty, sh.schema.version).unwrap_or_default();
+            if let Some(p) = &job.prior {
+                obj.status = p.status;
+                obj.dependencies = p.dependencies.clone();
+                obj.create_before_destroy = p.create_before_destroy;
+                obj.private = resp.private.clone();
+            }
+            out.refreshed = Some(Some(obj));
+            prior = new_marked;
+        }
+    }
+    let before = prior.clone();
+    // Orphans and destroy plans: delete what exists.
+    if job.orphan.is_some() || sh.mode == PlanMode::Destroy {
+        if !prior.is_null() {
+            let mut c = change(&sh, &job, Action::Delete, before, Value::null(sh.ty.clone()));
+            c.reason = job.orphan;
+            if let Some(cfg) = &sh.cfg {
+                if cfg.lifecycle.prevent_destroy {
+                    diags.push(prevent_destroy_error(&job.addr, cfg));
+                }
+            }
+            out.change = Some(c);
+        }
+        out.diags = diags;
+        return out;
+    }
+    if sh.mode == PlanMode::RefreshOnly {
+        if !prior.is_null() {
+            out.value = Some(mark_schema_sensitive(&sh.schema.block, &prior));
+        }
+        out.diags = diags;
+        return out;
+    }
+    let cfg = sh.cfg.as_ref().expect("configured resource");
+    let ectx = EvalContext::with_names(&sh.functions, job.scope.clone());
+    let (config_val, d) = decode_body(&cfg.body, &sh.schema.block, &ectx);
+    let failed = d.has_errors();
+    diags.extend(d);
+    if failed {
+        out.diags = diags;
+        return out;
+    }
+    let validate = sh.provider.validate(terrane_provider_api::ValidateRequest {
+        type_name: job.addr.resource.resource.ty.clone(),
+        config: config_val.clone().unmark_deep().0,
+    });
+    if validate.diagnostics.has_errors() {
+        diags.extend(validate.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+        out.diags = diags;
+        return out;
+    }
+    let config_ignored = apply_ignore_changes(&cfg.lifecycle.ignore_changes, &sh.schema.block, &prior, &config_val);
+    let forced = sh.replace.contains(&job.addr);
+    let replace_reason = if tainted && !prior.is_null() {
+        Some(ActionReason::ReplaceBecauseTainted)
+    } else if forced && !prior.is_null() {
+        Some(ActionReason::ReplaceByRequest)
+    } else {
+        None
+    };
+    let plan_prior = if replace_reason.is_some() { Value::null(sh.ty.clone()) } else { prior.clone() };
+    let proposed = proposed_new(&sh.schema.block, &plan_prior, &config_ignored);
+    let (plain_prior, _) = plan_prior.clone().unmark_deep();
+    let (plain_proposed, _) = proposed.clone().unmark_deep();
+    let (plain_config, _) = config_ignored.clone().unmark_deep();
+    let resp = {
+        let _permit = sh.sem.acquire().await.expect("semaphore open");
+        sh.provider
+            .plan_resource_change(PlanRequest {
+                type_name: job.addr.resource.resource.ty.clone(),
+                prior_state: plain_prior,
+                proposed_new_state: plain_proposed,
+                config: plain_config,
+                prior_private: job.prior.as_ref().map(|o| o.private.clone()).unwrap_or_default(),
+            })
+            .await
+    };
+    let failed = resp.diagnostics.has_errors();
+    diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+    if failed {
+        out.diags = diags;
+        return out;
+    }
+    let planned = restore_marks(&resp.planned_state, &config_ignored);
+    let cbd = cfg.lifecycle.create_before_destroy;
+    let replace_action = if cbd { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+    let (action, reason) = if prior.is_null() {
+        (Action::Create, None)
+    } else if let Some(r) = replace_reason {
+        (replace_action, Some(r))
+    } else if !resp.requires_replace.is_empty() {
+        (replace_action, Some(ActionReason::ReplaceBecauseCannotUpdate))
+    } else if same_object(&prior, &planned) {
+        (Action::NoOp, None)
+    } else {
+        (Action::Update, None)
+    };
+    if action.deletes() && cfg.lifecycle.prevent_destroy {
+        diags.push(prevent_destroy_error(&job.addr, cfg));
+    }
+    let mut c = change(&sh, &job, action, before, planned.clone());
+    c.reason = reason;
+    c.replace_paths = resp.requires_replace;
+    c.private = resp.planned_private;
+    out.value = Some(mark_schema_sensitive(&sh.schema.block, &planned));
+    out.change = Some(c);
+    out.diags = diags;
+    out
+}
+
+/// Plans one data source instance: read it now if its configuration is known, else during apply.
+pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
+    let mut diags = Diagnostics::new();
+    let mut out = Outcome { addr: job.addr.clone(), each: job.each, change: None, drift: None, refreshed: None, value: None, diags: Diagnostics::new() };
+    if job.orphan.is_some() || sh.mode == PlanMode::Destroy {
+        out.refreshed = Some(None);
+        return out;
+    }
+    let cfg = sh.cfg.as_ref().expect("configured data source");
+    let ectx = EvalContext::with_names(&sh.functions, job.scope.clone());
+    let (config_val, d) = decode_body(&cfg.body, &sh.schema.block, &ectx);
+    let failed = d.has_errors();
+    diags.extend(d);
+    if failed {
+        out.diags = diags;
+        return out;
+    }
+    let known = config_val.is_wholly_known();
+    if !known || sh.deps_pending {
+        let planned = crate::objects::proposed_new(&sh.schema.block, &Value::null(sh.ty.clone()), &config_val);
+        let planned = unknown_computed(&sh.schema.block, &planned);
+        let mut c = change(&sh, &job, Action::Read, Value::null(sh.ty.clone()), planned.clone());
+        c.reason = Some(if known { ActionReason::ReadBecauseDependencyPending } else { ActionReason::ReadBecauseConfigUnknown });
+        out.change = Some(c);
+        out.value = Some(planned);
+        out.diags = diags;
+        return out;
+    }
+    let (plain, _) = config_val.clone().unmark_deep();
+    let resp = {
+        let _permit = sh.sem.acquire().await.expect("semaphore open");
+        sh.provider.read_data_source(ReadDataRequest { type_name: job.addr.resource.resource.ty.clone(), config: plain }).await
+    };
+    let failed = resp.diagnostics.has_errors();
+    diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+    if failed {
+        out.diags = with_resource_context(diags, &job.addr, "read");
+        return out;
+    }
+    let state = restore_marks(&resp.state, &config_val);
+    let obj = ObjectState::from_value(&state, &sh.ty, sh.schema.version).unwrap_or_default();
+    out.refreshed = Some(Some(obj));
+    out.value = Some(mark_schema_sensitive(&sh.schema.block, &state));
+    out.diags = diags;
+    out
+}
+
+fn unknown_computed(schema: &terrane_provider_api::schema::Block, v: &Value) -> Value {
+    let Some(m) = v.as_map() else { return v.clone() };
+    Value::object(
+        m.iter()
+            .map(|(k, x)| {
+                let nv = match schema.attributes.get(k) {
+                    Some(a) if a.computed && x.is_null() => Value::unknown(a.ty.clone()),
+                    _ => x.clone(),
+                };
+                (k.clone(), nv)
+            })
+            .collect(),
+    )
+}
+
+/// Copies the marks of `from` onto the same paths of `to` (providers return unmarked values).
+pub(crate) fn restore_marks(to: &Value, from: &Value) -> Value {
+    let (_, paths) = from.clone().unmark_deep_with_paths();
+    if paths.is_empty() {
+        return to.clone();
+    }
+    to.clone().mark_paths(&paths)
+}
+
+fn prevent_destroy_error(addr: &AbsResourceInstance, cfg: &ResourceConfig) -> Diagnostic {
+    Diagnostic::error(
+        "Instance cannot be destroyed",
+        format!(
+            "Resource {} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag.",
+            addr.abs_resource()
+        ),
+    )
+    .with_subject(cfg.range.clone())
+}
+
+fn with_resource_context(diags: Diagnostics, addr: &AbsResourceInstance, op: &str) -> Diagnostics {
+    diags
+        .into_iter()
+        .map(|mut d| {
+            if !d.detail.contains(&addr.to_string()) {
+                d.detail = format!("{} ({op} of {addr})", d.detail);
+            }
+            d
+        })
+        .collect()
+}

@@ -1,0 +1,552 @@
+//! Planning: refresh every instance, evaluate the configuration, and propose the changes that make
+//! the infrastructure match it.
+
+mod instance;
+
+pub(crate) use instance::restore_marks;
+
+use crate::common::{Common, CommonOut, Context};
+use crate::eval_state::Repetition;
+use crate::expand::expand;
+use crate::graph::{build_plan_graph, resource_dependencies, Graph, GraphInputs, Node};
+use crate::providers::{resolve_provider, Schemas};
+use crate::refs::{expr_refs, resource_refs};
+use crate::variables::RawInput;
+use crate::walk::{walk, Executor, Task};
+use instance::{plan_data, plan_managed, Job, Outcome, Shared};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
+use terrane_addrs::{AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ResourceMode, Target};
+use terrane_config::validate::validate as validate_config;
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_lang::decode::check_body_structure;
+use terrane_lang::EvalContext;
+use terrane_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
+use terrane_state::{EachMode, State};
+use terrane_values::Value;
+use tokio::sync::Semaphore;
+
+/// What to plan.
+#[derive(Clone, Debug, Default)]
+pub struct PlanOptions {
+    /// Normal, destroy or refresh-only.
+    pub mode: PlanMode,
+    /// Whether to refresh objects through their providers first.
+    pub refresh: bool,
+    /// `-target` addresses: plan only these and what they depend on.
+    pub targets: Vec<Target>,
+    /// `-replace` addresses: replace these even if nothing changed.
+    pub replace: Vec<AbsResourceInstance>,
+    /// Values for the root module's input variables.
+    pub inputs: BTreeMap<String, RawInput>,
+}
+
+/// Checks the configuration without evaluating it against state: references, block structure
+/// against provider schemas, providers available. Returns the loaded schemas when valid.
+pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
+    let mut diags = validate_config(&ctx.config);
+    let mut schemas = Schemas::default();
+    for node in ctx.config.all_modules() {
+        for (addr, r) in &node.module.resources {
+            let (name, alias) = match &r.provider {
+                Some((n, a)) => (n.clone(), a.clone()),
+                None => (addr.implied_provider().to_string(), None),
+            };
+            let pc = resolve_provider(&ctx.config, &node.path, &name, alias.as_deref());
+            let Some(ps) = schemas.get_or_load(&pc.provider, ctx.factory.as_ref()) else {
+                diags.push(
+                    Diagnostic::error(
+                        "Provider not available",
+                        format!(
+                            "The resource {} needs the provider {}, which terrane does not have. The built-in providers are hashicorp/null, hashicorp/random, hashicorp/local, hashicorp/time, terraform and hashicorp/aws.",
+                            addr, pc.provider
+                        ),
+                    )
+                    .with_subject(r.range.clone()),
+                );
+                continue;
+            };
+            let table = if addr.mode == ResourceMode::Managed { &ps.resources } else { &ps.data_sources };
+            match table.get(&addr.ty) {
+                Some(s) => diags.extend(check_body_structure(&r.body, &s.block)),
+                None => {
+                    let kind = if addr.mode == ResourceMode::Managed { "resource type" } else { "data source" };
+                    diags.push(
+                        Diagnostic::error(
+                            format!("Invalid {kind}"),
+                            format!("The provider {} does not support {kind} {:?}.", pc.provider, addr.ty),
+                        )
+                        .with_subject(r.range.clone()),
+                    );
+                }
+            }
+        }
+    }
+    for (_, rs) in &state.resources {
+        if schemas.get_or_load(&rs.provider.provider, ctx.factory.as_ref()).is_none() {
+            diags.push(Diagnostic::error(
+                "Provider not available",
+                format!("The state has objects managed by the provider {}, which terrane does not have.", rs.provider.provider),
+            ));
+        }
+    }
+    (schemas, diags)
+}
+
+/// Makes a plan. The plan is returned even with errors (marked errored), for rendering what is known.
+pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Diagnostics) {
+    let (schemas, mut diags) = validate(ctx, state);
+    let mut plan = Plan { mode: opts.mode, prev_run_state: state.clone(), prior_state: state.clone(), targets: opts.targets.clone(), ..Plan::default() };
+    if diags.has_errors() {
+        plan.errored = true;
+        return (plan, diags);
+    }
+    let mut graph = match build_plan_graph(&GraphInputs { config: &ctx.config, state }) {
+        Ok(g) => g,
+        Err(d) => {
+            diags.extend(d);
+            plan.errored = true;
+            return (plan, diags);
+        }
+    };
+    if !opts.targets.is_empty() {
+        filter_targets(&mut graph, &opts.targets);
+    }
+    let deps = resource_dependencies(&graph);
+    let mut planner = Planner {
+        common: Common::new(ctx.clone(), schemas, opts.inputs.clone()),
+        opts: opts.clone(),
+        prev: state.clone(),
+        refreshed: state.clone(),
+        changes: Vec::new(),
+        drift: Vec::new(),
+        outputs: Vec::new(),
+        sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
+        deps,
+        pending: BTreeSet::new(),
+    };
+    walk(&graph, &mut planner).await;
+    if opts.mode == PlanMode::Destroy {
+        planner.outputs = state
+            .outputs
+            .iter()
+            .map(|(n, o)| OutputChange { name: n.clone(), action: Action::Delete, before: o.value.clone(), after: Value::null_dynamic(), sensitive: o.sensitive })
+            .collect();
+    } else if opts.targets.is_empty() {
+        for (name, o) in &state.outputs {
+            let declared = ctx.config.root.module.outputs.contains_key(name);
+            if !declared {
+                planner.outputs.push(OutputChange {
+                    name: name.clone(),
+                    action: Action::Delete,
+                    before: o.value.clone(),
+                    after: Value::null_dynamic(),
+                    sensitive: o.sensitive,
+                });
+            }
+        }
+    }
+    diags.extend(planner.common.diags);
+    planner.changes.sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
+    planner.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    planner.outputs.sort_by(|a, b| a.name.cmp(&b.name));
+    plan.variables = planner.common.root_values;
+    plan.changes = planner.changes;
+    plan.drift = planner.drift;
+    plan.outputs = planner.outputs;
+    plan.prior_state = planner.refreshed;
+    plan.errored = diags.has_errors();
+    (plan, diags)
+}
+
+/// Keeps only the targeted nodes, what they depend on, and outputs that depend on nothing else.
+fn filter_targets(graph: &mut Graph, targets: &[Target]) {
+    let mut keep: HashSet<Node> = HashSet::new();
+    let mut stack = Vec::new();
+    for i in graph.indices() {
+        let hit = match graph.node(i) {
+            Node::Resource(r) | Node::Orphan(r) => targets.iter().any(|t| match t {
+                Target::Module(m) => r.module.0.starts_with(&m.module_path().0),
+                Target::Resource(a) => a.config() == *r,
+                Target::Instance(a) => a.config() == *r,
+            }),
+            _ => false,
+        };
+        if hit {
+            stack.push(i);
+        }
+    }
+    while let Some(i) = stack.pop() {
+        if keep.insert(graph.node(i).clone()) {
+            stack.extend(graph.dependencies(i));
+        }
+    }
+    let outputs: Vec<Node> = graph
+        .indices()
+        .filter(|i| matches!(graph.node(*i), Node::Output(..)))
+        .filter(|i| graph.dependencies(*i).all(|d| keep.contains(graph.node(d)) || !matches!(graph.node(d), Node::Resource(_))))
+        .map(|i| graph.node(i).clone())
+        .collect();
+    keep.extend(outputs);
+    graph.retain(|n| keep.contains(n));
+}
+
+struct Planner {
+    common: Common,
+    opts: PlanOptions,
+    prev: State,
+    refreshed: State,
+    changes: Vec<ResourceChange>,
+    drift: Vec<ResourceChange>,
+    outputs: Vec<OutputChange>,
+    sem: Arc<Semaphore>,
+    deps: BTreeMap<ConfigResource, BTreeSet<ConfigResource>>,
+    /// Resources with planned changes, for data sources that depend on them.
+    pending: BTreeSet<ConfigResource>,
+}
+
+enum PlanOut {
+    Common(CommonOut),
+    Resource(Vec<Outcome>, Vec<(AbsResource, EachMode)>, Diagnostics),
+}
+
+impl Executor for Planner {
+    type Output = PlanOut;
+
+    fn start(&mut self, node: &Node) -> Task<PlanOut> {
+        if let Some(d) = self.common.run_value_node(node) {
+            return Task::Done(PlanOut::Common(CommonOut::Done(d)));
+        }
+        match node {
+            Node::Output(path, name) => {
+                let (root_value, mut d) = self.common.output(path, name);
+                if path.is_root() && !d.has_errors() && self.opts.mode != PlanMode::Destroy {
+                    if let Some(v) = root_value {
+                        self.output_change(name, v, &mut d);
+                    }
+                }
+                Task::Done(PlanOut::Common(CommonOut::Done(d)))
+            }
+            Node::Provider(pc) => match self.common.start_provider(pc) {
+                Ok(fut) => Task::Spawn(Box::pin(async move { PlanOut::Common(fut.await) })),
+                Err(d) => Task::Done(PlanOut::Common(CommonOut::Done(d))),
+            },
+            Node::Resource(cr) | Node::Orphan(cr) => self.start_resource(cr, matches!(node, Node::Orphan(_))),
+            _ => Task::Done(PlanOut::Common(CommonOut::Done(Diagnostics::new()))),
+        }
+    }
+
+    fn finish(&mut self, _node: &Node, out: PlanOut) -> bool {
+        match out {
+            PlanOut::Common(c) => self.common.finish_common(c),
+            PlanOut::Resource(outcomes, resources, diags) => {
+                let mut ok = !diags.has_errors();
+                self.common.diags.extend(diags);
+                let mut values: BTreeMap<AbsResource, BTreeMap<InstanceKey, Value>> =
+                    resources.iter().map(|(a, _)| (a.clone(), BTreeMap::new())).collect();
+                for o in outcomes {
+                    if o.diags.has_errors() {
+                        ok = false;
+                    }
+                    self.common.diags.extend(o.diags);
+                    if let Some(refreshed) = o.refreshed {
+                        let provider = self.provider_of(&o.addr);
+                        let was = self.refreshed.object(&o.addr).cloned();
+                        let obj = refreshed.map(|mut obj| {
+                            if let Some(w) = &was {
+                                obj.dependencies = w.dependencies.clone();
+                            }
+                            obj
+                        });
+                        self.refreshed.set_object(&o.addr, &provider, o.each, obj);
+                    }
+                    if let Some(v) = o.value {
+                        values.entry(o.addr.abs_resource()).or_default().insert(o.addr.key().clone(), v);
+                    }
+                    if let Some(d) = o.drift {
+                        self.drift.push(d);
+                    }
+                    if let Some(c) = o.change {
+                        if c.action != Action::NoOp {
+                            self.pending.insert(c.addr.config());
+                        }
+                        self.changes.push(c);
+                    }
+                }
+                for (addr, each) in resources {
+                    let vals = values.remove(&addr).unwrap_or_default();
+                    self.common.eval.set_resource(addr, each, vals);
+                }
+                ok
+            }
+        }
+    }
+}
+
+impl Planner {
+    fn provider_of(&self, addr: &AbsResourceInstance) -> terrane_addrs::ProviderConfig {
+        let cr = addr.config();
+        match self.common.ctx.config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)) {
+            Some(rc) => {
+                let (name, alias) = match &rc.provider {
+                    Some((n, a)) => (n.clone(), a.clone()),
+                    None => (cr.resource.implied_provider().to_string(), None),
+                };
+                resolve_provider(&self.common.ctx.config, &cr.module, &name, alias.as_deref())
+            }
+            None => self.prev.resource(&addr.abs_resource()).map(|r| r.provider.clone()).unwrap_or_else(|| {
+                resolve_provider(&self.common.ctx.config, &cr.module, cr.resource.implied_provider(), None)
+            }),
+        }
+    }
+
+    fn output_change(&mut self, name: &str, after: Value, diags: &mut Diagnostics) {
+        let sensitive = self.common.ctx.config.root.module.outputs.get(name).is_some_and(|o| o.sensitive);
+        let before = self.prev.outputs.get(name).map(|o| o.value.clone());
+        let _ = diags;
+        let action = match &before {
+            None if after.is_null() => Action::NoOp,
+            None => Action::Create,
+            Some(b) if crate::objects::same_object(b, &after) => Action::NoOp,
+            Some(_) if after.is_null() => Action::Delete,
+            Some(_) => Action::Update,
+        };
+        self.outputs.push(OutputChange {
+            name: name.to_string(),
+            action,
+            before: before.unwrap_or_else(Value::null_dynamic),
+            after,
+            sensitive,
+        });
+    }
+
+    fn start_resource(&mut self, cr: &ConfigResource, orphan_node: bool) -> Task<PlanOut> {
+        let config = self.common.ctx.config.clone();
+        let rc = if orphan_node { None } else { config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)).cloned() };
+        let pc = match self.prev.resources.iter().find(|(a, _)| a.config() == *cr) {
+            Some((_, rs)) if rc.is_none() => rs.provider.clone(),
+            _ => {
+                let (name, alias) = match rc.as_ref().and_then(|r| r.provider.clone()) {
+                    Some((n, a)) => (n, a),
+                    None => (cr.resource.implied_provider().to_string(), None),
+                };
+                resolve_provider(&config, &cr.module, &name, alias.as_deref())
+            }
+        };
+        let Some(provider) = self.common.providers.get(&pc).cloned() else {
+            return Task::Done(PlanOut::Resource(
+                Vec::new(),
+                Vec::new(),
+                Diagnostics::from(Diagnostic::error("Provider not configured", format!("The provider {pc} for {cr} is not configured."))),
+            ));
+        };
+        let Some(ps) = self.common.schemas.get(&pc.provider).cloned() else {
+            return Task::Done(PlanOut::Resource(Vec::new(), Vec::new(), Diagnostics::new()));
+        };
+        let table = if cr.resource.mode == ResourceMode::Managed { &ps.resources } else { &ps.data_sources };
+        let Some(schema) = table.get(&cr.resource.ty).cloned() else {
+            return Task::Done(PlanOut::Resource(Vec::new(), Vec::new(), Diagnostics::new()));
+        };
+        let mut diags = Diagnostics::new();
+        let mut jobs = Vec::new();
+        let mut resources = Vec::new();
+        let module_instances = self.common.eval.module_instances(&cr.module);
+        let current: BTreeSet<_> = module_instances.iter().cloned().collect();
+        // Instances in modules that are no longer there.
+        for (addr, rs) in &self.prev.resources {
+            if addr.config() == *cr && !current.contains(&addr.module) {
+                for (key, inst) in &rs.instances {
+                    if let Some(o) = &inst.current {
+                        jobs.push(Job {
+                            addr: addr.instance(key.clone()),
+                            prev_addr: None,
+                            each: rs.each,
+                            scope: Default::default(),
+                            prior: Some(o.clone()),
+                            orphan: Some(if rc.is_some() { ActionReason::DeleteBecauseNoModule } else { ActionReason::DeleteBecauseNoResourceConfig }),
+                        });
+                    }
+                }
+            }
+        }
+        let instance_filter: Vec<&AbsResourceInstance> = self
+            .opts
+            .targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Instance(i) if i.config() == *cr => Some(i),
+                _ => None,
+            })
+            .collect();
+        let whole_targeted = self.opts.targets.iter().any(|t| match t {
+            Target::Resource(a) => a.config() == *cr,
+            Target::Module(m) => cr.module.0.starts_with(&m.module_path().0),
+            Target::Instance(_) => false,
+        });
+        for mi in &module_instances {
+            let addr = AbsResource { module: mi.clone(), resource: cr.resource.clone() };
+            let prev_res = self.prev.resource(&addr);
+            let Some(rc) = &rc else {
+                // Orphan: every instance goes.
+                if let Some(rs) = prev_res {
+                    for (key, inst) in &rs.instances {
+                        if let Some(o) = &inst.current {
+                            jobs.push(Job {
+                                addr: addr.instance(key.clone()),
+                                prev_addr: None,
+                                each: rs.each,
+                                scope: Default::default(),
+                                prior: Some(o.clone()),
+                                orphan: Some(ActionReason::DeleteBecauseNoResourceConfig),
+                            });
+                        }
+                    }
+                }
+                continue;
+            };
+            let expansion = if self.opts.mode == PlanMode::Destroy {
+                None
+            } else {
+                let refs = expr_refs(rc.count.iter().chain(rc.for_each.iter()));
+                let names = self.common.scope(mi, &refs, &Repetition::Single);
+                let ectx = EvalContext::with_names(&self.common.ctx.functions, names);
+                match expand(rc.count.as_ref(), rc.for_each.as_ref(), &ectx) {
+                    Ok(e) => Some(e),
+                    Err(d) => {
+                        diags.extend(d);
+                        continue;
+                    }
+                }
+            };
+            let each = expansion.as_ref().map_or_else(|| prev_res.map_or(EachMode::None, |r| r.each), |e| e.each);
+            resources.push((addr.clone(), each));
+            let refs = resource_refs(rc);
+            let mut wanted: BTreeSet<InstanceKey> = BTreeSet::new();
+            let mut prior_taken: BTreeSet<InstanceKey> = BTreeSet::new();
+            for rep in expansion.iter().flat_map(|e| e.instances.iter()) {
+                let key = rep.key();
+                wanted.insert(key.clone());
+                let iaddr = addr.instance(key.clone());
+                // A single instance and index 0 of a count are the same object across a change.
+                let (prior, prev_addr) = match prev_res.and_then(|r| r.instances.get(&key)).and_then(|i| i.current.clone()) {
+                    Some(o) => (Some(o), None),
+                    None => {
+                        let alias = match &key {
+                            InstanceKey::Int(0) => Some(InstanceKey::None),
+                            InstanceKey::None => Some(InstanceKey::Int(0)),
+                            _ => None,
+                        };
+                        match alias.and_then(|a| prev_res.and_then(|r| r.instances.get(&a)).and_then(|i| i.current.clone()).map(|o| (a, o))) {
+                            Some((a, o)) => {
+                                prior_taken.insert(a.clone());
+                                (Some(o), Some(addr.instance(a)))
+                            }
+                            None => (None, None),
+                        }
+                    }
+                };
+                let filtered_out = !instance_filter.is_empty() && !whole_targeted && !instance_filter.contains(&&iaddr);
+                let scope = self.common.scope(mi, &refs, rep);
+                jobs.push(Job {
+                    addr: iaddr,
+                    prev_addr,
+                    each,
+                    scope,
+                    prior,
+                    orphan: None,
+                });
+                if filtered_out {
+                    // Not targeted: keep its prior value for references but plan nothing.
+                    let j = jobs.pop().expect("just pushed");
+                    if let Some(o) = &j.prior {
+                        if let Some(v) = o.value(&schema.block.implied_type()).ok() {
+                            let _ = v;
+                        }
+                    }
+                }
+            }
+            if let Some(rs) = prev_res {
+                for (key, inst) in &rs.instances {
+                    if expansion.is_some() && (wanted.contains(key) || prior_taken.contains(key)) {
+                        continue;
+                    }
+                    let Some(o) = &inst.current else { continue };
+                    let reason = match (&expansion, key) {
+                        (None, _) => None,
+                        (Some(e), InstanceKey::Int(_)) if e.each == EachMode::List => Some(ActionReason::DeleteBecauseCountIndex),
+                        (Some(e), InstanceKey::Str(_)) if e.each == EachMode::Map => Some(ActionReason::DeleteBecauseEachKey),
+                        _ => Some(ActionReason::DeleteBecauseWrongRepetition),
+                    };
+                    let iaddr = addr.instance(key.clone());
+                    if !instance_filter.is_empty() && !whole_targeted && !instance_filter.contains(&&iaddr) {
+                        continue;
+                    }
+                    jobs.push(Job {
+                        addr: iaddr,
+                        prev_addr: None,
+                        each: rs.each,
+                        scope: Default::default(),
+                        prior: Some(o.clone()),
+                        orphan: reason.or(if self.opts.mode == PlanMode::Destroy { None } else { Some(ActionReason::DeleteBecauseNoResourceConfig) }),
+                    });
+                }
+            }
+        }
+        let deps_pending = rc.as_ref().is_some_and(|r| {
+            r.depends_on.iter().any(|t| {
+                terrane_config::refs::parse_ref(t).ok().is_some_and(|rf| match rf.subject {
+                    terrane_config::refs::RefSubject::Resource(res) | terrane_config::refs::RefSubject::ResourceInstance(res, _) => {
+                        self.pending.contains(&ConfigResource { module: cr.module.clone(), resource: res })
+                    }
+                    _ => false,
+                })
+            })
+        });
+        let dependencies: Vec<AbsResource> = self
+            .deps
+            .get(cr)
+            .map(|ds| ds.iter().map(|d| AbsResource { module: terrane_addrs::ModuleInstance::root(), resource: d.resource.clone() }).collect())
+            .unwrap_or_default();
+        let dependencies = dependencies
+            .into_iter()
+            .zip(self.deps.get(cr).into_iter().flatten())
+            .map(|(a, d)| AbsResource {
+                module: terrane_addrs::ModuleInstance(
+                    d.module.0.iter().map(|n| terrane_addrs::ModuleInstanceStep { name: n.clone(), key: InstanceKey::None }).collect(),
+                ),
+                resource: a.resource,
+            })
+            .collect();
+        let shared = Arc::new(Shared {
+            ty: schema.block.implied_type(),
+            schema,
+            cfg: rc,
+            provider,
+            provider_config: pc,
+            functions: self.common.ctx.functions.clone(),
+            mode: self.opts.mode,
+            refresh: self.opts.refresh,
+            replace: self.opts.replace.clone(),
+            sem: self.sem.clone(),
+            dependencies,
+            deps_pending,
+        });
+        let data = cr.resource.mode == ResourceMode::Data;
+        Task::Spawn(Box::pin(async move {
+            let mut set = tokio::task::JoinSet::new();
+            for job in jobs {
+                let sh = shared.clone();
+                if data {
+                    set.spawn(plan_data(sh, job));
+                } else {
+                    set.spawn(plan_managed(sh, job));
+                }
+            }
+            let mut outcomes = Vec::new();
+            while let Some(r) = set.join_next().await {
+                outcomes.push(r.expect("instance planning task panicked"));
+            }
+            PlanOut::Resource(outcomes, resources, diags)
+        }))
+    }
+}
