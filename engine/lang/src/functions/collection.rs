@@ -1,6 +1,6 @@
 //! Collection functions: length, concat, keys, merge, flatten, lookup and the rest.
 
-use super::util::{int_arg, s, seq};
+use super::util::{s, seq};
 use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
 use std::collections::BTreeMap;
 use terrane_values::{convert, unify, Kind, Number, Type, Value};
@@ -19,7 +19,7 @@ pub(super) fn register(f: &mut Functions) {
                 Type::String | Type::Tuple(_) | Type::Object(_) | Type::List(_) | Type::Map(_) | Type::Set(_) | Type::Dynamic => {
                     Ok(Type::Number)
                 }
-                _ => arg_fail(0, "argument must be a string, a collection type, or a structural type"),
+                _ => fail("argument must be a string, a collection type, or a structural type"),
             }),
             |a, _, _| {
                 let v = &a[0];
@@ -45,7 +45,7 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "contains",
         Function::new(
-            vec![dynamic("list"), dynamic("value").nullable()],
+            vec![dynamic("list"), dynamic("value")],
             Returns::Fixed(Type::Bool),
             |a, _, _| {
                 if !matches!(a[0].ty(), Type::List(_) | Type::Tuple(_) | Type::Set(_)) {
@@ -70,7 +70,10 @@ pub(super) fn register(f: &mut Functions) {
             Returns::Fixed(Type::Number),
             |a, _, _| {
                 if !matches!(a[0].ty(), Type::List(_) | Type::Tuple(_)) {
-                    return arg_fail(0, "argument must be a list or tuple");
+                    return fail("argument must be a list or tuple");
+                }
+                if a[0].length() == Some(0) {
+                    return fail("cannot search an empty list");
                 }
                 for (i, v) in seq(&a[0]).iter().enumerate() {
                     match a[1].equals(v) {
@@ -86,14 +89,14 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "element",
         Function::new(
-            vec![dynamic("list"), Param::new("index", Type::Number)],
+            vec![dynamic("list").marked(), Param::new("index", Type::Number)],
             Returns::Computed(|a| match a[0].ty() {
                 Type::List(e) => Ok((*e).clone()),
                 Type::Tuple(t) => {
                     if !a[1].is_known() {
                         return Ok(Type::Dynamic);
                     }
-                    let i = int_arg(&a[1], 1)?;
+                    let i = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
                     if t.is_empty() {
                         return fail("cannot use element function with an empty list");
                     }
@@ -102,25 +105,29 @@ pub(super) fn register(f: &mut Functions) {
                     }
                     Ok(t[(i as usize) % t.len()].clone())
                 }
-                _ => arg_fail(0, "cannot read elements from this type"),
+                other => fail(format!("cannot read elements from {}", other.friendly_name())),
             }),
             |a, _, _| {
-                let i = int_arg(&a[1], 1)?;
-                let items = seq(&a[0]);
+                let (list, marks) = a[0].clone().unmark();
+                if !list.is_known() {
+                    return Ok(Value::dynamic_unknown().mark(marks));
+                }
+                let i = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
+                let items = seq(&list);
                 if items.is_empty() {
                     return fail("cannot use element function with an empty list");
                 }
                 if i < 0 {
                     return fail("cannot use element function with a negative index");
                 }
-                Ok(items[(i as usize) % items.len()].clone())
+                Ok(items[(i as usize) % items.len()].clone().mark(marks))
             },
         ),
     );
     f.add(
         "keys",
         Function::new(
-            vec![dynamic("inputMap").dynamic()],
+            vec![dynamic("inputMap").dynamic().marked()],
             Returns::Computed(|a| match a[0].ty() {
                 Type::Map(_) => Ok(Type::list(Type::String)),
                 Type::Object(o) => Ok(Type::tuple(vec![Type::String; o.attrs.len()])),
@@ -128,11 +135,16 @@ pub(super) fn register(f: &mut Functions) {
                 _ => arg_fail(0, "must have map or object type"),
             }),
             |a, ret, _| {
-                let keys: Vec<Value> = a[0].as_map().map(|m| m.keys().map(Value::string).collect()).unwrap_or_default();
+                let (map, marks) = a[0].clone().unmark();
+                if !map.is_known() {
+                    return Ok(Value::unknown(ret.clone()).mark(marks));
+                }
+                let keys: Vec<Value> = map.as_map().map(|m| m.keys().map(Value::string).collect()).unwrap_or_default();
                 Ok(match ret {
                     Type::List(_) => Value::list(Type::String, keys),
                     _ => Value::tuple(keys),
-                })
+                }
+                .mark(marks))
             },
         ),
     );
@@ -144,7 +156,7 @@ pub(super) fn register(f: &mut Functions) {
                 Type::Map(e) => Ok(Type::list((*e).clone())),
                 Type::Object(o) => Ok(Type::tuple(o.attrs.values().cloned().collect())),
                 Type::Dynamic => Ok(Type::Dynamic),
-                _ => arg_fail(0, "values() requires a map as the first argument"),
+                _ => fail("values() requires a map as the first argument"),
             }),
             |a, ret, _| {
                 let vals: Vec<Value> = a[0].as_map().map(|m| m.values().cloned().collect()).unwrap_or_default();
@@ -171,7 +183,7 @@ pub(super) fn register(f: &mut Functions) {
             vec![dynamic("list")],
             Returns::Computed(|a| {
                 if !matches!(a[0].ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_)) {
-                    return arg_fail(0, "can only flatten lists, sets and tuples");
+                    return fail("can only flatten lists, sets and tuples");
                 }
                 match flatten_values(&a[0]) {
                     Some(vals) => Ok(Type::tuple(vals.iter().map(Value::ty).collect())),
@@ -220,7 +232,7 @@ pub(super) fn register(f: &mut Functions) {
             Returns::Computed(|a| {
                 let tys: Vec<Type> = a.iter().map(Value::ty).collect();
                 if tys.is_empty() {
-                    return fail("at least one argument is required");
+                    return fail("all arguments must have the same type");
                 }
                 unify(&tys).ok_or_else(|| FnError::Call("all arguments must have the same type".into()))
             }),
@@ -243,10 +255,13 @@ pub(super) fn register(f: &mut Functions) {
         "coalescelist",
         Function::variadic(
             vec![],
-            dynamic("vals").nullable().unknown(),
+            dynamic("vals").nullable().unknown().dynamic(),
             Returns::Computed(|a| {
                 if a.is_empty() {
                     return fail("at least one argument is required");
+                }
+                if a.iter().any(|v| !matches!(v.ty(), Type::List(_) | Type::Tuple(_)) && !(v.ty() == Type::Dynamic && !v.is_known())) {
+                    return fail("coalescelist arguments must be lists or tuples");
                 }
                 let tys: Vec<Type> = a.iter().map(Value::ty).collect();
                 Ok(unify(&tys).unwrap_or(Type::Dynamic))
@@ -285,7 +300,7 @@ pub(super) fn register(f: &mut Functions) {
                     }
                     Ok(Type::object(attrs))
                 }
-                _ => arg_fail(1, "values must be a list or tuple value"),
+                _ => fail("values argument must be a list or tuple value"),
             }),
             |a, ret, _| {
                 let keys = seq(&a[0]);
@@ -294,9 +309,9 @@ pub(super) fn register(f: &mut Functions) {
                     return fail(format!("number of keys ({}) does not match number of values ({})", keys.len(), vals.len()));
                 }
                 let mut m = BTreeMap::new();
-                for (k, v) in keys.iter().zip(vals) {
+                for (i, (k, v)) in keys.iter().zip(vals).enumerate() {
                     if k.is_null() {
-                        return arg_fail(0, "keys list must not contain null values");
+                        return fail(format!("keys list has null value at index {i}"));
                     }
                     m.insert(s(k).to_string(), v);
                 }
@@ -314,8 +329,8 @@ pub(super) fn register(f: &mut Functions) {
             if items.iter().any(|v| !v.is_known()) {
                 return Ok(Value::unknown(Type::list(Type::String)));
             }
-            if items.iter().any(Value::is_null) {
-                return arg_fail(0, "given list element is null; a null value cannot be used in sort");
+            if let Some(i) = items.iter().position(Value::is_null) {
+                return fail(format!("given list element {i} is null; a null string cannot be sorted"));
             }
             let mut strs: Vec<&str> = items.iter().map(s).collect();
             strs.sort_unstable();
@@ -329,7 +344,7 @@ pub(super) fn register(f: &mut Functions) {
             Returns::Computed(|a| match a[0].ty() {
                 Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
                 Type::Tuple(t) => Ok(Type::tuple(t.iter().rev().cloned().collect())),
-                _ => arg_fail(0, "can only reverse list or tuple values"),
+                other => arg_fail(0, format!("can only reverse list or tuple values, not {}", other.friendly_name())),
             }),
             |a, ret, _| {
                 let mut items = seq(&a[0]);
@@ -346,7 +361,8 @@ pub(super) fn register(f: &mut Functions) {
         Function::new(
             vec![dynamic("list"), Param::new("start_index", Type::Number), Param::new("end_index", Type::Number)],
             Returns::Computed(|a| match a[0].ty() {
-                Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
+                Type::Set(_) => arg_fail(0, "cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important"),
+                Type::List(e) => Ok(Type::list((*e).clone())),
                 Type::Tuple(t) => {
                     if !a[1].is_known() || !a[2].is_known() {
                         return Ok(Type::Dynamic);
@@ -384,6 +400,10 @@ pub(super) fn register(f: &mut Functions) {
                 }
                 if v.is_null() {
                     return arg_fail(0, "argument must be list, set, or tuple of number values");
+                }
+                if total.is_none() && v.ty() != Type::Number {
+                    // Terraform fails here with an internal error: its sum does not convert the first element.
+                    return fail("argument must be list, set, or tuple of number values");
                 }
                 let n = convert(v, &Type::Number).map_err(|_| FnError::Arg(0, "argument must be list, set, or tuple of number values".into()))?;
                 let n = n.as_number().cloned().unwrap_or_else(Number::zero);
@@ -432,9 +452,9 @@ pub(super) fn register(f: &mut Functions) {
             vec![Param::new("list", Type::list(Type::Dynamic)), Param::new("size", Type::Number)],
             Returns::Computed(|a| Ok(Type::list(a[0].ty()))),
             |a, ret, _| {
-                let size = int_arg(&a[1], 1)?;
+                let size = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid size: {m}")))?;
                 if size < 0 {
-                    return arg_fail(1, "the size argument must be positive");
+                    return fail("the size argument must be positive");
                 }
                 let items = seq(&a[0]);
                 let inner = ret.element_type().cloned().unwrap_or(Type::Dynamic);
@@ -524,9 +544,12 @@ pub(super) fn register(f: &mut Functions) {
             ],
             Returns::Computed(|a| Ok(a[0].ty())),
             |a, ret, _| {
+                // Keys and search values are compared after conversion to their unified type.
+                let ety = unify(&[a[1].ty(), a[2].ty()]).unwrap_or(Type::list(Type::Dynamic));
+                let conv = |v: &Value, i: usize| convert(v, &ety).map(|c| seq(&c)).map_err(|e| FnError::Arg(i, e.message));
                 let vals = seq(&a[0]);
-                let keys = seq(&a[1]);
-                let search = seq(&a[2]);
+                let keys = conv(&a[1], 1)?;
+                let search = conv(&a[2], 2)?;
                 if vals.len() != keys.len() {
                     return fail("length of keys and values should be equal");
                 }
@@ -563,8 +586,8 @@ fn bool_fold(list: &Value, all: bool) -> Result<Value, FnError> {
 }
 
 fn slice_bounds(start: &Value, end: &Value, len: usize) -> Result<(usize, usize), FnError> {
-    let st = int_arg(start, 1)?;
-    let en = int_arg(end, 2)?;
+    let st = super::util::to_int(start).map_err(|m| FnError::Arg(1, format!("invalid start index: {m}")))?;
+    let en = super::util::to_int(end).map_err(|m| FnError::Arg(2, format!("invalid end index: {m}")))?;
     if st < 0 {
         return arg_fail(1, "start index must not be less than zero");
     }
@@ -677,7 +700,7 @@ fn merge_type(a: &[Value]) -> Result<Type, FnError> {
     let mut first: Option<Type> = None;
     let mut matching = true;
     let mut attrs_known = true;
-    for (i, v) in a.iter().enumerate() {
+    for v in a.iter() {
         let ty = v.ty();
         if ty == Type::Dynamic {
             return Ok(Type::Dynamic);
@@ -699,7 +722,7 @@ fn merge_type(a: &[Value]) -> Result<Type, FnError> {
                 }
             }
             Type::Object(_) => {}
-            other => return arg_fail(i, format!("arguments must be maps or objects, got {:?}", other.friendly_name())),
+            other => return fail(format!("arguments must be maps or objects, got {:?}", other.friendly_name())),
         }
         match &first {
             None => first = Some(ty),
@@ -731,7 +754,7 @@ fn merge(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnErr
             out.insert(k, x);
         }
     }
-    if all_null {
+    if all_null && *ret != Type::empty_object() && *ret != Type::Dynamic {
         return Ok(Value::null(ret.clone()));
     }
     Ok(match ret {
@@ -773,9 +796,6 @@ fn range(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError
         3 => (nums[0].clone(), nums[1].clone(), nums[2].clone()),
         _ => return fail("must have one, two, or three arguments"),
     };
-    if step.is_zero() {
-        return arg_fail(2, "step must not be zero");
-    }
     let down = step.is_negative();
     if down && end.cmp_value(&start).is_gt() {
         return arg_fail(1, "end must be less than start when step is negative");
@@ -799,7 +819,7 @@ fn range(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError
 }
 
 fn setproduct_type(a: &[Value]) -> Result<Type, FnError> {
-    if a.is_empty() {
+    if a.len() < 2 {
         return fail("at least two arguments are required");
     }
     let mut list_count = 0;
@@ -823,7 +843,7 @@ fn setproduct_type(a: &[Value]) -> Result<Type, FnError> {
         }
     }
     let tuple = Type::tuple(elem_tys);
-    Ok(if list_count == 0 { Type::set(tuple) } else { Type::list(tuple) })
+    Ok(if list_count == a.len() { Type::list(tuple) } else { Type::set(tuple) })
 }
 
 fn setproduct(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {

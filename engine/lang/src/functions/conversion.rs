@@ -72,7 +72,7 @@ fn collection_type(v: &Value, make: fn(Type) -> Type) -> Result<Type, FnError> {
         return Ok(want);
     }
     if !terrane_values::convert::can_convert(&ty, &want) {
-        return arg_fail(0, format!("cannot convert {} to {}", ty.friendly_name(), want.friendly_name()));
+        return arg_fail(0, super::any_single_type(&format!("cannot convert {} to {}", ty.friendly_name(), want.friendly_name())));
     }
     // Find the element type the conversion would produce.
     match convert(&Value::unknown(ty.clone()), &want) {
@@ -93,6 +93,9 @@ fn to_type(v: &Value, ret: &Type) -> Result<Value, FnError> {
         return Ok(Value::null(ret.clone()));
     }
     if let (Kind::Bool(_), Type::Number) | (Kind::Number(_), Type::Bool) = (v.kind(), ret) {
+        return arg_fail(0, format!("cannot convert {} to {}", v.ty().friendly_name(), ret.friendly_name()));
+    }
+    if ret.is_primitive() && !v.ty().is_primitive() {
         return arg_fail(0, format!("cannot convert {} to {}", v.ty().friendly_name(), ret.friendly_name()));
     }
     convert(v, ret).map_err(|e| FnError::Arg(0, convert_message(v, ret, &e.message)))

@@ -2,7 +2,8 @@
 
 use super::util::s;
 use super::{fail, FnError, Function, Functions, Param, Returns};
-use terrane_values::json::{from_json_implied, to_json_text};
+use terrane_values::json::{from_json_implied, write_json_string};
+use terrane_values::Kind;
 use terrane_values::{Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
@@ -12,7 +13,9 @@ pub(super) fn register(f: &mut Functions) {
             if !a[0].is_wholly_known() {
                 return Ok(Value::unknown(Type::String));
             }
-            to_json_text(&a[0]).map(Value::string).map_err(|e| FnError::Call(e.to_string()))
+            let mut out = String::new();
+            json_text(&a[0], &mut out)?;
+            Ok(Value::string(out))
         }),
     );
     f.add(
@@ -37,11 +40,17 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "base64decode",
         Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
-            let bytes = base64_decode(s(&a[0])).ok_or_else(|| FnError::Call("failed to decode base64 data".into()))?;
+            let bytes = go_base64_decode(s(&a[0])).map_err(|_| FnError::Call(format!("failed to decode base64 data '{}'", s(&a[0]))))?;
             match String::from_utf8(bytes) {
                 Ok(t) => Ok(Value::string(t)),
                 Err(_) => fail("the result of decoding the provided string is not valid UTF-8"),
             }
+        }),
+    );
+    f.add(
+        "base64gzip",
+        Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(base64_encode(&gzip(s(&a[0]).as_bytes()))))
         }),
     );
     f.add(
@@ -71,40 +80,113 @@ pub fn base64_encode(data: &[u8]) -> String {
     out
 }
 
-/// Decodes standard base64 (padding required, as Go's StdEncoding does).
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes: Vec<u8> = text.bytes().filter(|b| *b != b'\n' && *b != b'\r').collect();
-    if bytes.len() % 4 != 0 {
-        return None;
+/// `jsonencode`'s text: Go's encoding (HTML-safe strings, keys in order), numbers as cty prints them
+/// (so negative zero stays `-0`).
+fn json_text(v: &Value, out: &mut String) -> Result<(), FnError> {
+    match v.kind() {
+        Kind::Unknown(_) => return fail("value is not known"),
+        Kind::Null(_) => out.push_str("null"),
+        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Kind::Number(n) if n.is_infinite() => return fail("cannot serialize infinity as JSON"),
+        Kind::Number(n) => out.push_str(&n.to_string()),
+        Kind::String(s) => write_json_string(s, out),
+        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+            out.push('[');
+            for (i, x) in e.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_text(x, out)?;
+            }
+            out.push(']');
+        }
+        Kind::Map(_, m) | Kind::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json_string(k, out);
+                out.push(':');
+                json_text(x, out)?;
+            }
+            out.push('}');
+        }
     }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for chunk in bytes.chunks(4) {
-        let mut n = 0u32;
-        let mut pad = 0;
-        for &c in chunk {
+    Ok(())
+}
+
+/// Gzip with the header Go's `compress/gzip` writes (no name, no time, unknown OS).
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::GzBuilder::new().operating_system(255).write(Vec::new(), flate2::Compression::default());
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+/// Decodes standard base64 as Go's `base64.StdEncoding.DecodeString` does (line breaks ignored, padding
+/// required); on failure, the offset Go reports.
+pub fn go_base64_decode(text: &str) -> Result<Vec<u8>, usize> {
+    let src = text.as_bytes();
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    loop {
+        let mut quad = [0u8; 4];
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
             let v = match c {
                 b'A'..=b'Z' => c - b'A',
                 b'a'..=b'z' => c - b'a' + 26,
                 b'0'..=b'9' => c - b'0' + 52,
                 b'+' => 62,
                 b'/' => 63,
+                b'\n' | b'\r' => continue,
                 b'=' => {
-                    pad += 1;
-                    0
+                    match j {
+                        0 | 1 => return Err(si - 1),
+                        2 => {
+                            while si < src.len() && matches!(src[si], b'\n' | b'\r') {
+                                si += 1;
+                            }
+                            if si == src.len() {
+                                return Err(src.len());
+                            }
+                            if src[si] != b'=' {
+                                return Err(si - 1);
+                            }
+                            si += 1;
+                        }
+                        _ => {}
+                    }
+                    while si < src.len() && matches!(src[si], b'\n' | b'\r') {
+                        si += 1;
+                    }
+                    if si < src.len() {
+                        return Err(si);
+                    }
+                    let n = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6;
+                    out.push((n >> 16) as u8);
+                    if j == 3 {
+                        out.push((n >> 8) as u8);
+                    }
+                    return Ok(out);
                 }
-                _ => return None,
+                _ => return Err(si - 1),
             };
-            n = n << 6 | v as u32;
+            quad[j] = v;
+            j += 1;
         }
-        out.push((n >> 16) as u8);
-        if pad < 2 {
-            out.push((n >> 8) as u8);
-        }
-        if pad < 1 {
-            out.push(n as u8);
-        }
+        let n = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6 | quad[3] as u32;
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
-    Some(out)
 }
 
 /// Go's `url.QueryEscape`.

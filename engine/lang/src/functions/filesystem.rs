@@ -1,7 +1,8 @@
-//! Filesystem and path functions. Relative paths resolve against the working directory.
+//! Filesystem and path functions. Relative paths resolve against the module directory (the function
+//! table's base directory); messages name paths as Terraform does, relative to the working directory.
 
 use super::util::s;
-use super::{fail, FnError, Function, Functions, Param, Returns};
+use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
 use std::path::{Path, PathBuf};
 use terrane_values::{Type, Value};
 
@@ -10,74 +11,117 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "file",
         Function::new(path1(), Returns::Fixed(Type::String), |a, _, c| {
-            let bytes = read(c.functions.base_dir(), s(&a[0]))?;
+            let (bytes, shown) = read(c.functions.base_dir(), s(&a[0]))?;
             String::from_utf8(bytes).map(Value::string).map_err(|_| {
-                FnError::Call(format!("contents of {} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead", s(&a[0])))
+                FnError::Call(format!("contents of {shown} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"))
             })
         }),
     );
     f.add(
         "fileexists",
         Function::new(path1(), Returns::Fixed(Type::Bool), |a, _, c| {
-            let p = resolve(c.functions.base_dir(), s(&a[0]));
-            match std::fs::metadata(&p) {
+            let (full, shown) = locate(c.functions.base_dir(), s(&a[0]))?;
+            match std::fs::metadata(&full) {
                 Ok(m) if m.is_file() => Ok(Value::bool(true)),
-                Ok(_) => fail(format!("{} is not a regular file, but {}", s(&a[0]), "a directory")),
+                Ok(m) => fail(format!("{shown} is not a regular file, but {:?}", mode_string(&m))),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
-                Err(e) => fail(format!("failed to stat {}: {e}", s(&a[0]))),
+                Err(_) => fail(format!("failed to stat {shown}")),
             }
         }),
     );
     f.add(
         "filebase64",
         Function::new(path1(), Returns::Fixed(Type::String), |a, _, c| {
-            Ok(Value::string(super::encoding::base64_encode(&read(c.functions.base_dir(), s(&a[0]))?)))
+            Ok(Value::string(super::encoding::base64_encode(&read(c.functions.base_dir(), s(&a[0]))?.0)))
         }),
     );
-    f.add(
-        "basename",
-        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_base(s(&a[0]))))),
-    );
-    f.add(
-        "dirname",
-        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_dir(s(&a[0]))))),
-    );
+    f.add("basename", Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_base(s(&a[0]))))));
+    f.add("dirname", Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_dir(s(&a[0]))))));
     f.add(
         "abspath",
-        Function::new(path1(), Returns::Fixed(Type::String), |a, _, c| {
-            let p = resolve(c.functions.base_dir(), s(&a[0]));
-            Ok(Value::string(go_clean(&p.to_string_lossy())))
+        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
+            let p = s(&a[0]);
+            let full = if p.starts_with('/') {
+                p.to_string()
+            } else {
+                let cwd = std::env::current_dir().map_err(|e| FnError::Call(e.to_string()))?;
+                format!("{}/{p}", cwd.to_string_lossy())
+            };
+            Ok(Value::string(go_clean(&full)))
         }),
     );
     f.add(
         "pathexpand",
-        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
-            let p = s(&a[0]);
-            if p == "~" || p.starts_with("~/") {
-                let home = std::env::var("HOME").unwrap_or_default();
-                return Ok(Value::string(format!("{home}{}", &p[1..])));
-            }
-            Ok(Value::string(p))
-        }),
+        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(expand_home(s(&a[0]))?))),
     );
 }
 
-/// Resolves a path against the base directory.
-pub fn resolve(base: &Path, p: &str) -> PathBuf {
-    let path = Path::new(p);
-    if path.is_absolute() { path.to_path_buf() } else { base.join(path) }
+/// go-homedir's `Expand`: a leading `~` becomes the home directory; `~user` is not supported.
+pub fn expand_home(p: &str) -> Result<String, FnError> {
+    if !p.starts_with('~') {
+        return Ok(p.to_string());
+    }
+    if p.len() > 1 && !p[1..].starts_with(['/', '\\']) {
+        return fail("cannot expand user-specific home dir");
+    }
+    let home = std::env::var("HOME").map_err(|_| FnError::Call("failed to expand ~: $HOME is not defined".into()))?;
+    Ok(format!("{home}{}", &p[1..]))
 }
 
-/// Reads a file for a function, with Terraform's messages.
-pub fn read(base: &Path, p: &str) -> Result<Vec<u8>, FnError> {
-    let full = resolve(base, p);
+/// The file a path names, and the path as messages show it (Terraform's `filepath.Join(baseDir, path)`,
+/// with the root module's base directory being `.`).
+pub fn locate(base: &Path, p: &str) -> Result<(PathBuf, String), FnError> {
+    let expanded = expand_home(p).map_err(|e| match e {
+        FnError::Call(m) if m.starts_with("cannot") => FnError::Call(format!("failed to expand ~: {m}")),
+        e => e,
+    })?;
+    let path = Path::new(&expanded);
+    if path.is_absolute() {
+        return Ok((path.to_path_buf(), go_clean(&expanded)));
+    }
+    let shown = if base.is_absolute() { go_clean(&expanded) } else { go_clean(&format!("{}/{expanded}", base.to_string_lossy())) };
+    Ok((base.join(path), shown))
+}
+
+/// Reads a file for `file`, `filebase64` and `templatefile`, with Terraform's messages; also returns the
+/// path as messages show it.
+pub fn read(base: &Path, p: &str) -> Result<(Vec<u8>, String), FnError> {
+    let (full, shown) = locate(base, p)?;
+    match std::fs::read(&full) {
+        Ok(bytes) => Ok((bytes, shown)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => arg_fail(0, format!("no file exists at {shown}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource")),
+        Err(_) => arg_fail(0, format!("failed to read {shown}")),
+    }
+}
+
+/// Reads a file for the file hash functions, whose messages are Go's `os.Open` errors.
+pub fn read_for_hash(base: &Path, p: &str) -> Result<Vec<u8>, FnError> {
+    let (full, shown) = locate(base, p)?;
     std::fs::read(&full).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            FnError::Call(format!("no file exists at {p:?}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource"))
-        } else {
-            FnError::Call(format!("failed to read {p:?}: {e}"))
-        }
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => return FnError::Call(format!("read {shown}: is a directory")),
+            _ => e.to_string(),
+        };
+        FnError::Call(format!("open {shown}: {why}"))
     })
+}
+
+/// Go's `FileMode.String()` for the common cases.
+fn mode_string(m: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let ft = m.file_type();
+    let kind = if ft.is_dir() { "d" } else if ft.is_symlink() { "L" } else { "" };
+    let mut out = kind.to_string();
+    if kind.is_empty() {
+        out.push('-');
+    }
+    let bits = m.permissions().mode();
+    for (i, c) in "rwxrwxrwx".chars().enumerate() {
+        out.push(if bits & (1 << (8 - i)) != 0 { c } else { '-' });
+    }
+    out
 }
 
 /// Go's `filepath.Clean`.
@@ -122,8 +166,7 @@ pub fn go_base(p: &str) -> String {
 
 /// Go's `filepath.Dir`.
 pub fn go_dir(p: &str) -> String {
-    let idx = p.rfind('/');
-    let dir = match idx {
+    let dir = match p.rfind('/') {
         Some(i) => &p[..=i],
         None => "",
     };

@@ -1,9 +1,18 @@
-//! `format` and `formatlist`: Go-style verbs applied to Terraform values, as cty implements them.
+//! `format` and `formatlist`'s verbs, as cty implements them: `%v` (JSON for non-primitives), `%t`,
+//! `%d %b %o %x %X` (Go's `big.Int` formatting), `%e %E %f %F %g %G` (Go's `big.Float` formatting),
+//! `%s %q` (widths and precisions in grapheme clusters), flags `-+# 0`, width, precision and `[n]`
+//! argument indexes.
 
-use terrane_values::json::to_json_text;
+use terrane_values::json::{to_json_text, write_json_string};
 use terrane_values::{convert, Kind, Number, Type, Value};
+use unicode_segmentation::UnicodeSegmentation;
 
-struct Spec {
+/// A parsed verb.
+struct Verb {
+    raw: String,
+    offset: usize,
+    arg: usize,
+    mode: char,
     minus: bool,
     plus: bool,
     zero: bool,
@@ -13,202 +22,255 @@ struct Spec {
     prec: Option<usize>,
 }
 
+/// Why formatting failed: about the call, or (too many arguments) about the arguments.
+pub enum FormatError {
+    /// A problem with the format string or one argument.
+    Call(String),
+    /// More arguments than the format uses.
+    TooMany(String),
+}
+
 /// Formats `args` by `fmt`.
-pub fn format(fmt: &str, args: &[Value]) -> Result<String, String> {
-    let chars: Vec<char> = fmt.chars().collect();
+pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
+    let bytes = fmt.as_bytes();
     let mut out = String::new();
     let mut i = 0;
-    let mut next_arg = 0usize;
-    while i < chars.len() {
-        let c = chars[i];
-        if c != '%' {
-            out.push(c);
-            i += 1;
+    let mut next_arg = 1usize;
+    let mut max_used = 0usize;
+    let unrecognized = |at: usize| {
+        let c = fmt[at..].chars().next().unwrap_or(' ');
+        FormatError::Call(format!("unrecognized format character {c:?} at offset {at}"))
+    };
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            let next = fmt[i..].find('%').map_or(bytes.len(), |n| i + n);
+            out.push_str(&fmt[i..next]);
+            i = next;
             continue;
         }
+        let start = i;
         i += 1;
-        if i >= chars.len() {
-            return Err("format string ends with an incomplete verb".into());
+        if i >= bytes.len() {
+            return Err(FormatError::Call(format!("invalid format string starting at offset {i}")));
         }
-        if chars[i] == '%' {
+        if bytes[i] == b'%' {
             out.push('%');
             i += 1;
             continue;
         }
-        let mut spec = Spec { minus: false, plus: false, zero: false, space: false, sharp: false, width: None, prec: None };
-        while i < chars.len() {
-            match chars[i] {
-                '-' => spec.minus = true,
-                '+' => spec.plus = true,
-                '0' => spec.zero = true,
-                ' ' => spec.space = true,
-                '#' => spec.sharp = true,
+        let mut v = Verb {
+            raw: String::new(),
+            offset: start,
+            arg: 0,
+            mode: ' ',
+            minus: false,
+            plus: false,
+            zero: false,
+            space: false,
+            sharp: false,
+            width: None,
+            prec: None,
+        };
+        while i < bytes.len() {
+            match bytes[i] {
+                b'-' => {
+                    v.minus = true;
+                    v.zero = false;
+                }
+                b'+' => v.plus = true,
+                b'0' => v.zero = !v.minus,
+                b' ' => v.space = true,
+                b'#' => v.sharp = true,
                 _ => break,
             }
             i += 1;
         }
-        if i < chars.len() && chars[i] == '[' {
-            let end = chars[i..].iter().position(|&c| c == ']').ok_or("unterminated argument index")? + i;
-            let idx: usize = chars[i + 1..end].iter().collect::<String>().parse().map_err(|_| "invalid argument index")?;
-            if idx == 0 {
-                return Err("invalid argument index 0".into());
+        if i < bytes.len() && bytes[i] == b'[' {
+            i += 1;
+            if i >= bytes.len() || !(b'1'..=b'9').contains(&bytes[i]) {
+                return Err(if i >= bytes.len() { FormatError::Call(format!("invalid format string starting at offset {i}")) } else { unrecognized(i) });
             }
-            next_arg = idx - 1;
-            i = end + 1;
-        }
-        let mut num = String::new();
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            num.push(chars[i]);
-            i += 1;
-        }
-        if !num.is_empty() {
-            spec.width = num.parse().ok();
-        }
-        if i < chars.len() && chars[i] == '.' {
-            i += 1;
-            let mut p = String::new();
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                p.push(chars[i]);
+            let digits_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
-            spec.prec = Some(p.parse().unwrap_or(0));
+            next_arg = fmt[digits_start..i].parse().unwrap_or(1);
+            if i >= bytes.len() || bytes[i] != b']' {
+                return Err(if i >= bytes.len() { FormatError::Call(format!("invalid format string starting at offset {i}")) } else { unrecognized(i) });
+            }
+            i += 1;
         }
-        if i >= chars.len() {
-            return Err("format string ends with an incomplete verb".into());
+        let w_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
         }
-        let verb = chars[i];
-        i += 1;
-        let Some(arg) = args.get(next_arg) else {
-            return Err(format!("not enough arguments for %{verb} at offset {}", i - 1));
+        if i > w_start {
+            v.width = fmt[w_start..i].parse().ok();
+        }
+        if i < bytes.len() && bytes[i] == b'.' {
+            i += 1;
+            let p_start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            v.prec = Some(fmt[p_start..i].parse().unwrap_or(0));
+        }
+        let Some(mode) = fmt[i.min(fmt.len())..].chars().next() else {
+            return Err(FormatError::Call(format!("invalid format string starting at offset {i}")));
         };
+        if !mode.is_ascii_alphabetic() {
+            return Err(unrecognized(i));
+        }
+        i += 1;
+        v.mode = mode;
+        v.raw = fmt[start..i].to_string();
+        v.arg = next_arg;
         next_arg += 1;
-        let text = format_one(verb, &spec, arg)?;
-        out.push_str(&pad(&text, &spec, matches!(verb, 'd' | 'f' | 'e' | 'E' | 'g' | 'G' | 'b' | 'o' | 'x' | 'X')));
+        if !matches!(mode, 'v' | 't' | 'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 's' | 'q') {
+            return Err(FormatError::Call(format!("unsupported format verb {mode:?} in {:?} at offset {}", v.raw, v.offset)));
+        }
+        let Some(arg) = args.get(v.arg - 1) else {
+            return Err(FormatError::Call(format!(
+                "not enough arguments for {:?} at {}: need index {} but have {} total",
+                v.raw,
+                v.offset,
+                v.arg,
+                args.len()
+            )));
+        };
+        max_used = max_used.max(v.arg);
+        out.push_str(&format_one(&v, arg).map_err(|e| FormatError::Call(format!("unsupported value for {:?} at {}: {e}", v.raw, v.offset)))?);
     }
-    if next_arg < args.len() {
-        return Err(format!("too many arguments; only {next_arg} used by format string"));
+    if max_used < args.len() {
+        return Err(FormatError::TooMany(format!("too many arguments; only {max_used} used by format string")));
     }
     Ok(out)
 }
 
-fn pad(text: &str, spec: &Spec, numeric: bool) -> String {
-    let Some(w) = spec.width else { return text.to_string() };
-    let len = text.chars().count();
-    if len >= w {
-        return text.to_string();
+fn format_one(v: &Verb, arg: &Value) -> Result<String, String> {
+    if v.mode != 'v' && arg.is_null() {
+        return Err("null value cannot be formatted".into());
     }
-    let fill = w - len;
-    if spec.minus {
-        format!("{text}{}", " ".repeat(fill))
-    } else if spec.zero && numeric {
-        let (sign, rest) = match text.chars().next() {
-            Some(c @ ('-' | '+' | ' ')) => (c.to_string(), &text[1..]),
-            _ => (String::new(), text),
-        };
-        format!("{sign}{}{rest}", "0".repeat(fill))
-    } else {
-        format!("{}{text}", " ".repeat(fill))
-    }
-}
-
-fn number_arg(v: &Value, verb: char) -> Result<Number, String> {
-    if v.is_null() {
-        return Err(format!("unsupported value for \"%{verb}\" at argument: null value cannot be formatted"));
-    }
-    let n = convert(v, &Type::Number).map_err(|e| format!("unsupported value for \"%{verb}\": {}", e.message))?;
-    Ok(n.as_number().cloned().unwrap_or_else(Number::zero))
-}
-
-fn sign_prefix(neg: bool, spec: &Spec) -> &'static str {
-    if neg {
-        "-"
-    } else if spec.plus {
-        "+"
-    } else if spec.space {
-        " "
-    } else {
-        ""
-    }
-}
-
-fn format_one(verb: char, spec: &Spec, v: &Value) -> Result<String, String> {
-    match verb {
+    match v.mode {
         'v' => {
-            if v.is_null() {
-                return Ok("null".into());
-            }
-            if spec.sharp {
-                return to_json_text(v).map_err(|e| e.to_string());
-            }
-            match v.kind() {
-                Kind::String(s) => Ok(s.to_string()),
-                Kind::Number(n) => Ok(n.to_string()),
-                Kind::Bool(b) => Ok(b.to_string()),
-                _ => to_json_text(v).map_err(|e| e.to_string()),
-            }
-        }
-        't' => {
-            let b = convert(v, &Type::Bool).map_err(|e| format!("unsupported value for \"%t\": {}", e.message))?;
-            match b.as_bool() {
-                Some(x) => Ok(x.to_string()),
-                None => Err("unsupported value for \"%t\": null value cannot be formatted".into()),
-            }
-        }
-        's' | 'q' => {
-            if v.is_null() {
-                return Err(format!("unsupported value for \"%{verb}\": null value cannot be formatted"));
-            }
-            let s = convert(v, &Type::String).map_err(|e| format!("unsupported value for \"%{verb}\": {}", e.message))?;
-            let mut text = s.as_str().unwrap_or_default().to_string();
-            if let Some(p) = spec.prec {
-                text = text.chars().take(p).collect();
-            }
-            if verb == 'q' {
-                text = terrane_values::set::go_quote(&text);
-            }
-            Ok(text)
-        }
-        'd' | 'b' | 'o' | 'x' | 'X' => {
-            if matches!(verb, 'x' | 'X') {
-                if let Kind::String(s) = v.kind() {
-                    let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
-                    return Ok(if verb == 'X' { hex.to_uppercase() } else { hex });
+            if !v.sharp {
+                match arg.kind() {
+                    Kind::String(s) => return Ok(pad(v, s)),
+                    Kind::Number(n) => return Ok(pad(v, &n.to_text('g', -1))),
+                    _ => {}
                 }
             }
-            let n = number_arg(v, verb)?;
-            if !n.is_integer() {
-                return Err(format!("unsupported value for \"%{verb}\": number has a fractional part"));
+            to_json_text(arg).map(|j| pad(v, &j)).map_err(|e| e.to_string())
+        }
+        't' => {
+            let b = convert(arg, &Type::Bool).map_err(|e| e.message)?;
+            Ok(if b.as_bool() == Some(true) { "true" } else { "false" }.to_string())
+        }
+        's' | 'q' => {
+            let s = convert(arg, &Type::String).map_err(|e| e.message)?;
+            let mut text = s.as_str().unwrap_or_default().to_string();
+            if let Some(p) = v.prec.filter(|p| *p > 0) {
+                text = text.graphemes(true).take(p).collect();
             }
-            let i = n.to_bigint_trunc().unwrap_or_default();
-            let neg = i.sign() == num_bigint::Sign::Minus;
-            let mag = i.magnitude();
-            let digits = match verb {
-                'd' => mag.to_str_radix(10),
-                'b' => mag.to_str_radix(2),
-                'o' => mag.to_str_radix(8),
-                'x' => mag.to_str_radix(16),
-                _ => mag.to_str_radix(16).to_uppercase(),
-            };
-            let digits = match spec.prec {
-                Some(p) if digits.len() < p => format!("{}{digits}", "0".repeat(p - digits.len())),
-                _ => digits,
-            };
-            Ok(format!("{}{digits}", sign_prefix(neg, spec)))
+            if v.mode == 'q' {
+                let mut quoted = String::new();
+                write_json_string(&text, &mut quoted);
+                text = quoted;
+            }
+            Ok(pad(v, &text))
         }
-        'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
-            let n = number_arg(v, verb)?;
-            let prec = match (verb, spec.prec) {
-                (_, Some(p)) => p as i32,
-                ('g' | 'G', None) => -1,
-                _ => 6,
-            };
-            let fmt_char = match verb {
-                'F' => 'f',
-                c => c,
-            };
-            let text = n.abs().to_text(fmt_char, prec);
-            Ok(format!("{}{text}", sign_prefix(n.is_negative(), spec)))
+        _ => {
+            let n = convert(arg, &Type::Number).map_err(|e| e.message)?;
+            let n = n.as_number().cloned().unwrap_or_else(Number::zero);
+            if matches!(v.mode, 'b' | 'd' | 'o' | 'x' | 'X') {
+                if !n.is_integer() {
+                    return Err("an integer is required".into());
+                }
+                Ok(format_int(v, &n))
+            } else {
+                Ok(format_float(v, &n))
+            }
         }
-        other => Err(format!("unsupported format verb %{other}")),
+    }
+}
+
+/// cty's `formatPadWidth`: pads to the width in grapheme clusters.
+fn pad(v: &Verb, text: &str) -> String {
+    let Some(width) = v.width else { return text.to_string() };
+    let len = text.graphemes(true).count();
+    if len >= width {
+        return text.to_string();
+    }
+    let fill = if v.zero { "0" } else { " " }.repeat(width - len);
+    if v.minus { format!("{text}{fill}") } else { format!("{fill}{text}") }
+}
+
+/// Go's `big.Int.Format`.
+fn format_int(v: &Verb, n: &Number) -> String {
+    let i = n.to_bigint_trunc().unwrap_or_default();
+    let neg = i.sign() == num_bigint::Sign::Minus;
+    let radix = match v.mode {
+        'b' => 2,
+        'o' => 8,
+        'x' | 'X' => 16,
+        _ => 10,
+    };
+    let mut digits = i.magnitude().to_str_radix(radix);
+    if v.mode == 'X' {
+        digits = digits.to_uppercase();
+    }
+    let sign = if neg { "-" } else if v.plus { "+" } else if v.space { " " } else { "" };
+    let prefix = match (v.sharp, v.mode) {
+        (true, 'b') => "0b",
+        (true, 'o') => "0",
+        (true, 'x') => "0x",
+        (true, 'X') => "0X",
+        _ => "",
+    };
+    let mut zeros = 0;
+    if let Some(p) = v.prec {
+        if digits.len() < p {
+            zeros = p - digits.len();
+        } else if digits == "0" && p == 0 {
+            return String::new();
+        }
+    }
+    let len = sign.len() + prefix.len() + zeros + digits.len();
+    let (mut left, mut right) = (0, 0);
+    if let Some(w) = v.width.filter(|w| len < *w) {
+        let d = w - len;
+        if v.minus {
+            right = d;
+        } else if v.zero && v.prec.is_none() {
+            zeros = d;
+        } else {
+            left = d;
+        }
+    }
+    format!("{}{sign}{prefix}{}{digits}{}", " ".repeat(left), "0".repeat(zeros), " ".repeat(right))
+}
+
+/// Go's `big.Float.Format`.
+fn format_float(v: &Verb, n: &Number) -> String {
+    let (format, prec) = match v.mode {
+        'F' => ('f', v.prec.map_or(6, |p| p as i32)),
+        'g' | 'G' => (v.mode, v.prec.map_or(-1, |p| p as i32)),
+        m => (m, v.prec.map_or(6, |p| p as i32)),
+    };
+    let text = n.to_text(format, prec);
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest.to_string()),
+        None => match text.strip_prefix('+') {
+            Some(rest) => (if v.space { " " } else { "+" }, rest.to_string()),
+            None => (if v.plus { "+" } else if v.space { " " } else { "" }, text.clone()),
+        },
+    };
+    let padding = v.width.map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
+    if v.zero && !n.is_infinite() {
+        format!("{sign}{}{body}", "0".repeat(padding))
+    } else if v.minus {
+        format!("{sign}{body}{}", " ".repeat(padding))
+    } else {
+        format!("{}{sign}{body}", " ".repeat(padding))
     }
 }

@@ -8,12 +8,21 @@
 
 mod collection;
 mod conversion;
+mod crypto;
+mod csvdecode;
+mod datetime;
 mod encoding;
+mod fileset;
 mod filesystem;
 mod format;
+mod ipnet;
 mod numeric;
 mod string;
 mod string_regex;
+mod template;
+mod text_encoding;
+mod yaml_decode;
+mod yaml_encode;
 
 use crate::context::EvalContext;
 use std::collections::BTreeMap;
@@ -141,11 +150,21 @@ impl Functions {
     pub fn new(base_dir: impl Into<PathBuf>) -> Functions {
         let mut f = Functions { table: BTreeMap::new(), base_dir: base_dir.into() };
         string::register(&mut f);
+        string_regex::register(&mut f);
         collection::register(&mut f);
         numeric::register(&mut f);
         encoding::register(&mut f);
         conversion::register(&mut f);
         filesystem::register(&mut f);
+        fileset::register(&mut f);
+        template::register(&mut f);
+        crypto::register(&mut f);
+        csvdecode::register(&mut f);
+        datetime::register(&mut f);
+        ipnet::register(&mut f);
+        text_encoding::register(&mut f);
+        yaml_encode::register(&mut f);
+        yaml_decode::register(&mut f);
         f
     }
 
@@ -217,7 +236,7 @@ impl Functions {
         for (i, a) in args.iter().enumerate() {
             match convert(a, &param_of(i).ty) {
                 Ok(v) => converted.push(v),
-                Err(e) => return Err(invalid(i, &e.to_string())),
+                Err(e) => return Err(invalid(i, &any_single_type(&e.to_string()))),
             }
         }
         // Return type: computed from unmarked arguments; null and `any` checks first.
@@ -237,7 +256,8 @@ impl Functions {
         let call_err = |e: FnError| match e {
             FnError::Arg(i, msg) => invalid(i, &msg),
             FnError::Call(msg) => Diagnostic::error("Error in function call", format!("Call to function {name:?} failed: {msg}."))
-                .with_subject(whole.clone()),
+                .with_subject(call_start(name_range))
+                .with_context(whole.clone()),
         };
         let ret_ty = if dynamic_result {
             Type::Dynamic
@@ -273,6 +293,29 @@ impl Functions {
     }
 }
 
+/// cty names the constraint `list(any)` "list of any single type" where the values crate says "list of
+/// dynamic".
+pub(crate) fn any_single_type(msg: &str) -> String {
+    msg.replace("of dynamic", "of any single type")
+}
+
+/// The range HCL reports call failures at: the function name and the opening parenthesis.
+fn call_start(name_range: &SourceRange) -> SourceRange {
+    let mut r = name_range.clone();
+    r.end.column += 1;
+    r.end.byte += 1;
+    r
+}
+
+/// A range as HCL prints it in messages: `file:1,3-16`, or `file:1,3-2,4` across lines.
+pub(crate) fn range_text(r: &SourceRange) -> String {
+    if r.start.line == r.end.line {
+        format!("{}:{},{}-{}", r.file, r.start.line, r.start.column, r.end.column)
+    } else {
+        format!("{}:{},{}-{},{}", r.file, r.start.line, r.start.column, r.end.line, r.end.column)
+    }
+}
+
 fn all_marks(args: &[Value]) -> Marks {
     args.iter().fold(Marks::NONE, |m, a| m | a.marks_deep())
 }
@@ -292,13 +335,19 @@ pub(crate) mod util {
         v.as_number().cloned().unwrap_or_else(Number::zero)
     }
 
-    /// A whole-number argument as i64.
+    /// A whole number as i64, with cty's message when it is not one.
+    pub fn to_int(v: &Value) -> Result<i64, String> {
+        n(v).to_i64().ok_or_else(|| "value must be a whole number, between -9223372036854775808 and 9223372036854775807".into())
+    }
+
+    /// A whole-number argument as i64; failing, an error about argument `i`.
     pub fn int_arg(v: &Value, i: usize) -> Result<i64, FnError> {
-        let num = n(v);
-        if !num.is_integer() {
-            return Err(FnError::Arg(i, "value must be a whole number".into()));
-        }
-        num.to_i64().ok_or_else(|| FnError::Arg(i, "value is too large".into()))
+        to_int(v).map_err(|m| FnError::Arg(i, m))
+    }
+
+    /// A whole-number argument as i64; failing, an error about the call.
+    pub fn int_call(v: &Value) -> Result<i64, FnError> {
+        to_int(v).map_err(FnError::Call)
     }
 
     /// The elements of a known list, set or tuple argument.

@@ -1,9 +1,8 @@
 //! Numeric functions.
 
-use super::util::{n, s};
+use super::util::{int_arg, int_call, n};
 use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
 use num_bigint::BigInt;
-use num_traits::Num;
 use terrane_values::{Number, Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
@@ -13,7 +12,7 @@ pub(super) fn register(f: &mut Functions) {
     f.add("floor", Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::number(n(&a[0]).floor()))));
     f.add(
         "signum",
-        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::int(n(&a[0]).signum() as i64))),
+        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::int(int_call(&a[0])?.signum()))),
     );
     f.add(
         "max",
@@ -45,30 +44,48 @@ pub(super) fn register(f: &mut Functions) {
             vec![Param::new("number", Type::Dynamic), Param::new("base", Type::Number)],
             Returns::Fixed(Type::Number),
             |a, _, _| {
-                let Some(text) = a[0].as_str() else { return arg_fail(0, "first argument must be a string, not a number") };
-                let base = n(&a[1]).to_i64().unwrap_or(0);
+                let Some(text) = a[0].as_str() else {
+                    return arg_fail(0, format!("first argument must be a string, not {}", a[0].ty().friendly_name()));
+                };
+                let base = int_arg(&a[1], 1)?;
                 if !(2..=62).contains(&base) {
-                    return arg_fail(1, format!("base must be a whole number between 2 and 62 inclusive"));
+                    return arg_fail(1, "base must be a whole number between 2 and 62 inclusive");
                 }
-                let (neg, digits) = match text.strip_prefix('-') {
-                    Some(r) => (true, r),
-                    None => (false, text.strip_prefix('+').unwrap_or(text)),
-                };
-                let parsed = if base <= 36 {
-                    BigInt::from_str_radix(digits, base as u32).ok()
-                } else {
-                    None
-                };
-                match parsed {
-                    Some(v) if !digits.is_empty() => {
-                        let v = if neg { -v } else { v };
-                        Ok(Value::number(Number::from_bigint(&v)))
-                    }
-                    _ => fail(format!("cannot parse {:?} as a base {} integer", s(&a[0]), base)),
+                match parse_big_int(text, base as u32) {
+                    Some(v) => Ok(Value::number(Number::from_bigint(&v))),
+                    None => arg_fail(0, format!("cannot parse {text:?} as a base {base} integer")),
                 }
             },
         ),
     );
+}
+
+/// Go's `big.Int.SetString` with an explicit base: an optional sign, then digits; up to base 36 letters
+/// are case-insensitive, above it `a`-`z` are 10-35 and `A`-`Z` 36-61.
+fn parse_big_int(text: &str, base: u32) -> Option<BigInt> {
+    let (neg, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v = BigInt::from(0);
+    for c in digits.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            _ => return None,
+        };
+        if d >= base {
+            return None;
+        }
+        v = v * base + d;
+    }
+    Some(if neg { -v } else { v })
 }
 
 fn float_result(v: f64) -> Result<Value, FnError> {

@@ -1,6 +1,6 @@
 //! String functions.
 
-use super::util::{int_arg, s, seq};
+use super::util::{int_call, s, seq};
 use super::{arg_fail, fail, Function, Functions, Param, Returns};
 use terrane_values::{Kind, Type, Value};
 use unicode_segmentation::UnicodeSegmentation;
@@ -32,11 +32,13 @@ pub(super) fn register(f: &mut Functions) {
                     return fail("at least one list is required");
                 }
                 let mut parts = Vec::new();
-                for list in &a[1..] {
-                    for (j, e) in seq(list).iter().enumerate() {
+                let mut j = 0;
+                for (i, list) in a[1..].iter().enumerate() {
+                    for e in seq(list).iter() {
                         if e.is_null() {
-                            return fail(format!("element {j} is null"));
+                            return arg_fail(i + 1, format!("element {j} is null; cannot concatenate null values"));
                         }
+                        j += 1;
                         match e.as_str() {
                             Some(x) => parts.push(x.to_string()),
                             None => return Ok(Value::unknown(Type::String)),
@@ -71,7 +73,7 @@ pub(super) fn register(f: &mut Functions) {
             |a, _, _| {
                 let (text, sub, rep) = (s(&a[0]), s(&a[1]), s(&a[2]));
                 if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
-                    let re = super::string_regex::compile(&sub[1..sub.len() - 1]).map_err(|e| super::FnError::Arg(1, e))?;
+                    let re = super::string_regex::compile(&sub[1..sub.len() - 1]).map_err(|e| super::FnError::Call(e.text()))?;
                     return Ok(Value::string(super::string_regex::replace_all(&re, text, rep)));
                 }
                 Ok(Value::string(text.replace(sub, rep)))
@@ -85,8 +87,8 @@ pub(super) fn register(f: &mut Functions) {
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let text = s(&a[0]);
-                let mut offset = int_arg(&a[1], 1)?;
-                let length = int_arg(&a[2], 2)?;
+                let mut offset = int_call(&a[1])?;
+                let length = int_call(&a[2])?;
                 let clusters: Vec<&str> = text.graphemes(true).collect();
                 if offset < 0 {
                     offset += clusters.len() as i64;
@@ -108,7 +110,11 @@ pub(super) fn register(f: &mut Functions) {
             vec![Param::new("spaces", Type::Number), Param::new("str", Type::String)],
             Returns::Fixed(Type::String),
             |a, _, _| {
-                let n = int_arg(&a[0], 0)?.max(0) as usize;
+                let n = int_call(&a[0])?;
+                if n < 0 {
+                    return fail("negative Repeat count");
+                }
+                let n = n as usize;
                 let pad = " ".repeat(n);
                 Ok(Value::string(s(&a[1]).replace('\n', &format!("\n{pad}"))))
             },
@@ -175,7 +181,7 @@ pub(super) fn register(f: &mut Functions) {
                 if a[1..].iter().any(|v| !v.is_wholly_known()) {
                     return Ok(Value::unknown(Type::String));
                 }
-                super::format::format(s(&a[0]), &a[1..]).map(Value::string).map_err(super::FnError::Call)
+                super::format::format(s(&a[0]), &a[1..]).map(Value::string).map_err(format_error)
             },
         ),
     );
@@ -209,7 +215,11 @@ fn formatlist(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, su
             }
         }
     }
-    let n = len.unwrap_or(1);
+    let Some(n) = len else {
+        // Without lists the format applies once, reporting errors as `format` does.
+        let text = super::format::format(fmt, args).map_err(format_error)?;
+        return Ok(Value::list(Type::String, vec![Value::string(text)]));
+    };
     let mut out = Vec::with_capacity(n);
     for idx in 0..n {
         let row: Vec<Value> = args
@@ -223,9 +233,21 @@ fn formatlist(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, su
             out.push(Value::unknown(Type::String));
             continue;
         }
-        out.push(Value::string(super::format::format(fmt, &row).map_err(|e| super::FnError::Call(format!("error on format iteration {idx}: {e}")))?));
+        let text = super::format::format(fmt, &row).map_err(|e| match e {
+            super::format::FormatError::Call(m) | super::format::FormatError::TooMany(m) => {
+                super::FnError::Call(format!("error on format iteration {idx}: {m}"))
+            }
+        })?;
+        out.push(Value::string(text));
     }
     Ok(Value::list(Type::String, out))
+}
+
+fn format_error(e: super::format::FormatError) -> super::FnError {
+    match e {
+        super::format::FormatError::Call(m) => super::FnError::Call(m),
+        super::format::FormatError::TooMany(m) => super::FnError::Arg(1, m),
+    }
 }
 
 fn is_go_space(c: char) -> bool {
