@@ -1,2 +1,31 @@
-//! The `terrane` command.
-fn main() {}
+//! The `terrane` command: the composition root. It is the only place that knows the terminal,
+//! environment variables, exit codes, and which providers and state backends exist.
+
+mod args;
+mod commands;
+mod factory;
+mod ui;
+mod vars;
+mod workdir;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    match run(argv) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(argv: Vec<String>) -> anyhow::Result<ExitCode> {
+    let cli = args::parse(argv)?;
+    if let Some(dir) = &cli.chdir {
+        std::env::set_current_dir(dir).map_err(|e| anyhow::anyhow!("Invalid -chdir option: cannot change to {dir}: {e}"))?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(commands::dispatch(cli))
+}

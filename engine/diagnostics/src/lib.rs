@@ -226,6 +226,11 @@ impl SourceMap {
         self.files.iter().find(|(f, _)| &**f == file).map(|(_, t)| &**t)
     }
 
+    /// Every file and its text, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(f, t)| (&**f, &**t))
+    }
+
     /// Adds every file of another map.
     pub fn merge(&mut self, other: &SourceMap) {
         for (f, t) in &other.files {

@@ -1,0 +1,34 @@
+//! The commands: each parses its options, runs one operation, and returns the exit code.
+
+mod init;
+mod operation;
+mod output;
+mod show;
+mod state;
+mod validate;
+mod version;
+
+use crate::args::{Cli, Command};
+use std::process::ExitCode;
+
+/// Runs the command given on the command line.
+pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    if cli.version {
+        return Ok(version::run(false));
+    }
+    let Some(cmd) = cli.command else {
+        eprintln!("Usage: terrane [-chdir=DIR] <command> [args]\n\nMain commands:\n  init      Prepare your working directory for other commands\n  validate  Check whether the configuration is valid\n  plan      Show changes required by the current configuration\n  apply     Create or update infrastructure\n  destroy   Destroy previously-created infrastructure\n\nOther commands:\n  output    Show output values from your root module\n  show      Show the current state or a saved plan\n  state     Advanced state management\n  version   Show the current terrane version");
+        return Ok(ExitCode::from(1));
+    };
+    Ok(match cmd {
+        Command::Init(a) => init::run(&a),
+        Command::Validate(a) => validate::run(&a),
+        Command::Plan(a) => operation::plan(&a).await,
+        Command::Apply(a) => operation::apply(&a).await,
+        Command::Destroy(a) => operation::destroy(&a).await,
+        Command::Show(a) => show::run(&a),
+        Command::Output(a) => output::run(&a),
+        Command::State(s) => state::run(&s),
+        Command::Version(a) => version::run(a.json),
+    })
+}

@@ -1,0 +1,236 @@
+//! `plan`, `apply` and `destroy`: load, lock, plan, show, confirm, apply.
+
+use crate::args::{ApplyArgs, PlanArgs};
+use crate::ui::values::format_value;
+use crate::ui::Ui;
+use crate::workdir::{self, Loaded};
+use crate::{ui, vars};
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use terrane_addrs::{parse_resource_instance, parse_target};
+use terrane_core::{ApplyOptions, PlanOptions};
+use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_plan::{Plan, PlanMode};
+use terrane_state::State;
+use terrane_state_api::StateStore;
+
+fn fail(ui: &Ui, d: Diagnostics, loaded: Option<&Loaded>) -> ExitCode {
+    let sources = loaded.map(|l| l.sources.clone()).unwrap_or_default();
+    ui.diagnostics(&d, &sources);
+    ExitCode::from(1)
+}
+
+struct Prepared {
+    loaded: Loaded,
+    store: Arc<dyn StateStore>,
+    _lock: Option<workdir::Lock>,
+    state: State,
+}
+
+fn prepare(ui: &Ui, args: &PlanArgs, operation: &str) -> Result<Prepared, ExitCode> {
+    let Some(loaded) = workdir::load(ui) else { return Err(ExitCode::from(1)) };
+    let store = workdir::open_store().map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
+    let timeout = workdir::parse_duration(args.lock_timeout.as_deref()).map_err(|d| fail(ui, d, Some(&loaded)))?;
+    let lock = if args.lock.unwrap_or(true) {
+        Some(workdir::lock(&store, operation, timeout).map_err(|d| fail(ui, d.into(), Some(&loaded)))?)
+    } else {
+        None
+    };
+    let state = workdir::read_state(store.as_ref()).map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
+    Ok(Prepared { loaded, store, _lock: lock, state })
+}
+
+fn plan_options(args: &PlanArgs, loaded: &mut Loaded, mode: PlanMode) -> Result<PlanOptions, Diagnostics> {
+    let (inputs, mut diags) = vars::collect(args, &loaded.config, &mut loaded.sources);
+    let mut targets = Vec::new();
+    for t in &args.targets {
+        match parse_target(t) {
+            Ok(t) => targets.push(t),
+            Err(e) => diags.push(Diagnostic::error("Invalid target address", e.to_string())),
+        }
+    }
+    let mut replace = Vec::new();
+    for r in &args.replace {
+        match parse_resource_instance(r) {
+            Ok(a) => replace.push(a),
+            Err(e) => diags.push(Diagnostic::error("Invalid replace address", e.to_string())),
+        }
+    }
+    let mode = if args.refresh_only { PlanMode::RefreshOnly } else if args.destroy { PlanMode::Destroy } else { mode };
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(PlanOptions { mode, refresh: args.refresh.unwrap_or(true), targets, replace, inputs })
+        .map(|o| {
+            // Warnings (undeclared variables in files) are shown but do not stop the plan.
+            let _ = &diags;
+            o
+        })
+}
+
+async fn make_plan(ui: &Ui, args: &PlanArgs, prep: &mut Prepared, mode: PlanMode) -> Result<Plan, ExitCode> {
+    let opts = plan_options(args, &mut prep.loaded, mode).map_err(|d| fail(ui, d, Some(&prep.loaded)))?;
+    let ctx = workdir::context(prep.loaded.config.clone(), ui, args.parallelism);
+    let (mut plan, diags) = terrane_core::plan(&ctx, &prep.state, &opts).await;
+    ui.diagnostics(&diags, &prep.loaded.sources);
+    if diags.has_errors() {
+        return Err(ExitCode::from(1));
+    }
+    plan.config_digest = workdir::config_digest(&prep.loaded.sources);
+    plan.timestamp = workdir::now_rfc3339();
+    Ok(plan)
+}
+
+/// `terrane plan`.
+pub async fn plan(args: &PlanArgs) -> ExitCode {
+    let ui = Ui::new(args.no_color);
+    let mut prep = match prepare(&ui, args, "plan") {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let plan = match make_plan(&ui, args, &mut prep, PlanMode::Normal).await {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    ui.out(&ui::plan::render(&plan, &ui));
+    if let Some(out) = &args.out {
+        if let Err(e) = terrane_plan::file::save(&plan, Path::new(out)) {
+            return fail(&ui, Diagnostic::error("Failed to write plan file", format!("{out}: {e}")).into(), Some(&prep.loaded));
+        }
+        ui.line(&format!("\n{}\n\nSaved the plan to: {out}\n\nTo perform exactly these actions, run the following command to apply:\n    terrane apply \"{out}\"", "─".repeat(77)));
+    } else if plan.has_changes() {
+        ui.line(&format!("\n{}\n\nNote: You didn't use the -out option to save this plan, so terrane can't\nguarantee to take exactly these actions if you run \"terrane apply\" now.", "─".repeat(77)));
+    }
+    if args.detailed_exitcode && plan.has_changes() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}
+
+fn confirm(ui: &Ui, destroy: bool) -> bool {
+    if destroy {
+        ui.out(&format!("\n{}\n  terrane will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  {} ", ui.bold("Do you really want to destroy all resources?"), ui.bold("Enter a value:")));
+    } else {
+        ui.out(&format!("\n{}\n  terrane will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  {} ", ui.bold("Do you want to perform these actions?"), ui.bold("Enter a value:")));
+    }
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    ui.line("");
+    line.trim() == "yes"
+}
+
+/// `terrane apply` (with or without a saved plan).
+pub async fn apply(args: &ApplyArgs) -> ExitCode {
+    run_apply(&args.plan, args.plan_file.as_deref(), PlanMode::Normal).await
+}
+
+/// `terrane destroy`.
+pub async fn destroy(args: &PlanArgs) -> ExitCode {
+    run_apply(args, None, PlanMode::Destroy).await
+}
+
+async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> ExitCode {
+    let ui = Ui::new(args.no_color);
+    let destroying = mode == PlanMode::Destroy || args.destroy;
+    let mut prep = match prepare(&ui, args, if destroying { "destroy" } else { "apply" }) {
+        Ok(p) => p,
+        Err(c) => return c,
+    };
+    let plan = match plan_file {
+        Some(f) => {
+            if !args.vars.is_empty() || !args.var_files.is_empty() {
+                return fail(&ui, Diagnostic::error("Can't set variables for the apply phase", "Variables are saved in the plan file; remove -var and -var-file to apply it.").into(), Some(&prep.loaded));
+            }
+            let plan = match terrane_plan::file::load(Path::new(f)) {
+                Ok(p) => p,
+                Err(e) => return fail(&ui, Diagnostic::error("Failed to load the saved plan", format!("{f}: {e}")).into(), Some(&prep.loaded)),
+            };
+            let stale = plan.prev_run_state.lineage != prep.state.lineage && !prep.state.has_no_resources()
+                || plan.prev_run_state.serial != prep.state.serial;
+            if stale {
+                return fail(
+                    &ui,
+                    Diagnostic::error(
+                        "Saved plan is stale",
+                        "The given plan file can no longer be applied because the state was changed by another operation after the plan was created. Create a new plan.",
+                    )
+                    .into(),
+                    Some(&prep.loaded),
+                );
+            }
+            if plan.config_digest != workdir::config_digest(&prep.loaded.sources) {
+                return fail(
+                    &ui,
+                    Diagnostic::error("Saved plan does not match the configuration", "The configuration files changed after the plan was created. Create a new plan.").into(),
+                    Some(&prep.loaded),
+                );
+            }
+            plan
+        }
+        None => {
+            let plan = match make_plan(&ui, args, &mut prep, mode).await {
+                Ok(p) => p,
+                Err(c) => return c,
+            };
+            ui.out(&ui::plan::render(&plan, &ui));
+            if !plan.has_changes() && state_unchanged(&plan) {
+                ui.line(&format!("\n{}", ui.style("1;32", &completion_line(destroying, (0, 0, 0)))));
+                print_outputs(&ui, &prep.state);
+                return ExitCode::SUCCESS;
+            }
+            if !args.auto_approve && !confirm(&ui, destroying) {
+                ui.line(if destroying { "Destroy cancelled." } else { "Apply cancelled." });
+                return ExitCode::from(1);
+            }
+            plan
+        }
+    };
+    if plan.errored {
+        return fail(&ui, Diagnostic::error("Plan has errors", "A plan that stopped on errors cannot be applied.").into(), Some(&prep.loaded));
+    }
+    let writer = match prep.store.begin(&prep.state.lineage, workdir::version_meta(if destroying { "destroy" } else { "apply" })) {
+        Ok(w) => w,
+        Err(e) => return fail(&ui, Diagnostic::error("Failed to write state", e.to_string()).into(), Some(&prep.loaded)),
+    };
+    let ctx = workdir::context(prep.loaded.config.clone(), &ui, args.parallelism);
+    let (final_state, diags) = terrane_core::apply(&ctx, &plan, &prep.state, writer, &ApplyOptions::default()).await;
+    ui.diagnostics(&diags, &prep.loaded.sources);
+    if diags.has_errors() {
+        return ExitCode::from(1);
+    }
+    ui.line(&format!("\n{}", ui.style("1;32", &completion_line(destroying, plan.summary_counts()))));
+    if !destroying {
+        print_outputs(&ui, &final_state);
+    }
+    ExitCode::SUCCESS
+}
+
+fn state_unchanged(plan: &Plan) -> bool {
+    let a = terrane_state::v4::to_v4(&plan.prior_state);
+    let b = terrane_state::v4::to_v4(&plan.prev_run_state);
+    a["resources"] == b["resources"]
+}
+
+fn completion_line(destroying: bool, (add, change, destroy): (usize, usize, usize)) -> String {
+    if destroying {
+        format!("Destroy complete! Resources: {destroy} destroyed.")
+    } else {
+        format!("Apply complete! Resources: {add} added, {change} changed, {destroy} destroyed.")
+    }
+}
+
+fn print_outputs(ui: &Ui, state: &State) {
+    if state.outputs.is_empty() {
+        return;
+    }
+    ui.line(&format!("\n{}\n", ui.style("1;32", "Outputs:")));
+    for (name, o) in &state.outputs {
+        if o.sensitive {
+            ui.line(&format!("{name} = <sensitive>"));
+        } else {
+            ui.line(&format!("{name} = {}", format_value(&o.value, 0)));
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! The human-readable plan: what will be created, updated, replaced, destroyed or read, attribute by
+//! attribute, then the summary line and the changes to outputs.
+
+use super::values::key_text;
+use super::Ui;
+use similar::{ChangeTag, TextDiff};
+use terrane_plan::{Action, ActionReason, Plan, PlanMode, ResourceChange};
+use terrane_values::display::write_string;
+use terrane_values::{Kind, Path, Value};
+
+/// Renders a whole plan. `tool` is the product name used in messages.
+pub fn render(plan: &Plan, ui: &Ui) -> String {
+    let mut out = String::new();
+    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    if !plan.drift.is_empty() {
+        out.push_str(&format!("\n{}\n\n", ui.bold("Note: Objects have changed outside of terrane")));
+        out.push_str("terrane detected the following changes made outside of terrane since the\nlast \"terrane apply\" which may have affected this plan:\n\n");
+        for c in &plan.drift {
+            out.push_str(&render_drift(c, ui));
+            out.push('\n');
+        }
+        if plan.mode != PlanMode::RefreshOnly {
+            out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n");
+        }
+        out.push_str(&format!("\n{}\n", "─".repeat(77)));
+    }
+    if plan.mode == PlanMode::RefreshOnly {
+        if plan.drift.is_empty() {
+            out.push_str(&format!("\n{} Your infrastructure still matches the configuration.\n\nterrane has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n", ui.bold("No changes.")));
+        } else {
+            out.push_str("\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n");
+        }
+        return out;
+    }
+    let output_changes: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    if changes.is_empty() {
+        if output_changes.is_empty() {
+            out.push_str(&format!(
+                "\n{} Your infrastructure matches the configuration.\n\nterrane has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n",
+                ui.bold("No changes.")
+            ));
+            return out;
+        }
+        out.push_str("\nChanges to Outputs:\n");
+        out.push_str(&render_outputs(plan, ui));
+        out.push_str("\nYou can apply this plan to save these new output values to the terrane\nstate, without changing any real infrastructure.\n");
+        return out;
+    }
+    out.push_str("\nterrane used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n");
+    let mut symbols: Vec<Action> = changes.iter().map(|c| c.action).collect();
+    symbols.sort_by_key(|a| legend_order(*a));
+    symbols.dedup();
+    for a in symbols {
+        let (sym, text) = match a {
+            Action::Create => ("  +", "create"),
+            Action::Update => ("  ~", "update in-place"),
+            Action::Delete => ("  -", "destroy"),
+            Action::DeleteThenCreate => ("-/+", "destroy and then create replacement"),
+            Action::CreateThenDelete => ("+/-", "create replacement and then destroy"),
+            Action::Read => (" <=", "read (data resources)"),
+            Action::NoOp => continue,
+        };
+        out.push_str(&format!("{} {text}\n", colored_symbol(ui, a, sym)));
+    }
+    out.push_str("\nterrane will perform the following actions:\n\n");
+    for c in &changes {
+        out.push_str(&render_change(c, ui));
+        out.push('\n');
+    }
+    let (add, change, destroy) = plan.summary_counts();
+    out.push_str(&format!("{} {add} to add, {change} to change, {destroy} to destroy.\n", ui.bold("Plan:")));
+    if !output_changes.is_empty() {
+        out.push_str("\nChanges to Outputs:\n");
+        out.push_str(&render_outputs(plan, ui));
+    }
+    out
+}
+
+fn legend_order(a: Action) -> u8 {
+    match a {
+        Action::Create => 0,
+        Action::Update => 1,
+        Action::Delete => 2,
+        Action::DeleteThenCreate => 3,
+        Action::CreateThenDelete => 4,
+        Action::Read => 5,
+        Action::NoOp => 6,
+    }
+}
+
+fn colored_symbol(ui: &Ui, a: Action, sym: &str) -> String {
+    let code = match a {
+        Action::Create => "32",
+        Action::Update => "33",
+        Action::Delete => "31",
+        Action::Read => "36",
+        _ => "33",
+    };
+    ui.style(code, sym)
+}
+
+fn render_outputs(plan: &Plan, ui: &Ui) -> String {
+    let mut out = String::new();
+    let outs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    let width = outs.iter().map(|o| o.name.len()).max().unwrap_or(0);
+    for o in outs {
+        let (sym, text) = match o.action {
+            Action::Create => ("+", inline_or_block(&mask(&o.after, o.sensitive), 2)),
+            Action::Delete => ("-", format!("{} -> null", inline_or_block(&mask(&o.before, o.sensitive), 2))),
+            _ => ("~", format!("{} -> {}", inline_or_block(&mask(&o.before, o.sensitive), 2), inline_or_block(&mask(&o.after, o.sensitive), 2))),
+        };
+        out.push_str(&format!("  {} {:width$} = {text}\n", colored_symbol(ui, o.action, sym), o.name));
+    }
+    out
+}
+
+fn mask(v: &Value, sensitive: bool) -> Value {
+    if sensitive { v.clone().sensitive() } else { v.clone() }
+}
+
+fn header_verb(c: &ResourceChange) -> String {
+    let what = match c.action {
+        Action::Create => "will be created".to_string(),
+        Action::Update => "will be updated in-place".to_string(),
+        Action::Delete => "will be destroyed".to_string(),
+        Action::DeleteThenCreate | Action::CreateThenDelete => match c.reason {
+            Some(ActionReason::ReplaceBecauseTainted) => "is tainted, so must be replaced".to_string(),
+            Some(ActionReason::ReplaceByRequest) => "will be replaced, as requested".to_string(),
+            _ => "must be replaced".to_string(),
+        },
+        Action::Read => "will be read during apply".to_string(),
+        Action::NoOp => "has no changes".to_string(),
+    };
+    match &c.deposed {
+        Some(d) => format!("{} (deposed object {d}) {what}", c.addr),
+        None => format!("{} {what}", c.addr),
+    }
+}
+
+fn reason_note(c: &ResourceChange) -> Option<String> {
+    Some(match c.reason? {
+        ActionReason::DeleteBecauseNoResourceConfig => format!("(because {} is not in configuration)", c.addr.abs_resource()),
+        ActionReason::DeleteBecauseNoModule => format!("(because {} is not in configuration)", c.addr.module),
+        ActionReason::DeleteBecauseCountIndex => format!("(because index {} is out of range for count)", c.addr.key()),
+        ActionReason::DeleteBecauseEachKey => format!("(because key {} is not in for_each map)", c.addr.key()),
+        ActionReason::DeleteBecauseWrongRepetition => "(because the resource switched between single, count and for_each)".into(),
+        ActionReason::ReadBecauseConfigUnknown => "(config refers to values not yet known)".into(),
+        ActionReason::ReadBecauseDependencyPending => "(depends on a resource or a module with changes pending)".into(),
+        _ => return None,
+    })
+}
+
+fn block_open(c: &ResourceChange) -> String {
+    let r = &c.addr.resource.resource;
+    let kind = if c.addr.is_data() { "data" } else { "resource" };
+    format!("{kind} \"{}\" \"{}\" {{", r.ty, r.name)
+}
+
+/// Renders one resource change.
+pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
+    let mut out = format!("  {}\n", ui.bold(&format!("# {}", header_verb(c))));
+    if let Some(n) = reason_note(c) {
+        out.push_str(&format!("  # {n}\n"));
+    }
+    let sym = match c.action {
+        Action::Create => "  +",
+        Action::Update => "  ~",
+        Action::Delete => "  -",
+        Action::DeleteThenCreate => "-/+",
+        Action::CreateThenDelete => "+/-",
+        Action::Read => " <=",
+        Action::NoOp => "   ",
+    };
+    out.push_str(&format!("{} {}\n", colored_symbol(ui, c.action, sym), block_open(c)));
+    let before = if matches!(c.action, Action::Create | Action::Read) { Value::null_dynamic() } else { c.before.clone() };
+    let after = if c.action == Action::Delete { Value::null_dynamic() } else { c.after.clone() };
+    out.push_str(&render_object_body(&before, &after, 6, &c.replace_paths, &Path::root(), ui));
+    out.push_str("    }\n");
+    out
+}
+
+fn render_drift(c: &ResourceChange, ui: &Ui) -> String {
+    let mut out = match c.action {
+        Action::Delete => format!("  {}\n", ui.bold(&format!("# {} has been deleted", c.addr))),
+        _ => format!("  {}\n", ui.bold(&format!("# {} has changed", c.addr))),
+    };
+    let sym = if c.action == Action::Delete { "  -" } else { "  ~" };
+    out.push_str(&format!("{} {}\n", colored_symbol(ui, c.action, sym), block_open(c)));
+    out.push_str(&render_object_body(&c.before, &c.after, 6, &[], &Path::root(), ui));
+    out.push_str("    }\n");
+    out
+}
+
+fn attrs_of(v: &Value) -> Vec<(String, Value)> {
+    match v.kind() {
+        Kind::Object(m) | Kind::Map(_, m) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    let (a2, ma) = a.clone().unmark_deep();
+    let (b2, mb) = b.clone().unmark_deep();
+    ma == mb && b2.is_wholly_known() && a2.is_wholly_known() && a2.equals(&b2) == Some(true)
+        || a2.is_null() && b2.is_null()
+}
+
+fn render_object_body(before: &Value, after: &Value, indent: usize, replace: &[Path], path: &Path, ui: &Ui) -> String {
+    let mut keys: Vec<String> = attrs_of(before).into_iter().map(|(k, _)| k).collect();
+    for (k, _) in attrs_of(after) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.sort();
+    let get = |v: &Value, k: &str| v.as_map().and_then(|m| m.get(k)).cloned().unwrap_or_else(Value::null_dynamic);
+    let shown: Vec<&String> = keys
+        .iter()
+        .filter(|k| {
+            let (b, a) = (get(before, k), get(after, k));
+            !(b.is_null() && a.is_null()) && !same(&b, &a)
+        })
+        .collect();
+    let hidden = keys.len() - shown.len() - keys.iter().filter(|k| get(before, k).is_null() && get(after, k).is_null()).count();
+    let width = shown.iter().map(|k| k.len()).max().unwrap_or(0);
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for k in shown {
+        let (b, a) = (get(before, k), get(after, k));
+        let p = path.attr(k);
+        let forces = replace.iter().any(|r| *r == p);
+        out.push_str(&render_attr(&key_text(k, false), width, &b, &a, indent, forces, replace, &p, ui));
+    }
+    if hidden > 0 && !before.is_null() && !after.is_null() {
+        out.push_str(&format!(
+            "{pad}  {}\n",
+            ui.style("2", &format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" }))
+        ));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, forces: bool, replace: &[Path], path: &Path, ui: &Ui) -> String {
+    let pad = " ".repeat(indent);
+    let (sym, action) = if b.is_null() {
+        ("+", Action::Create)
+    } else if a.is_null() {
+        ("-", Action::Delete)
+    } else {
+        ("~", Action::Update)
+    };
+    let note = if forces { format!(" {}", ui.style("31", "# forces replacement")) } else { String::new() };
+    let sym = colored_symbol(ui, action, sym);
+    let structured = |v: &Value| matches!(v.kind(), Kind::Object(_) | Kind::Map(..) | Kind::List(..) | Kind::Set(..) | Kind::Tuple(_));
+    if !b.is_sensitive() && !a.is_sensitive() && (structured(a) || a.is_null() && structured(b)) && (structured(b) || b.is_null()) {
+        let (open, close) = match (a.kind(), b.kind()) {
+            (Kind::Object(_) | Kind::Map(..), _) | (Kind::Null(_), Kind::Object(_) | Kind::Map(..)) => ("{", "}"),
+            _ => ("[", "]"),
+        };
+        let mut out = format!("{pad}{sym} {name:width$} = {open}{note}\n");
+        if open == "{" {
+            out.push_str(&render_map_entries(b, a, indent + 4, replace, path, ui));
+        } else {
+            out.push_str(&render_list_entries(b, a, indent + 4, ui));
+        }
+        out.push_str(&format!("{pad}  {}{close}{}\n", " ".repeat(2), if action == Action::Delete { " -> null" } else { "" }));
+        return out;
+    }
+    let text = match action {
+        Action::Create => inline_or_block(a, indent + 4),
+        Action::Delete => format!("{} -> null", inline_or_block(b, indent + 4)),
+        _ => {
+            if let (Some(bs), Some(as_)) = (b.as_str(), a.as_str()) {
+                if (bs.contains('\n') || as_.contains('\n')) && !b.is_sensitive() && !a.is_sensitive() {
+                    return format!("{pad}{sym} {name:width$} = <<-EOT{note}\n{}{pad}    EOT\n", string_diff(bs, as_, indent + 4, ui));
+                }
+            }
+            format!("{} -> {}", inline_or_block(b, indent + 4), inline_or_block(a, indent + 4))
+        }
+    };
+    format!("{pad}{sym} {name:width$} = {text}{note}\n")
+}
+
+fn render_map_entries(b: &Value, a: &Value, indent: usize, replace: &[Path], path: &Path, ui: &Ui) -> String {
+    let quote = matches!(a.kind(), Kind::Map(..)) || matches!(b.kind(), Kind::Map(..));
+    let get = |v: &Value, k: &str| v.as_map().and_then(|m| m.get(k)).cloned().unwrap_or_else(Value::null_dynamic);
+    let mut keys: Vec<String> = attrs_of(b).into_iter().map(|(k, _)| k).collect();
+    for (k, _) in attrs_of(a) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.sort();
+    let shown: Vec<&String> = keys.iter().filter(|k| !same(&get(b, k), &get(a, k)) || b.is_null() || a.is_null()).collect();
+    let width = shown.iter().map(|k| key_text(k, quote).len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for k in &shown {
+        let (bv, av) = (get(b, k), get(a, k));
+        if bv.is_null() && av.is_null() {
+            continue;
+        }
+        out.push_str(&render_attr(&key_text(k, quote), width, &bv, &av, indent, false, replace, &path.key(k), ui));
+    }
+    let hidden = keys.len() - shown.len();
+    if hidden > 0 {
+        out.push_str(&format!(
+            "{}  {}\n",
+            " ".repeat(indent),
+            ui.style("2", &format!("# ({hidden} unchanged element{} hidden)", if hidden == 1 { "" } else { "s" }))
+        ));
+    }
+    out
+}
+
+fn render_list_entries(b: &Value, a: &Value, indent: usize, ui: &Ui) -> String {
+    let pad = " ".repeat(indent);
+    let bs: Vec<Value> = b.as_seq().map(<[Value]>::to_vec).unwrap_or_default();
+    let as_: Vec<Value> = a.as_seq().map(<[Value]>::to_vec).unwrap_or_default();
+    let mut out = String::new();
+    if !a.is_known() {
+        return format!("{pad}{} (known after apply)\n", " ");
+    }
+    for x in &bs {
+        if !as_.iter().any(|y| same(x, y)) || a.is_null() {
+            out.push_str(&format!("{pad}{} {},\n", colored_symbol(ui, Action::Delete, "-"), inline_or_block(x, indent + 2)));
+        }
+    }
+    for y in &as_ {
+        if !bs.iter().any(|x| same(x, y)) {
+            out.push_str(&format!("{pad}{} {},\n", colored_symbol(ui, Action::Create, "+"), inline_or_block(y, indent + 2)));
+        }
+    }
+    let unchanged = as_.iter().filter(|y| bs.iter().any(|x| same(x, y))).count();
+    if unchanged > 0 && !b.is_null() && !a.is_null() {
+        out.push_str(&format!("{pad}  {}\n", ui.style("2", &format!("# ({unchanged} unchanged element{} hidden)", if unchanged == 1 { "" } else { "s" }))));
+    }
+    out
+}
+
+fn string_diff(before: &str, after: &str, indent: usize, ui: &Ui) -> String {
+    let pad = " ".repeat(indent);
+    let diff = TextDiff::from_lines(before, after);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let (sym, action) = match change.tag() {
+            ChangeTag::Delete => ("-", Action::Delete),
+            ChangeTag::Insert => ("+", Action::Create),
+            ChangeTag::Equal => (" ", Action::NoOp),
+        };
+        let line = change.value().trim_end_matches('\n');
+        let s = if action == Action::NoOp { " ".to_string() } else { colored_symbol(ui, action, sym) };
+        out.push_str(&format!("{pad}{s} {line}\n"));
+    }
+    out
+}
+
+/// A value on one line when it is simple, otherwise a block indented by `indent`.
+pub fn inline_or_block(v: &Value, indent: usize) -> String {
+    if v.is_sensitive() {
+        return "(sensitive value)".into();
+    }
+    match v.kind() {
+        Kind::Null(_) => "null".into(),
+        Kind::Unknown(_) => "(known after apply)".into(),
+        Kind::Bool(b) => b.to_string(),
+        Kind::Number(n) => n.to_string(),
+        Kind::String(s) => {
+            if s.contains('\n') {
+                let pad = " ".repeat(indent);
+                let mut out = "<<-EOT\n".to_string();
+                for l in s.trim_end_matches('\n').split('\n') {
+                    out.push_str(&format!("{pad}{l}\n"));
+                }
+                out.push_str(&format!("{}EOT", " ".repeat(indent.saturating_sub(4))));
+                out
+            } else {
+                let mut out = String::new();
+                write_string(s, &mut out);
+                out
+            }
+        }
+        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+            if e.is_empty() {
+                return "[]".into();
+            }
+            let pad = " ".repeat(indent);
+            let mut out = "[\n".to_string();
+            for x in e.iter() {
+                out.push_str(&format!("{pad}  {},\n", inline_or_block(x, indent + 2)));
+            }
+            out.push_str(&format!("{pad}]"));
+            out
+        }
+        Kind::Map(_, m) | Kind::Object(m) => {
+            if m.is_empty() {
+                return "{}".into();
+            }
+            let quote = matches!(v.kind(), Kind::Map(..));
+            let width = m.keys().map(|k| key_text(k, quote).len()).max().unwrap_or(0);
+            let pad = " ".repeat(indent);
+            let mut out = "{\n".to_string();
+            for (k, x) in m.iter() {
+                out.push_str(&format!("{pad}  {:width$} = {}\n", key_text(k, quote), inline_or_block(x, indent + 2)));
+            }
+            out.push_str(&format!("{pad}}}"));
+            out
+        }
+    }
+}
