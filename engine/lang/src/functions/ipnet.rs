@@ -71,7 +71,11 @@ fn big_whole(v: &Value) -> Result<BigInt, FnError> {
 
 fn mask(prefix: u32, bits: u32) -> u128 {
     let full: u128 = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
-    if prefix == 0 { 0 } else { full & !(full >> prefix.min(bits)) }
+    match prefix {
+        0 => 0,
+        p if p >= bits => full,
+        p => full & !(full >> p),
+    }
 }
 
 /// `ipaddr.ParseCIDR`: Go 1.16's parser, which still accepts leading zeros in IPv4 octets.
