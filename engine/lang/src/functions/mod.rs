@@ -16,7 +16,9 @@ mod fileset;
 mod filesystem;
 mod format;
 mod ipnet;
+mod maps;
 mod numeric;
+mod sets;
 mod string;
 mod string_regex;
 mod template;
@@ -152,6 +154,8 @@ impl Functions {
         string::register(&mut f);
         string_regex::register(&mut f);
         collection::register(&mut f);
+        maps::register(&mut f);
+        sets::register(&mut f);
         numeric::register(&mut f);
         encoding::register(&mut f);
         conversion::register(&mut f);
