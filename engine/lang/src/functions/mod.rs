@@ -6,11 +6,13 @@
 //! check the number of arguments, convert each to its parameter's type, reject nulls, short-circuit to
 //! an unknown result when an argument is unknown, and carry the arguments' marks over to the result.
 
+mod aggregate;
 mod collection;
 mod conversion;
 mod crypto;
 mod csvdecode;
 mod datetime;
+mod duration;
 mod encoding;
 mod fileset;
 mod filesystem;
@@ -154,6 +156,7 @@ impl Functions {
         string::register(&mut f);
         string_regex::register(&mut f);
         collection::register(&mut f);
+        aggregate::register(&mut f);
         maps::register(&mut f);
         sets::register(&mut f);
         numeric::register(&mut f);
