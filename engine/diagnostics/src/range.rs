@@ -41,6 +41,17 @@ impl SourceRange {
     }
 }
 
+impl SourceRange {
+    /// HCL's compact form: `main.tf:3,22-26`, or `main.tf:3,22-4,5` across lines.
+    pub fn range_text(&self) -> String {
+        if self.start.line == self.end.line {
+            format!("{}:{},{}-{}", self.file, self.start.line, self.start.column, self.end.column)
+        } else {
+            format!("{}:{},{}-{},{}", self.file, self.start.line, self.start.column, self.end.line, self.end.column)
+        }
+    }
+}
+
 impl fmt::Display for SourceRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{},{}", self.file, self.start.line, self.start.column)

@@ -105,9 +105,16 @@ impl Evaluator<'_, '_> {
     /// `try(a, b, ...)` and `can(expr)`: evaluate arguments, turning errors into fallbacks.
     fn try_can(&self, call: &terrane_config::ast::Call, e: &Expr) -> R {
         if call.name == "can" {
-            if call.args.len() != 1 {
-                return Err(Diagnostic::error("Invalid number of arguments", "The can function takes exactly one argument.")
-                    .with_subject(e.range.clone()));
+            if call.args.is_empty() {
+                return Err(Diagnostic::error(
+                    "Not enough function arguments",
+                    "Function \"can\" expects 1 argument(s). Missing value for \"expression\".",
+                )
+                .with_subject(e.range.clone()));
+            }
+            if call.args.len() > 1 {
+                return Err(Diagnostic::error("Too many function arguments", "Function \"can\" expects only 1 argument(s).")
+                    .with_subject(call.args[1].range.clone()));
             }
             return Ok(match self.eval(&call.args[0]) {
                 Ok(v) if !v.is_wholly_known() => Value::unknown(Type::Bool),
@@ -116,22 +123,27 @@ impl Evaluator<'_, '_> {
             });
         }
         if call.args.is_empty() {
-            return Err(Diagnostic::error("Invalid function call", "At least one argument is required.").with_subject(e.range.clone()));
+            return Err(Diagnostic::error(
+                "Error in function call",
+                "Call to function \"try\" failed: at least one argument is required.",
+            )
+            .with_subject(e.range.clone()));
         }
-        let mut last_err = None;
+        let mut failures = Vec::new();
         for a in &call.args {
             match self.eval(a) {
                 Ok(v) if !v.is_wholly_known() => return Ok(Value::dynamic_unknown()),
                 Ok(v) => return Ok(v),
-                Err(d) => last_err = Some(d),
+                Err(d) => failures.push(d),
             }
         }
-        let d = last_err.expect("at least one argument");
-        Err(Diagnostic::error(
-            "Error in function call",
-            format!("Call to function \"try\" failed: no expression succeeded:\n- {} (at {})\n  {}\n\nAt least one expression must produce a successful result.", d.summary, d.subject.as_ref().map(ToString::to_string).unwrap_or_default(), d.detail),
-        )
-        .with_subject(e.range.clone()))
+        let mut detail = String::from("Call to function \"try\" failed: no expression succeeded:\n");
+        for d in &failures {
+            let at = d.subject.as_ref().map(|r| format!(" (at {})", r.range_text())).unwrap_or_default();
+            detail.push_str(&format!("- {}{at}\n  {}\n", d.summary, d.detail));
+        }
+        detail.push_str("\nAt least one expression must produce a successful result.");
+        Err(Diagnostic::error("Error in function call", detail).with_subject(e.range.clone()))
     }
 
     /// Adds the values of the references in `e` to a diagnostic about it, as Terraform shows them.

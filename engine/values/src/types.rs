@@ -130,14 +130,22 @@ impl Type {
         }
     }
 
-    /// The name used in "... is required" messages: `a number`, `a string`, `list of string`.
+    /// The name used in "... required" messages, as cty words type constraints: `list of any single
+    /// type`, `map of string`.
     pub fn friendly_name_for_constraint(&self) -> String {
         match self {
             Type::Dynamic => "any type".into(),
-            Type::Bool => "bool".into(),
-            Type::Number => "number".into(),
-            Type::String => "string".into(),
+            Type::List(e) => format!("list of {}", e.constraint_element_name()),
+            Type::Set(e) => format!("set of {}", e.constraint_element_name()),
+            Type::Map(e) => format!("map of {}", e.constraint_element_name()),
             _ => self.friendly_name(),
+        }
+    }
+
+    fn constraint_element_name(&self) -> String {
+        match self {
+            Type::Dynamic => "any single type".into(),
+            other => other.friendly_name_for_constraint(),
         }
     }
 }

@@ -104,12 +104,9 @@ fn render_outputs(plan: &Plan, ui: &Ui) -> String {
     let outs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
     let width = outs.iter().map(|o| o.name.len()).max().unwrap_or(0);
     for o in outs {
-        let (sym, text) = match o.action {
-            Action::Create => ("+", inline_or_block(&mask(&o.after, o.sensitive), 2)),
-            Action::Delete => ("-", format!("{} -> null", inline_or_block(&mask(&o.before, o.sensitive), 2))),
-            _ => ("~", format!("{} -> {}", inline_or_block(&mask(&o.before, o.sensitive), 2), inline_or_block(&mask(&o.after, o.sensitive), 2))),
-        };
-        out.push_str(&format!("  {} {:width$} = {text}\n", colored_symbol(ui, o.action, sym), o.name));
+        let before = if o.action == Action::Create { Value::null_dynamic() } else { mask(&o.before, o.sensitive) };
+        let after = if o.action == Action::Delete { Value::null_dynamic() } else { mask(&o.after, o.sensitive) };
+        out.push_str(&render_attr(&o.name, width, &before, &after, 2, false, &[], &Path::root(), ui));
     }
     out
 }
@@ -264,7 +261,7 @@ fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, fo
         } else {
             out.push_str(&render_list_entries(b, a, indent + 4, ui));
         }
-        out.push_str(&format!("{pad}  {}{close}{}\n", " ".repeat(2), if action == Action::Delete { " -> null" } else { "" }));
+        out.push_str(&format!("{pad}  {close}{}\n", if action == Action::Delete { " -> null" } else { "" }));
         return out;
     }
     let text = match action {
