@@ -13,9 +13,11 @@ mod resource;
 
 pub use instance_key::InstanceKey;
 pub use module::{ModuleInstance, ModuleInstanceStep, ModulePath};
-pub use parse::{parse_resource_instance, parse_target, ParseError, Target};
+pub use parse::{ParseError, Target, parse_resource_instance, parse_target};
 pub use provider::{Provider, ProviderConfig};
-pub use resource::{AbsResource, AbsResourceInstance, ConfigResource, Resource, ResourceInstance, ResourceMode};
+pub use resource::{
+    AbsResource, AbsResourceInstance, ConfigResource, Resource, ResourceInstance, ResourceMode,
+};
 
 /// An output value of a module instance.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -73,7 +73,10 @@ impl ModuleInstance {
     /// An instance of a module called from this one.
     pub fn child(&self, name: &str, key: InstanceKey) -> ModuleInstance {
         let mut p = self.0.clone();
-        p.push(ModuleInstanceStep { name: name.to_string(), key });
+        p.push(ModuleInstanceStep {
+            name: name.to_string(),
+            key,
+        });
         ModuleInstance(p)
     }
 

@@ -1,6 +1,9 @@
 //! Parsing addresses typed on the command line: `-target`, `-replace`, `state show`.
 
-use crate::{AbsResource, AbsResourceInstance, InstanceKey, ModuleInstance, ModuleInstanceStep, Resource, ResourceMode};
+use crate::{
+    AbsResource, AbsResourceInstance, InstanceKey, ModuleInstance, ModuleInstanceStep, Resource,
+    ResourceMode,
+};
 use std::fmt;
 
 /// What a `-target` names: a module instance, a whole resource, or one instance.
@@ -52,7 +55,10 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn fail<T>(&self, reason: &str) -> Result<T, ParseError> {
-        Err(ParseError { input: self.input.to_string(), reason: reason.to_string() })
+        Err(ParseError {
+            input: self.input.to_string(),
+            reason: reason.to_string(),
+        })
     }
 
     fn ident(&mut self) -> Result<&'a str, ParseError> {
@@ -105,7 +111,9 @@ impl<'a> Cursor<'a> {
             let end = self.rest.find(']').unwrap_or(self.rest.len());
             let n: i64 = match self.rest[..end].trim().parse() {
                 Ok(n) => n,
-                Err(_) => return self.fail("an instance key must be a whole number or a quoted string"),
+                Err(_) => {
+                    return self.fail("an instance key must be a whole number or a quoted string");
+                }
             };
             self.rest = &self.rest[end..];
             InstanceKey::Int(n)
@@ -119,7 +127,10 @@ impl<'a> Cursor<'a> {
 
 /// Parses a target address: `module.a`, `module.a[0].null_resource.x`, `null_resource.x["k"]`.
 pub fn parse_target(s: &str) -> Result<Target, ParseError> {
-    let mut c = Cursor { input: s, rest: s.trim() };
+    let mut c = Cursor {
+        input: s,
+        rest: s.trim(),
+    };
     let mut module = Vec::new();
     loop {
         let save = c.rest;
@@ -138,7 +149,11 @@ pub fn parse_target(s: &str) -> Result<Target, ParseError> {
         c.rest = save;
         break;
     }
-    let mode = if c.eat("data.") { ResourceMode::Data } else { ResourceMode::Managed };
+    let mode = if c.eat("data.") {
+        ResourceMode::Data
+    } else {
+        ResourceMode::Managed
+    };
     let ty = c.ident()?.to_string();
     if !c.eat(".") {
         return c.fail("a resource address needs a type and a name");
@@ -153,7 +168,10 @@ pub fn parse_target(s: &str) -> Result<Target, ParseError> {
     if !c.rest.is_empty() {
         return c.fail("unexpected text after the address");
     }
-    Ok(Target::Instance(AbsResourceInstance { module, resource: resource.instance(key) }))
+    Ok(Target::Instance(AbsResourceInstance {
+        module,
+        resource: resource.instance(key),
+    }))
 }
 
 /// Parses the address of one resource instance (a resource without a key means its single instance).
@@ -161,8 +179,9 @@ pub fn parse_resource_instance(s: &str) -> Result<AbsResourceInstance, ParseErro
     match parse_target(s)? {
         Target::Instance(i) => Ok(i),
         Target::Resource(r) => Ok(r.instance(InstanceKey::None)),
-        Target::Module(_) => {
-            Err(ParseError { input: s.to_string(), reason: "a resource instance address is required".into() })
-        }
+        Target::Module(_) => Err(ParseError {
+            input: s.to_string(),
+            reason: "a resource instance address is required".into(),
+        }),
     }
 }

@@ -18,20 +18,40 @@ pub struct Provider {
 impl Provider {
     /// A provider in the default registry.
     pub fn new(namespace: &str, ty: &str) -> Provider {
-        Provider { hostname: "registry.terraform.io".into(), namespace: namespace.into(), ty: ty.into() }
+        Provider {
+            hostname: "registry.terraform.io".into(),
+            namespace: namespace.into(),
+            ty: ty.into(),
+        }
     }
 
     /// The provider Terraform assumes for a local name with no `required_providers` entry.
     pub fn implied(local_name: &str) -> Provider {
-        let namespace = if local_name == "terraform" { "builtin" } else { "hashicorp" };
-        let hostname = if local_name == "terraform" { "terraform.io" } else { "registry.terraform.io" };
-        Provider { hostname: hostname.into(), namespace: namespace.into(), ty: local_name.into() }
+        let namespace = if local_name == "terraform" {
+            "builtin"
+        } else {
+            "hashicorp"
+        };
+        let hostname = if local_name == "terraform" {
+            "terraform.io"
+        } else {
+            "registry.terraform.io"
+        };
+        Provider {
+            hostname: hostname.into(),
+            namespace: namespace.into(),
+            ty: local_name.into(),
+        }
     }
 
     /// Parses `hashicorp/null`, `registry.terraform.io/hashicorp/null` or `null`.
     pub fn parse(source: &str) -> Option<Provider> {
         let parts: Vec<&str> = source.split('/').collect();
-        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        };
         if !parts.iter().all(|p| valid(p)) {
             return None;
         }
@@ -89,7 +109,11 @@ impl ProviderConfig {
         let provider = Provider::parse(&rest[..end])?;
         let after = &rest[end + 2..];
         let alias = after.strip_prefix('.').map(str::to_string);
-        Some(ProviderConfig { module, provider, alias })
+        Some(ProviderConfig {
+            module,
+            provider,
+            alias,
+        })
     }
 }
 

@@ -26,17 +26,28 @@ pub struct Resource {
 impl Resource {
     /// A managed resource.
     pub fn managed(ty: &str, name: &str) -> Resource {
-        Resource { mode: ResourceMode::Managed, ty: ty.to_string(), name: name.to_string() }
+        Resource {
+            mode: ResourceMode::Managed,
+            ty: ty.to_string(),
+            name: name.to_string(),
+        }
     }
 
     /// A data source.
     pub fn data(ty: &str, name: &str) -> Resource {
-        Resource { mode: ResourceMode::Data, ty: ty.to_string(), name: name.to_string() }
+        Resource {
+            mode: ResourceMode::Data,
+            ty: ty.to_string(),
+            name: name.to_string(),
+        }
     }
 
     /// One instance of this resource.
     pub fn instance(&self, key: InstanceKey) -> ResourceInstance {
-        ResourceInstance { resource: self.clone(), key }
+        ResourceInstance {
+            resource: self.clone(),
+            key,
+        }
     }
 
     /// The name of the provider that implements this type, by Terraform's convention: the type's prefix
@@ -82,12 +93,18 @@ pub struct AbsResource {
 impl AbsResource {
     /// One instance of this resource.
     pub fn instance(&self, key: InstanceKey) -> AbsResourceInstance {
-        AbsResourceInstance { module: self.module.clone(), resource: self.resource.instance(key) }
+        AbsResourceInstance {
+            module: self.module.clone(),
+            resource: self.resource.instance(key),
+        }
     }
 
     /// The resource in configuration, without instance keys.
     pub fn config(&self) -> ConfigResource {
-        ConfigResource { module: self.module.module_path(), resource: self.resource.clone() }
+        ConfigResource {
+            module: self.module.module_path(),
+            resource: self.resource.clone(),
+        }
     }
 }
 
@@ -113,12 +130,18 @@ pub struct AbsResourceInstance {
 impl AbsResourceInstance {
     /// The resource this is an instance of.
     pub fn abs_resource(&self) -> AbsResource {
-        AbsResource { module: self.module.clone(), resource: self.resource.resource.clone() }
+        AbsResource {
+            module: self.module.clone(),
+            resource: self.resource.resource.clone(),
+        }
     }
 
     /// The resource in configuration.
     pub fn config(&self) -> ConfigResource {
-        ConfigResource { module: self.module.module_path(), resource: self.resource.resource.clone() }
+        ConfigResource {
+            module: self.module.module_path(),
+            resource: self.resource.resource.clone(),
+        }
     }
 
     /// The instance key.

@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 
 /// terrane: plan and apply Terraform-language stacks.
 #[derive(Parser, Debug)]
-#[command(name = "terrane", disable_version_flag = true, about = "Plan and apply infrastructure written in the Terraform language")]
+#[command(
+    name = "terrane",
+    disable_version_flag = true,
+    about = "Plan and apply infrastructure written in the Terraform language"
+)]
 pub struct Cli {
     /// Switch to a different working directory before executing the command.
     #[arg(long, global = true, value_name = "DIR")]
@@ -210,7 +214,11 @@ pub fn normalize(argv: Vec<String>) -> Vec<String> {
             out.push(a);
             continue;
         }
-        if a.starts_with('-') && !a.starts_with("--") && a.len() > 2 && !SINGLE_DASH_OK.contains(&a.as_str()) {
+        if a.starts_with('-')
+            && !a.starts_with("--")
+            && a.len() > 2
+            && !SINGLE_DASH_OK.contains(&a.as_str())
+        {
             out.push(format!("-{a}"));
         } else {
             out.push(a);

@@ -13,12 +13,17 @@ pub struct BuiltinFactory {
 impl BuiltinFactory {
     /// Every provider built into terrane.
     pub fn new() -> BuiltinFactory {
-        BuiltinFactory { registry: terrane_provider_builtin::registry() }
+        BuiltinFactory {
+            registry: terrane_provider_builtin::registry(),
+        }
     }
 }
 
 impl ProviderFactory for BuiltinFactory {
     fn instantiate(&self, addr: &ProviderAddr) -> Option<Arc<dyn Provider>> {
-        self.registry.iter().find(|(a, _)| a.namespace == addr.namespace && a.ty == addr.ty).map(|(_, f)| f())
+        self.registry
+            .iter()
+            .find(|(a, _)| a.namespace == addr.namespace && a.ty == addr.ty)
+            .map(|(_, f)| f())
     }
 }

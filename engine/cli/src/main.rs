@@ -24,8 +24,11 @@ fn main() -> ExitCode {
 fn run(argv: Vec<String>) -> anyhow::Result<ExitCode> {
     let cli = args::parse(argv)?;
     if let Some(dir) = &cli.chdir {
-        std::env::set_current_dir(dir).map_err(|e| anyhow::anyhow!("Invalid -chdir option: cannot change to {dir}: {e}"))?;
+        std::env::set_current_dir(dir)
+            .map_err(|e| anyhow::anyhow!("Invalid -chdir option: cannot change to {dir}: {e}"))?;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(commands::dispatch(cli))
 }

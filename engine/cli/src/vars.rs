@@ -8,19 +8,31 @@ use std::path::Path;
 use terrane_config::Config;
 use terrane_core::RawInput;
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
-use terrane_lang::{evaluate, EvalContext, Functions};
+use terrane_lang::{EvalContext, Functions, evaluate};
 
 /// Collects the raw values; unknown variable names from the command line are errors.
-pub fn collect(args: &PlanArgs, config: &Config, sources: &mut SourceMap) -> (BTreeMap<String, RawInput>, Diagnostics) {
+pub fn collect(
+    args: &PlanArgs,
+    config: &Config,
+    sources: &mut SourceMap,
+) -> (BTreeMap<String, RawInput>, Diagnostics) {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::new();
     let declared = |n: &str| config.root.module.variables.contains_key(n);
-    let mut envs: Vec<(String, String)> = std::env::vars().filter(|(k, _)| k.starts_with("TF_VAR_")).collect();
+    let mut envs: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("TF_VAR_"))
+        .collect();
     envs.sort();
     for (k, v) in envs {
         let name = k["TF_VAR_".len()..].to_string();
         if declared(&name) {
-            out.insert(name, RawInput::Text { text: v, source: format!("environment variable {k}") });
+            out.insert(
+                name,
+                RawInput::Text {
+                    text: v,
+                    source: format!("environment variable {k}"),
+                },
+            );
         }
     }
     let mut files: Vec<String> = Vec::new();
@@ -103,11 +115,21 @@ fn command_line_order(args: &PlanArgs) -> Vec<CliVar> {
     out
 }
 
-fn read_file(path: &str, config: &Config, out: &mut BTreeMap<String, RawInput>, diags: &mut Diagnostics, sources: &mut SourceMap, explicit: bool) {
+fn read_file(
+    path: &str,
+    config: &Config,
+    out: &mut BTreeMap<String, RawInput>,
+    diags: &mut Diagnostics,
+    sources: &mut SourceMap,
+    explicit: bool,
+) {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            diags.push(Diagnostic::error("Failed to read variables file", format!("Cannot read {path}: {e}")));
+            diags.push(Diagnostic::error(
+                "Failed to read variables file",
+                format!("Cannot read {path}: {e}"),
+            ));
             return;
         }
     };
@@ -124,12 +146,18 @@ fn read_file(path: &str, config: &Config, out: &mut BTreeMap<String, RawInput>, 
         let j: serde_json::Value = match serde_json::from_str(&text) {
             Ok(j) => j,
             Err(e) => {
-                diags.push(Diagnostic::error("Invalid variables file", format!("{path} is not valid JSON: {e}")));
+                diags.push(Diagnostic::error(
+                    "Invalid variables file",
+                    format!("{path} is not valid JSON: {e}"),
+                ));
                 return;
             }
         };
         let Some(obj) = j.as_object() else {
-            diags.push(Diagnostic::error("Invalid variables file", format!("{path} must contain a JSON object.")));
+            diags.push(Diagnostic::error(
+                "Invalid variables file",
+                format!("{path} must contain a JSON object."),
+            ));
             return;
         };
         for (k, v) in obj {
@@ -141,7 +169,10 @@ fn read_file(path: &str, config: &Config, out: &mut BTreeMap<String, RawInput>, 
                 Ok(value) => {
                     out.insert(k.clone(), RawInput::Value { value, range: None });
                 }
-                Err(e) => diags.push(Diagnostic::error("Invalid variables file", format!("{path}: {k}: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    "Invalid variables file",
+                    format!("{path}: {k}: {e}"),
+                )),
             }
         }
         return;
@@ -151,8 +182,11 @@ fn read_file(path: &str, config: &Config, out: &mut BTreeMap<String, RawInput>, 
     let Some(body) = body else { return };
     for b in &body.blocks {
         diags.push(
-            Diagnostic::error("Unexpected block in variables file", "Variable definition files may contain only argument assignments.")
-                .with_subject(b.def_range.clone()),
+            Diagnostic::error(
+                "Unexpected block in variables file",
+                "Variable definition files may contain only argument assignments.",
+            )
+            .with_subject(b.def_range.clone()),
         );
     }
     let functions = Functions::new(".");
@@ -165,12 +199,21 @@ fn read_file(path: &str, config: &Config, out: &mut BTreeMap<String, RawInput>, 
         let (value, d) = evaluate(&a.expr, &ctx);
         if d.has_errors() {
             for t in a.expr.traversals() {
-                diags.push(Diagnostic::error("Variables not allowed", "Variables may not be used here.").with_subject(t.range()));
+                diags.push(
+                    Diagnostic::error("Variables not allowed", "Variables may not be used here.")
+                        .with_subject(t.range()),
+                );
             }
             diags.extend(d);
             continue;
         }
-        out.insert(a.name.clone(), RawInput::Value { value, range: Some(a.expr.range.clone()) });
+        out.insert(
+            a.name.clone(),
+            RawInput::Value {
+                value,
+                range: Some(a.expr.range.clone()),
+            },
+        );
     }
     let _ = explicit;
 }

@@ -1,13 +1,13 @@
 //! The working directory: its configuration, its state store, and the state lock.
 
 use crate::factory::BuiltinFactory;
-use crate::ui::progress::Progress;
 use crate::ui::Ui;
+use crate::ui::progress::Progress;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use terrane_backend_sqlite::SqliteStore;
-use terrane_config::{load_config, Config};
+use terrane_config::{Config, load_config};
 use terrane_core::{Context, RunInfo};
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use terrane_lang::Functions;
@@ -28,28 +28,41 @@ pub struct Loaded {
 /// Loads the configuration of the current directory, printing problems. `None` means exit 1.
 pub fn load(ui: &Ui) -> Option<Loaded> {
     let (config, diags) = load_config(Path::new("."));
-    let sources = config.as_ref().map(|c| c.sources.clone()).unwrap_or_default();
+    let sources = config
+        .as_ref()
+        .map(|c| c.sources.clone())
+        .unwrap_or_default();
     ui.diagnostics(&diags, &sources);
     if diags.has_errors() {
         return None;
     }
     let config = config?;
-    Some(Loaded { config: Arc::new(config), sources })
+    Some(Loaded {
+        config: Arc::new(config),
+        sources,
+    })
 }
 
 /// Whether the directory has any configuration files.
 pub fn has_config() -> bool {
-    terrane_config::loader::config_files(Path::new(".")).map(|f| !f.is_empty()).unwrap_or(false)
+    terrane_config::loader::config_files(Path::new("."))
+        .map(|f| !f.is_empty())
+        .unwrap_or(false)
 }
 
 /// The engine context for this run.
 pub fn context(config: Arc<Config>, ui: &Ui, parallelism: usize) -> Context {
-    let cwd = std::env::current_dir().map(|p| p.to_string_lossy().to_string()).unwrap_or_else(|_| ".".into());
+    let cwd = std::env::current_dir()
+        .map(|p| p.to_string_lossy().to_string())
+        .unwrap_or_else(|_| ".".into());
     Context {
         config,
         factory: Arc::new(BuiltinFactory::new()),
         functions: Arc::new(Functions::new(".")),
-        run: RunInfo { cwd, workspace: std::env::var("TF_WORKSPACE").unwrap_or_else(|_| "default".into()) },
+        run: RunInfo {
+            cwd,
+            workspace: std::env::var("TF_WORKSPACE").unwrap_or_else(|_| "default".into()),
+        },
         parallelism: parallelism.max(1),
         observer: Progress::new(ui.clone()),
     }
@@ -59,14 +72,23 @@ pub fn context(config: Arc<Config>, ui: &Ui, parallelism: usize) -> Context {
 pub fn open_store() -> Result<Arc<dyn StateStore>, Diagnostic> {
     SqliteStore::open(Path::new(STATE_DB))
         .map(|s| Arc::new(s) as Arc<dyn StateStore>)
-        .map_err(|e| Diagnostic::error("Failed to open state", format!("The state database {STATE_DB} cannot be used: {e}")))
+        .map_err(|e| {
+            Diagnostic::error(
+                "Failed to open state",
+                format!("The state database {STATE_DB} cannot be used: {e}"),
+            )
+        })
 }
 
 /// Reads the current state (empty with a new lineage when none exists).
 pub fn read_state(store: &dyn StateStore) -> Result<State, Diagnostic> {
     match store.read() {
-        Ok(Some(snap)) => terrane_state::entries::from_snapshot(&snap)
-            .map_err(|e| Diagnostic::error("Failed to read state", format!("The state in {STATE_DB} is damaged and was not changed: {e}"))),
+        Ok(Some(snap)) => terrane_state::entries::from_snapshot(&snap).map_err(|e| {
+            Diagnostic::error(
+                "Failed to read state",
+                format!("The state in {STATE_DB} is damaged and was not changed: {e}"),
+            )
+        }),
         Ok(None) => Ok(State::new(new_lineage())),
         Err(e) => Err(Diagnostic::error("Failed to read state", e.to_string())),
     }
@@ -85,7 +107,11 @@ impl Drop for Lock {
 }
 
 /// Takes the state lock for an operation, waiting up to `timeout`.
-pub fn lock(store: &Arc<dyn StateStore>, operation: &str, timeout: Duration) -> Result<Lock, Diagnostic> {
+pub fn lock(
+    store: &Arc<dyn StateStore>,
+    operation: &str,
+    timeout: Duration,
+) -> Result<Lock, Diagnostic> {
     let info = LockInfo {
         id: new_lineage(),
         operation: operation.to_string(),
@@ -97,53 +123,92 @@ pub fn lock(store: &Arc<dyn StateStore>, operation: &str, timeout: Duration) -> 
     let deadline = std::time::Instant::now() + timeout;
     loop {
         match store.lock(&info) {
-            Ok(()) => return Ok(Lock { store: store.clone(), id: info.id }),
+            Ok(()) => {
+                return Ok(Lock {
+                    store: store.clone(),
+                    id: info.id,
+                });
+            }
             Err(StateError::Locked(holder)) => {
                 if std::time::Instant::now() >= deadline {
                     return Err(Diagnostic::error(
                         "Error acquiring the state lock",
                         format!(
                             "The state is locked by another operation.\n\nLock Info:\n  ID:        {}\n  Operation: {}\n  Who:       {}\n  Process:   {} on {}\n  Created:   {}\n\nterrane acquires a state lock to protect the state from being written by multiple users at the same time. Wait for the other operation to finish; if it crashed, `terrane force-unlock {}` releases the lock.",
-                            holder.id, holder.operation, holder.who, holder.pid, holder.hostname, holder.created, holder.id
+                            holder.id,
+                            holder.operation,
+                            holder.who,
+                            holder.pid,
+                            holder.hostname,
+                            holder.created,
+                            holder.id
                         ),
                     ));
                 }
                 std::thread::sleep(Duration::from_millis(200));
             }
-            Err(e) => return Err(Diagnostic::error("Error acquiring the state lock", e.to_string())),
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    "Error acquiring the state lock",
+                    e.to_string(),
+                ));
+            }
         }
     }
 }
 
 /// Parses `-lock-timeout` (`30s`, `2m`, `0s`).
 pub fn parse_duration(s: Option<&str>) -> Result<Duration, Diagnostics> {
-    let Some(s) = s else { return Ok(Duration::ZERO) };
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len()));
-    let n: f64 = num.parse().map_err(|_| Diagnostics::from(Diagnostic::error("Invalid -lock-timeout", format!("{s:?} is not a duration like 30s or 2m."))))?;
+    let Some(s) = s else {
+        return Ok(Duration::ZERO);
+    };
+    let (num, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
+    let n: f64 = num.parse().map_err(|_| {
+        Diagnostics::from(Diagnostic::error(
+            "Invalid -lock-timeout",
+            format!("{s:?} is not a duration like 30s or 2m."),
+        ))
+    })?;
     let secs = match unit {
         "" | "s" => n,
         "ms" => n / 1000.0,
         "m" => n * 60.0,
         "h" => n * 3600.0,
-        _ => return Err(Diagnostics::from(Diagnostic::error("Invalid -lock-timeout", format!("{s:?} is not a duration like 30s or 2m.")))),
+        _ => {
+            return Err(Diagnostics::from(Diagnostic::error(
+                "Invalid -lock-timeout",
+                format!("{s:?} is not a duration like 30s or 2m."),
+            )));
+        }
     };
     Ok(Duration::from_secs_f64(secs))
 }
 
 /// Metadata for a new state version.
 pub fn version_meta(command: &str) -> VersionMeta {
-    VersionMeta { command: command.to_string(), who: who(), started: now_rfc3339() }
+    VersionMeta {
+        command: command.to_string(),
+        who: who(),
+        started: now_rfc3339(),
+    }
 }
 
 /// `user@host`.
 pub fn who() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("{user}@{}", hostname())
 }
 
 /// This machine's host name.
 pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "localhost".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 /// A random UUID (version 4).
@@ -153,22 +218,40 @@ pub fn new_lineage() -> String {
         use std::io::Read;
         let _ = f.read_exact(&mut b);
     } else {
-        let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let t = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
         b.copy_from_slice(&t.to_le_bytes());
     }
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// The current time in RFC 3339 (UTC).
 pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn civil_from_days(z: i64) -> (i64, u32, u32) {

@@ -237,15 +237,22 @@ impl Expr {
         self.visit_traversals_bound(&mut bound, f);
     }
 
-    fn visit_traversals_bound<'a>(&'a self, bound: &mut Vec<&'a str>, f: &mut dyn FnMut(&'a Traversal)) {
+    fn visit_traversals_bound<'a>(
+        &'a self,
+        bound: &mut Vec<&'a str>,
+        f: &mut dyn FnMut(&'a Traversal),
+    ) {
         match &self.kind {
             ExprKind::Literal(_) | ExprKind::SplatItem => {}
             ExprKind::Template(parts) => visit_parts(parts, bound, f),
-            ExprKind::TemplateWrap(e) | ExprKind::GetAttr(e, _) | ExprKind::Unary(_, e) | ExprKind::Parens(e) => {
-                e.visit_traversals_bound(bound, f)
-            }
+            ExprKind::TemplateWrap(e)
+            | ExprKind::GetAttr(e, _)
+            | ExprKind::Unary(_, e)
+            | ExprKind::Parens(e) => e.visit_traversals_bound(bound, f),
             ExprKind::JsonString(j) => j.template.visit_traversals_bound(bound, f),
-            ExprKind::Tuple(items) => items.iter().for_each(|e| e.visit_traversals_bound(bound, f)),
+            ExprKind::Tuple(items) => items
+                .iter()
+                .for_each(|e| e.visit_traversals_bound(bound, f)),
             ExprKind::Object(items) => {
                 for (k, v) in items {
                     if let ObjectKey::Expr(k) = k {
@@ -267,7 +274,10 @@ impl Expr {
                 source.visit_traversals_bound(bound, f);
                 each.visit_traversals_bound(bound, f);
             }
-            ExprKind::Call(c) => c.args.iter().for_each(|e| e.visit_traversals_bound(bound, f)),
+            ExprKind::Call(c) => c
+                .args
+                .iter()
+                .for_each(|e| e.visit_traversals_bound(bound, f)),
             ExprKind::Conditional(c, a, b) => {
                 c.visit_traversals_bound(bound, f);
                 a.visit_traversals_bound(bound, f);
@@ -304,7 +314,10 @@ impl Expr {
         match &self.kind {
             ExprKind::Literal(_) | ExprKind::SplatItem | ExprKind::ScopeTraversal(_) => {}
             ExprKind::Template(parts) => visit_part_calls(parts, f),
-            ExprKind::TemplateWrap(e) | ExprKind::GetAttr(e, _) | ExprKind::Unary(_, e) | ExprKind::Parens(e) => e.visit_calls(f),
+            ExprKind::TemplateWrap(e)
+            | ExprKind::GetAttr(e, _)
+            | ExprKind::Unary(_, e)
+            | ExprKind::Parens(e) => e.visit_calls(f),
             ExprKind::JsonString(j) => j.template.visit_calls(f),
             ExprKind::Tuple(items) => items.iter().for_each(|e| e.visit_calls(f)),
             ExprKind::Object(items) => {
@@ -349,7 +362,9 @@ impl Expr {
     pub fn unwrap_parens(&self) -> &Expr {
         match &self.kind {
             ExprKind::Parens(e) => e.unwrap_parens(),
-            ExprKind::JsonString(JsonString { as_expr: Some(e), .. }) => e.unwrap_parens(),
+            ExprKind::JsonString(JsonString {
+                as_expr: Some(e), ..
+            }) => e.unwrap_parens(),
             _ => self,
         }
     }
@@ -399,17 +414,30 @@ impl Expr {
     }
 }
 
-fn visit_parts<'a>(parts: &'a [TemplatePart], bound: &mut Vec<&'a str>, f: &mut dyn FnMut(&'a Traversal)) {
+fn visit_parts<'a>(
+    parts: &'a [TemplatePart],
+    bound: &mut Vec<&'a str>,
+    f: &mut dyn FnMut(&'a Traversal),
+) {
     for p in parts {
         match p {
             TemplatePart::Literal(_) => {}
             TemplatePart::Interp(e) => e.visit_traversals_bound(bound, f),
-            TemplatePart::If { cond, then, otherwise } => {
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 cond.visit_traversals_bound(bound, f);
                 visit_parts(then, bound, f);
                 visit_parts(otherwise, bound, f);
             }
-            TemplatePart::For { key_var, value_var, collection, body } => {
+            TemplatePart::For {
+                key_var,
+                value_var,
+                collection,
+                body,
+            } => {
                 collection.visit_traversals_bound(bound, f);
                 let n = bound.len();
                 bound.push(value_var);
@@ -428,12 +456,18 @@ fn visit_part_calls<'a>(parts: &'a [TemplatePart], f: &mut dyn FnMut(&'a Call)) 
         match p {
             TemplatePart::Literal(_) => {}
             TemplatePart::Interp(e) => e.visit_calls(f),
-            TemplatePart::If { cond, then, otherwise } => {
+            TemplatePart::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 cond.visit_calls(f);
                 visit_part_calls(then, f);
                 visit_part_calls(otherwise, f);
             }
-            TemplatePart::For { collection, body, .. } => {
+            TemplatePart::For {
+                collection, body, ..
+            } => {
                 collection.visit_calls(f);
                 visit_part_calls(body, f);
             }
@@ -469,7 +503,10 @@ impl Traversal {
                 }
                 TraversalStep::Index(v, _) => {
                     s.push('[');
-                    s.push_str(&terrane_values::display::render(v, &terrane_values::display::RenderOptions::user()));
+                    s.push_str(&terrane_values::display::render(
+                        v,
+                        &terrane_values::display::RenderOptions::user(),
+                    ));
                     s.push(']');
                 }
             }

@@ -48,7 +48,12 @@ pub struct Block {
 impl Body {
     /// An empty body.
     pub fn empty(range: SourceRange) -> Body {
-        Body { attrs: Vec::new(), blocks: Vec::new(), range, is_json: false }
+        Body {
+            attrs: Vec::new(),
+            blocks: Vec::new(),
+            range,
+            is_json: false,
+        }
     }
 
     /// The argument with this name.
@@ -63,7 +68,13 @@ impl Body {
 
     /// Checks the body against the arguments and block types a block may contain, reporting unknown
     /// ones. `what` names the enclosing block in messages.
-    pub fn check_schema(&self, attrs: &[&str], blocks: &[&str], what: &str, diags: &mut Diagnostics) {
+    pub fn check_schema(
+        &self,
+        attrs: &[&str],
+        blocks: &[&str],
+        what: &str,
+        diags: &mut Diagnostics,
+    ) {
         for a in &self.attrs {
             if !attrs.contains(&a.name.as_str()) {
                 if self.is_json && blocks.contains(&a.name.as_str()) {
@@ -72,7 +83,9 @@ impl Body {
                 if self.is_json && a.name == "//" {
                     continue;
                 }
-                let hint = suggest(&a.name, attrs).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+                let hint = suggest(&a.name, attrs)
+                    .map(|s| format!(" Did you mean {s:?}?"))
+                    .unwrap_or_default();
                 diags.push(
                     Diagnostic::error(
                         "Unsupported argument",
@@ -84,7 +97,9 @@ impl Body {
         }
         for b in &self.blocks {
             if !blocks.contains(&b.kind.as_str()) {
-                let hint = suggest(&b.kind, blocks).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+                let hint = suggest(&b.kind, blocks)
+                    .map(|s| format!(" Did you mean {s:?}?"))
+                    .unwrap_or_default();
                 diags.push(
                     Diagnostic::error(
                         "Unsupported block type",
@@ -109,8 +124,13 @@ impl Body {
     }
 
     /// The arguments of the body that are real arguments (not JSON-encoded blocks or comments).
-    pub fn plain_attrs<'a>(&'a self, block_kinds: &'a [&'a str]) -> impl Iterator<Item = &'a Attribute> + 'a {
-        self.attrs.iter().filter(move |a| !(self.is_json && (block_kinds.contains(&a.name.as_str()) || a.name == "//")))
+    pub fn plain_attrs<'a>(
+        &'a self,
+        block_kinds: &'a [&'a str],
+    ) -> impl Iterator<Item = &'a Attribute> + 'a {
+        self.attrs.iter().filter(move |a| {
+            !(self.is_json && (block_kinds.contains(&a.name.as_str()) || a.name == "//"))
+        })
     }
 }
 

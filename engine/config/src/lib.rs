@@ -17,5 +17,5 @@ pub mod syntax;
 pub mod typeexpr;
 pub mod validate;
 
-pub use loader::{load_config, Config, ModuleNode};
+pub use loader::{Config, ModuleNode, load_config};
 pub use module::Module;

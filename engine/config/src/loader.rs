@@ -82,13 +82,20 @@ fn load_node(
         };
         if depth >= MAX_DEPTH {
             diags.push(
-                Diagnostic::error("Module nesting too deep", "Module calls are nested too deeply; is a module calling itself?")
-                    .with_subject(call.source_range.clone()),
+                Diagnostic::error(
+                    "Module nesting too deep",
+                    "Module calls are nested too deeply; is a module calling itself?",
+                )
+                .with_subject(call.source_range.clone()),
             );
             continue;
         }
         let child_dir = dir.join(rel);
-        let child_display = clean_path(&if display == "." { rel.to_string() } else { format!("{display}/{rel}") });
+        let child_display = clean_path(&if display == "." {
+            rel.to_string()
+        } else {
+            format!("{display}/{rel}")
+        });
         if !child_dir.is_dir() {
             diags.push(
                 Diagnostic::error(
@@ -99,16 +106,29 @@ fn load_node(
             );
             continue;
         }
-        if let Some(node) = load_node(&child_dir, &child_display, path.child(name), sources, diags, depth + 1) {
+        if let Some(node) = load_node(
+            &child_dir,
+            &child_display,
+            path.child(name),
+            sources,
+            diags,
+            depth + 1,
+        ) {
             children.insert(name.clone(), node);
         }
     }
-    Some(ModuleNode { path, module, children, dir_display: display.to_string() })
+    Some(ModuleNode {
+        path,
+        module,
+        children,
+        dir_display: display.to_string(),
+    })
 }
 
 /// The relative directory of a local module source (`./x`, `../x`), or `None` for remote sources.
 pub fn local_source(source: &str) -> Option<&str> {
-    (source.starts_with("./") || source.starts_with("../") || source == "." || source == "..").then_some(source)
+    (source.starts_with("./") || source.starts_with("../") || source == "." || source == "..")
+        .then_some(source)
 }
 
 fn remote_source_error(source: &str, range: &SourceRange) -> Diagnostic {
@@ -155,7 +175,10 @@ pub fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .filter(|p| p.is_file())
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !name.starts_with('.') && !name.starts_with('#') && !name.ends_with('~') && (name.ends_with(".tf") || name.ends_with(".tf.json"))
+            !name.starts_with('.')
+                && !name.starts_with('#')
+                && !name.ends_with('~')
+                && (name.ends_with(".tf") || name.ends_with(".tf.json"))
         })
         .collect();
     files.sort();
@@ -163,23 +186,45 @@ pub fn config_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Loads the files of one directory into a module. `display` is the directory as shown in diagnostics.
-pub fn load_module_dir(dir: &Path, display: &str, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Module> {
+pub fn load_module_dir(
+    dir: &Path,
+    display: &str,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Module> {
     let files = match config_files(dir) {
         Ok(f) => f,
         Err(e) => {
-            diags.push(Diagnostic::error("Failed to read module directory", format!("Cannot read {display}: {e}")));
+            diags.push(Diagnostic::error(
+                "Failed to read module directory",
+                format!("Cannot read {display}: {e}"),
+            ));
             return None;
         }
     };
-    let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let mut module = Module {
+        dir: dir.to_path_buf(),
+        ..Module::default()
+    };
     let mut overrides: Vec<(String, Body)> = Vec::new();
     for file in files {
-        let fname = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        let shown = if display == "." { fname.clone() } else { format!("{display}/{fname}") };
+        let fname = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let shown = if display == "." {
+            fname.clone()
+        } else {
+            format!("{display}/{fname}")
+        };
         let text = match std::fs::read_to_string(&file) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error("Failed to read file", format!("The file {shown:?} could not be read: {e}")));
+                diags.push(Diagnostic::error(
+                    "Failed to read file",
+                    format!("The file {shown:?} could not be read: {e}"),
+                ));
                 continue;
             }
         };

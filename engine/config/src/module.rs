@@ -3,7 +3,7 @@
 
 use crate::ast::{Expr, ExprKind, Traversal};
 use crate::body::{Block, Body};
-use crate::typeexpr::{type_constraint, TypeSpec};
+use crate::typeexpr::{TypeSpec, type_constraint};
 use indexmap::IndexMap;
 use std::path::PathBuf;
 use terrane_addrs::{Provider, Resource, ResourceMode};
@@ -244,7 +244,20 @@ impl Module {
     pub fn add_file(&mut self, body: &Body, diags: &mut Diagnostics) {
         body.check_schema(
             &[],
-            &["terraform", "variable", "locals", "output", "resource", "data", "module", "provider", "moved", "import", "removed", "check"],
+            &[
+                "terraform",
+                "variable",
+                "locals",
+                "output",
+                "resource",
+                "data",
+                "module",
+                "provider",
+                "moved",
+                "import",
+                "removed",
+                "check",
+            ],
             "here",
             diags,
         );
@@ -268,7 +281,13 @@ impl Module {
         let b = &block.body;
         b.check_schema(
             &["required_version", "experiments", "language"],
-            &["required_providers", "backend", "cloud", "provider_meta", "encryption"],
+            &[
+                "required_providers",
+                "backend",
+                "cloud",
+                "provider_meta",
+                "encryption",
+            ],
             "in a terraform block",
             diags,
         );
@@ -288,7 +307,9 @@ impl Module {
                         for (k, v) in items {
                             let key = match k {
                                 crate::ast::ObjectKey::Name(n, _) => n.clone(),
-                                crate::ast::ObjectKey::Expr(e) => e.as_static_string().unwrap_or_default(),
+                                crate::ast::ObjectKey::Expr(e) => {
+                                    e.as_static_string().unwrap_or_default()
+                                }
                             };
                             match key.as_str() {
                                 "source" => source = v.as_static_string(),
@@ -316,20 +337,28 @@ impl Module {
                     _ => (None, a.expr.as_static_string(), Vec::new()),
                 };
                 let provider = match source {
-                    Some(s) => match Provider::parse(&s) {
-                        Some(p) => p,
-                        None => {
-                            diags.push(
+                    Some(s) => {
+                        match Provider::parse(&s) {
+                            Some(p) => p,
+                            None => {
+                                diags.push(
                                 Diagnostic::error("Invalid provider source string", format!("The source {s:?} is not a valid provider source address."))
                                     .with_subject(a.expr.range.clone()),
                             );
-                            continue;
+                                continue;
+                            }
                         }
-                    },
+                    }
                     None => Provider::implied(&a.name),
                 };
-                self.required_providers
-                    .insert(a.name.clone(), RequiredProvider { source: provider, version, configuration_aliases: aliases });
+                self.required_providers.insert(
+                    a.name.clone(),
+                    RequiredProvider {
+                        source: provider,
+                        version,
+                        configuration_aliases: aliases,
+                    },
+                );
             }
         }
         for bk in b.blocks_with_json("backend") {
@@ -344,15 +373,28 @@ impl Module {
                 continue;
             }
             let kind = bk.labels.first().cloned().unwrap_or_default();
-            self.backend = Some(Backend { kind, body: bk.body.clone(), range: bk.def_range.clone() });
+            self.backend = Some(Backend {
+                kind,
+                body: bk.body.clone(),
+                range: bk.def_range.clone(),
+            });
         }
     }
 
     fn decode_variable(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "variable", diags) else { return };
+        let Some(name) = single_label(block, "variable", diags) else {
+            return;
+        };
         let b = &block.body;
         b.check_schema(
-            &["type", "default", "description", "sensitive", "nullable", "ephemeral"],
+            &[
+                "type",
+                "default",
+                "description",
+                "sensitive",
+                "nullable",
+                "ephemeral",
+            ],
             &["validation"],
             "in a variable block",
             diags,
@@ -377,7 +419,8 @@ impl Module {
         if let Some(d) = &default {
             for t in d.traversals() {
                 diags.push(
-                    Diagnostic::error("Variables not allowed", "Variables may not be used here.").with_subject(t.range()),
+                    Diagnostic::error("Variables not allowed", "Variables may not be used here.")
+                        .with_subject(t.range()),
                 );
             }
         }
@@ -416,24 +459,50 @@ impl Module {
                 );
                 continue;
             }
-            self.locals.insert(a.name.clone(), Local { name: a.name.clone(), expr: a.expr.clone(), range: a.name_range.clone() });
+            self.locals.insert(
+                a.name.clone(),
+                Local {
+                    name: a.name.clone(),
+                    expr: a.expr.clone(),
+                    range: a.name_range.clone(),
+                },
+            );
         }
         for b in &block.body.blocks {
             diags.push(
-                Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected here.", b.kind))
-                    .with_subject(b.def_range.clone()),
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!("Blocks of type {:?} are not expected here.", b.kind),
+                )
+                .with_subject(b.def_range.clone()),
             );
         }
     }
 
     fn decode_output(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "output", diags) else { return };
+        let Some(name) = single_label(block, "output", diags) else {
+            return;
+        };
         let b = &block.body;
-        b.check_schema(&["value", "description", "sensitive", "depends_on", "ephemeral"], &["precondition"], "in an output block", diags);
+        b.check_schema(
+            &[
+                "value",
+                "description",
+                "sensitive",
+                "depends_on",
+                "ephemeral",
+            ],
+            &["precondition"],
+            "in an output block",
+            diags,
+        );
         let Some(value) = b.attr("value") else {
             diags.push(
-                Diagnostic::error("Missing required argument", "The argument \"value\" is required, but no definition was found.")
-                    .with_subject(block.def_range.clone()),
+                Diagnostic::error(
+                    "Missing required argument",
+                    "The argument \"value\" is required, but no definition was found.",
+                )
+                .with_subject(block.def_range.clone()),
             );
             return;
         };
@@ -444,7 +513,11 @@ impl Module {
             sensitive: static_bool(b, "sensitive", false, diags),
             ephemeral: static_bool(b, "ephemeral", false, diags),
             depends_on: depends_on(b, diags),
-            preconditions: b.blocks_with_json("precondition").iter().filter_map(|v| decode_condition(v, diags)).collect(),
+            preconditions: b
+                .blocks_with_json("precondition")
+                .iter()
+                .filter_map(|v| decode_condition(v, diags))
+                .collect(),
             range: block.def_range.clone(),
         };
         if let Some(prev) = self.outputs.get(&name) {
@@ -455,7 +528,11 @@ impl Module {
     }
 
     fn decode_resource(&mut self, block: &Block, mode: ResourceMode, diags: &mut Diagnostics) {
-        let what = if mode == ResourceMode::Managed { "resource" } else { "data" };
+        let what = if mode == ResourceMode::Managed {
+            "resource"
+        } else {
+            "data"
+        };
         if block.labels.len() != 2 {
             diags.push(
                 Diagnostic::error(
@@ -479,7 +556,11 @@ impl Module {
                 return;
             }
         }
-        let addr = Resource { mode, ty: ty.clone(), name: name.clone() };
+        let addr = Resource {
+            mode,
+            ty: ty.clone(),
+            name: name.clone(),
+        };
         let b = &block.body;
         let count = b.attr("count").map(|a| a.expr.clone());
         let for_each = b.attr("for_each").map(|a| a.expr.clone());
@@ -510,8 +591,12 @@ impl Module {
         const META: &[&str] = &["count", "for_each", "depends_on", "provider", "lifecycle"];
         const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
         let mut body = b.clone();
-        body.attrs.retain(|a| !META.contains(&a.name.as_str()) && !(b.is_json && (a.name == "//" || META_BLOCKS.contains(&a.name.as_str()))));
-        body.blocks.retain(|bk| !META_BLOCKS.contains(&bk.kind.as_str()));
+        body.attrs.retain(|a| {
+            !META.contains(&a.name.as_str())
+                && !(b.is_json && (a.name == "//" || META_BLOCKS.contains(&a.name.as_str())))
+        });
+        body.blocks
+            .retain(|bk| !META_BLOCKS.contains(&bk.kind.as_str()));
         let rc = ResourceConfig {
             addr: addr.clone(),
             provider,
@@ -536,12 +621,17 @@ impl Module {
     }
 
     fn decode_module_call(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "module", diags) else { return };
+        let Some(name) = single_label(block, "module", diags) else {
+            return;
+        };
         let b = &block.body;
         let Some(source) = b.attr("source") else {
             diags.push(
-                Diagnostic::error("Missing required argument", "The argument \"source\" is required, but no definition was found.")
-                    .with_subject(block.def_range.clone()),
+                Diagnostic::error(
+                    "Missing required argument",
+                    "The argument \"source\" is required, but no definition was found.",
+                )
+                .with_subject(block.def_range.clone()),
             );
             return;
         };
@@ -567,9 +657,13 @@ impl Module {
                     for (k, v) in items {
                         let child = match k {
                             crate::ast::ObjectKey::Name(n, _) => Some((n.clone(), None)),
-                            crate::ast::ObjectKey::Expr(e) => e.as_traversal().map(|t| (t.root.clone(), t.attr(0).map(str::to_string))),
+                            crate::ast::ObjectKey::Expr(e) => e
+                                .as_traversal()
+                                .map(|t| (t.root.clone(), t.attr(0).map(str::to_string))),
                         };
-                        let parent = v.as_traversal().map(|t| (t.root.clone(), t.attr(0).map(str::to_string)));
+                        let parent = v
+                            .as_traversal()
+                            .map(|t| (t.root.clone(), t.attr(0).map(str::to_string)));
                         match (child, parent) {
                             (Some(c), Some(p)) => providers.push((c, p)),
                             _ => diags.push(
@@ -580,18 +674,33 @@ impl Module {
                     }
                 }
                 _ => diags.push(
-                    Diagnostic::error("Invalid providers argument", "The providers argument requires a map of provider references.")
-                        .with_subject(p.expr.range.clone()),
+                    Diagnostic::error(
+                        "Invalid providers argument",
+                        "The providers argument requires a map of provider references.",
+                    )
+                    .with_subject(p.expr.range.clone()),
                 ),
             }
         }
-        const META: &[&str] = &["source", "version", "count", "for_each", "depends_on", "providers"];
+        const META: &[&str] = &[
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "depends_on",
+            "providers",
+        ];
         let mut inputs = b.clone();
-        inputs.attrs.retain(|a| !META.contains(&a.name.as_str()) && a.name != "//");
+        inputs
+            .attrs
+            .retain(|a| !META.contains(&a.name.as_str()) && a.name != "//");
         for bk in &inputs.blocks {
             diags.push(
-                Diagnostic::error("Unsupported block type", format!("Blocks of type {:?} are not expected here.", bk.kind))
-                    .with_subject(bk.def_range.clone()),
+                Diagnostic::error(
+                    "Unsupported block type",
+                    format!("Blocks of type {:?} are not expected here.", bk.kind),
+                )
+                .with_subject(bk.def_range.clone()),
             );
         }
         let call = ModuleCall {
@@ -614,11 +723,21 @@ impl Module {
     }
 
     fn decode_provider(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "provider", diags) else { return };
-        let alias = block.body.attr("alias").and_then(|a| a.expr.as_static_string());
+        let Some(name) = single_label(block, "provider", diags) else {
+            return;
+        };
+        let alias = block
+            .body
+            .attr("alias")
+            .and_then(|a| a.expr.as_static_string());
         let mut body = block.body.clone();
-        body.attrs.retain(|a| a.name != "alias" && a.name != "version");
-        if let Some(prev) = self.providers.iter().find(|p| p.name == name && p.alias == alias) {
+        body.attrs
+            .retain(|a| a.name != "alias" && a.name != "version");
+        if let Some(prev) = self
+            .providers
+            .iter()
+            .find(|p| p.name == name && p.alias == alias)
+        {
             diags.push(
                 Diagnostic::error(
                     "Duplicate provider configuration",
@@ -628,7 +747,12 @@ impl Module {
             );
             return;
         }
-        self.providers.push(ProviderBlock { name, alias, body, range: block.def_range.clone() });
+        self.providers.push(ProviderBlock {
+            name,
+            alias,
+            body,
+            range: block.def_range.clone(),
+        });
     }
 
     /// The provider source address for a local name in this module.
@@ -643,8 +767,11 @@ impl Module {
 fn single_label(block: &Block, kind: &str, diags: &mut Diagnostics) -> Option<String> {
     if block.labels.len() != 1 {
         diags.push(
-            Diagnostic::error(format!("Missing name for {kind}"), format!("All {kind} blocks must have 1 labels (name)."))
-                .with_subject(block.def_range.clone()),
+            Diagnostic::error(
+                format!("Missing name for {kind}"),
+                format!("All {kind} blocks must have 1 labels (name)."),
+            )
+            .with_subject(block.def_range.clone()),
         );
         return None;
     }
@@ -670,7 +797,17 @@ pub fn is_valid_name(s: &str) -> bool {
 }
 
 fn is_reserved_variable_name(name: &str) -> bool {
-    matches!(name, "source" | "version" | "providers" | "count" | "for_each" | "lifecycle" | "depends_on" | "locals")
+    matches!(
+        name,
+        "source"
+            | "version"
+            | "providers"
+            | "count"
+            | "for_each"
+            | "lifecycle"
+            | "depends_on"
+            | "locals"
+    )
 }
 
 fn duplicate(kind: &str, name: &str, prev: &SourceRange, here: &SourceRange) -> Diagnostic {
@@ -696,8 +833,13 @@ fn capitalized(s: &str) -> String {
 }
 
 fn static_string_required(expr: &Expr, name: &str) -> Diagnostic {
-    Diagnostic::error("Invalid value", format!("The {name:?} argument requires a literal string; it cannot refer to other values."))
-        .with_subject(expr.range.clone())
+    Diagnostic::error(
+        "Invalid value",
+        format!(
+            "The {name:?} argument requires a literal string; it cannot refer to other values."
+        ),
+    )
+    .with_subject(expr.range.clone())
 }
 
 fn static_string_attr(b: &Body, name: &str, diags: &mut Diagnostics) -> Option<String> {
@@ -712,7 +854,9 @@ fn static_string_attr(b: &Body, name: &str, diags: &mut Diagnostics) -> Option<S
 }
 
 fn static_bool(b: &Body, name: &str, default: bool, diags: &mut Diagnostics) -> bool {
-    let Some(a) = b.attr(name) else { return default };
+    let Some(a) = b.attr(name) else {
+        return default;
+    };
     match a.expr.as_literal().and_then(Value::as_bool) {
         Some(v) => v,
         None => {
@@ -733,11 +877,16 @@ fn static_bool(b: &Body, name: &str, default: bool, diags: &mut Diagnostics) -> 
 }
 
 fn depends_on(b: &Body, diags: &mut Diagnostics) -> Vec<Traversal> {
-    let Some(a) = b.attr("depends_on") else { return Vec::new() };
+    let Some(a) = b.attr("depends_on") else {
+        return Vec::new();
+    };
     let Some(items) = a.expr.as_tuple() else {
         diags.push(
-            Diagnostic::error("Invalid depends_on", "The depends_on argument must be a list of references to resources or modules.")
-                .with_subject(a.expr.range.clone()),
+            Diagnostic::error(
+                "Invalid depends_on",
+                "The depends_on argument must be a list of references to resources or modules.",
+            )
+            .with_subject(a.expr.range.clone()),
         );
         return Vec::new();
     };
@@ -755,16 +904,32 @@ fn depends_on(b: &Body, diags: &mut Diagnostics) -> Vec<Traversal> {
 }
 
 fn decode_condition(block: &Block, diags: &mut Diagnostics) -> Option<Validation> {
-    block.body.check_schema(&["condition", "error_message"], &[], &format!("in a {} block", block.kind), diags);
+    block.body.check_schema(
+        &["condition", "error_message"],
+        &[],
+        &format!("in a {} block", block.kind),
+        diags,
+    );
     let condition = block.body.attr("condition");
     let message = block.body.attr("error_message");
     match (condition, message) {
-        (Some(c), Some(m)) => Some(Validation { condition: c.expr.clone(), error_message: m.expr.clone(), range: block.def_range.clone() }),
+        (Some(c), Some(m)) => Some(Validation {
+            condition: c.expr.clone(),
+            error_message: m.expr.clone(),
+            range: block.def_range.clone(),
+        }),
         _ => {
-            let missing = if condition.is_none() { "condition" } else { "error_message" };
+            let missing = if condition.is_none() {
+                "condition"
+            } else {
+                "error_message"
+            };
             diags.push(
-                Diagnostic::error("Missing required argument", format!("The argument {missing:?} is required, but no definition was found."))
-                    .with_subject(block.def_range.clone()),
+                Diagnostic::error(
+                    "Missing required argument",
+                    format!("The argument {missing:?} is required, but no definition was found."),
+                )
+                .with_subject(block.def_range.clone()),
             );
             None
         }
@@ -774,10 +939,20 @@ fn decode_condition(block: &Block, diags: &mut Diagnostics) -> Option<Validation
 fn decode_lifecycle(block: &Block, mode: ResourceMode, diags: &mut Diagnostics) -> Lifecycle {
     let b = &block.body;
     if mode == ResourceMode::Data {
-        b.check_schema(&[], &["precondition", "postcondition"], "in a data source lifecycle block", diags);
+        b.check_schema(
+            &[],
+            &["precondition", "postcondition"],
+            "in a data source lifecycle block",
+            diags,
+        );
     } else {
         b.check_schema(
-            &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"],
+            &[
+                "create_before_destroy",
+                "prevent_destroy",
+                "ignore_changes",
+                "replace_triggered_by",
+            ],
             &["precondition", "postcondition"],
             "in a lifecycle block",
             diags,
@@ -794,14 +969,17 @@ fn decode_lifecycle(block: &Block, mode: ResourceMode, diags: &mut Diagnostics) 
                     match i.as_traversal() {
                         Some(t) => paths.push(t.clone()),
                         None => match i.as_static_string() {
-                            Some(s) => match crate::syntax::native::parse_expression("ignore_changes", &s) {
-                                Ok(e) if e.as_traversal().is_some() => {
-                                    let mut t = e.as_traversal().cloned().expect("checked");
-                                    t.root_range = i.range.clone();
-                                    paths.push(t);
+                            Some(s) => {
+                                match crate::syntax::native::parse_expression("ignore_changes", &s)
+                                {
+                                    Ok(e) if e.as_traversal().is_some() => {
+                                        let mut t = e.as_traversal().cloned().expect("checked");
+                                        t.root_range = i.range.clone();
+                                        paths.push(t);
+                                    }
+                                    _ => diags.push(invalid_ignore(&i.range)),
                                 }
-                                _ => diags.push(invalid_ignore(&i.range)),
-                            },
+                            }
                             None => diags.push(invalid_ignore(&i.range)),
                         },
                     }
@@ -817,9 +995,20 @@ fn decode_lifecycle(block: &Block, mode: ResourceMode, diags: &mut Diagnostics) 
         create_before_destroy: static_bool(b, "create_before_destroy", false, diags),
         prevent_destroy: static_bool(b, "prevent_destroy", false, diags),
         ignore_changes,
-        replace_triggered_by: b.attr("replace_triggered_by").and_then(|a| a.expr.as_tuple().map(<[Expr]>::to_vec)).unwrap_or_default(),
-        preconditions: b.blocks_with_json("precondition").iter().filter_map(|v| decode_condition(v, diags)).collect(),
-        postconditions: b.blocks_with_json("postcondition").iter().filter_map(|v| decode_condition(v, diags)).collect(),
+        replace_triggered_by: b
+            .attr("replace_triggered_by")
+            .and_then(|a| a.expr.as_tuple().map(<[Expr]>::to_vec))
+            .unwrap_or_default(),
+        preconditions: b
+            .blocks_with_json("precondition")
+            .iter()
+            .filter_map(|v| decode_condition(v, diags))
+            .collect(),
+        postconditions: b
+            .blocks_with_json("postcondition")
+            .iter()
+            .filter_map(|v| decode_condition(v, diags))
+            .collect(),
     }
 }
 

@@ -97,7 +97,13 @@ pub fn apply(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
 fn body_of<'a>(body: &'a Body, kind: &str, labels: &[&str]) -> Option<&'a Body> {
     body.blocks
         .iter()
-        .find(|b| b.kind == kind && b.labels.iter().map(String::as_str).eq(labels.iter().copied()))
+        .find(|b| {
+            b.kind == kind
+                && b.labels
+                    .iter()
+                    .map(String::as_str)
+                    .eq(labels.iter().copied())
+        })
         .map(|b| &b.body)
 }
 

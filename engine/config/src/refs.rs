@@ -75,40 +75,76 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
             _ => t.root_range.clone(),
         }
     };
-    let rest = |n: usize| steps.get(n..).map(<[TraversalStep]>::to_vec).unwrap_or_default();
-    let simple = |subject: RefSubject| Ok(Reference { subject, range: upto(1), remaining: rest(1) });
+    let rest = |n: usize| {
+        steps
+            .get(n..)
+            .map(<[TraversalStep]>::to_vec)
+            .unwrap_or_default()
+    };
+    let simple = |subject: RefSubject| {
+        Ok(Reference {
+            subject,
+            range: upto(1),
+            remaining: rest(1),
+        })
+    };
     match t.root.as_str() {
         "var" => match attr(0) {
             Some(n) => simple(RefSubject::Variable(n)),
-            None => Err(invalid(&t.root_range, "The \"var\" object does not support this operation; an input variable name is required, like var.name.")),
+            None => Err(invalid(
+                &t.root_range,
+                "The \"var\" object does not support this operation; an input variable name is required, like var.name.",
+            )),
         },
         "local" => match attr(0) {
             Some(n) => simple(RefSubject::Local(n)),
-            None => Err(invalid(&t.root_range, "The \"local\" object cannot be accessed directly. Instead, access one of its attributes.")),
+            None => Err(invalid(
+                &t.root_range,
+                "The \"local\" object cannot be accessed directly. Instead, access one of its attributes.",
+            )),
         },
         "count" => match attr(0).as_deref() {
             Some("index") => simple(RefSubject::CountIndex),
-            _ => Err(invalid(&upto(1), "The \"count\" object does not have an attribute named that; the only supported attribute is count.index.")),
+            _ => Err(invalid(
+                &upto(1),
+                "The \"count\" object does not have an attribute named that; the only supported attribute is count.index.",
+            )),
         },
         "each" => match attr(0).as_deref() {
             Some("key") => simple(RefSubject::EachKey),
             Some("value") => simple(RefSubject::EachValue),
-            _ => Err(invalid(&upto(1), "The \"each\" object does not have an attribute named that. The supported attributes are each.key and each.value.")),
+            _ => Err(invalid(
+                &upto(1),
+                "The \"each\" object does not have an attribute named that. The supported attributes are each.key and each.value.",
+            )),
         },
         "path" => match attr(0).as_deref() {
             Some("module") => simple(RefSubject::PathModule),
             Some("root") => simple(RefSubject::PathRoot),
             Some("cwd") => simple(RefSubject::PathCwd),
-            _ => Err(invalid(&upto(1), "The \"path\" object does not have an attribute named that. The supported attributes are path.cwd, path.module and path.root.")),
+            _ => Err(invalid(
+                &upto(1),
+                "The \"path\" object does not have an attribute named that. The supported attributes are path.cwd, path.module and path.root.",
+            )),
         },
         "terraform" => match attr(0).as_deref() {
             Some("workspace") => simple(RefSubject::TerraformWorkspace),
-            _ => Err(invalid(&upto(1), "The \"terraform\" object does not have an attribute named that. The only supported attribute is terraform.workspace.")),
+            _ => Err(invalid(
+                &upto(1),
+                "The \"terraform\" object does not have an attribute named that. The only supported attribute is terraform.workspace.",
+            )),
         },
-        "self" => Ok(Reference { subject: RefSubject::SelfRef, range: t.root_range.clone(), remaining: rest(0) }),
+        "self" => Ok(Reference {
+            subject: RefSubject::SelfRef,
+            range: t.root_range.clone(),
+            remaining: rest(0),
+        }),
         "module" => {
             let Some(name) = attr(0) else {
-                return Err(invalid(&t.root_range, "The \"module\" object cannot be accessed directly. Instead, access one of its attributes."));
+                return Err(invalid(
+                    &t.root_range,
+                    "The \"module\" object cannot be accessed directly. Instead, access one of its attributes.",
+                ));
             };
             let (key, n) = match key_of(steps.get(1)) {
                 Some(k) => (Some(k), 2),
@@ -120,14 +156,31 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
                     range: upto(n + 1),
                     remaining: rest(n + 1),
                 }),
-                None => Ok(Reference { subject: RefSubject::ModuleCall(name, key), range: upto(n), remaining: rest(n) }),
+                None => Ok(Reference {
+                    subject: RefSubject::ModuleCall(name, key),
+                    range: upto(n),
+                    remaining: rest(n),
+                }),
             }
         }
         "data" => {
             let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
-                return Err(invalid(&upto(2), "The \"data\" object must be followed by two attribute names: the data source type and the resource name."));
+                return Err(invalid(
+                    &upto(2),
+                    "The \"data\" object must be followed by two attribute names: the data source type and the resource name.",
+                ));
             };
-            resource_ref(Resource { mode: ResourceMode::Data, ty, name }, steps, 2, &upto, &rest)
+            resource_ref(
+                Resource {
+                    mode: ResourceMode::Data,
+                    ty,
+                    name,
+                },
+                steps,
+                2,
+                &upto,
+                &rest,
+            )
         }
         ty => {
             let Some(name) = attr(0) else {
@@ -136,7 +189,17 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
                     "A reference to a resource type must be followed by at least one attribute access, specifying the resource name.",
                 ));
             };
-            resource_ref(Resource { mode: ResourceMode::Managed, ty: ty.to_string(), name }, steps, 1, &upto, &rest)
+            resource_ref(
+                Resource {
+                    mode: ResourceMode::Managed,
+                    ty: ty.to_string(),
+                    name,
+                },
+                steps,
+                1,
+                &upto,
+                &rest,
+            )
         }
     }
 }
@@ -149,9 +212,15 @@ fn resource_ref(
     rest: &dyn Fn(usize) -> Vec<TraversalStep>,
 ) -> Result<Reference, Diagnostic> {
     match key_of(steps.get(n)) {
-        Some(k) => {
-            Ok(Reference { subject: RefSubject::ResourceInstance(resource, k), range: upto(n + 1), remaining: rest(n + 1) })
-        }
-        None => Ok(Reference { subject: RefSubject::Resource(resource), range: upto(n), remaining: rest(n) }),
+        Some(k) => Ok(Reference {
+            subject: RefSubject::ResourceInstance(resource, k),
+            range: upto(n + 1),
+            remaining: rest(n + 1),
+        }),
+        None => Ok(Reference {
+            subject: RefSubject::Resource(resource),
+            range: upto(n),
+            remaining: rest(n),
+        }),
     }
 }

@@ -33,7 +33,10 @@ impl TypeDefaults {
 /// Parses a type constraint expression.
 pub fn type_constraint(expr: &Expr) -> Result<TypeSpec, Diagnostic> {
     let (ty, defaults) = parse(expr.unwrap_parens(), false)?;
-    Ok(TypeSpec { ty, defaults: defaults.filter(|d| !d.is_empty()) })
+    Ok(TypeSpec {
+        ty,
+        defaults: defaults.filter(|d| !d.is_empty()),
+    })
 }
 
 fn invalid(expr: &Expr, detail: impl Into<String>) -> Diagnostic {
@@ -50,10 +53,16 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
             "any" => Ok((Type::Dynamic, None)),
             "list" => Ok((Type::list(Type::Dynamic), None)),
             "map" => Ok((Type::map(Type::Dynamic), None)),
-            "set" | "tuple" | "object" => {
-                Err(invalid(expr, format!("The {kw} type constructor requires one argument specifying the element type.")))
-            }
-            other => Err(invalid(expr, format!("The keyword {other:?} is not a valid type specification."))),
+            "set" | "tuple" | "object" => Err(invalid(
+                expr,
+                format!(
+                    "The {kw} type constructor requires one argument specifying the element type."
+                ),
+            )),
+            other => Err(invalid(
+                expr,
+                format!("The keyword {other:?} is not a valid type specification."),
+            )),
         };
     }
     if let ExprKind::Literal(v) = &expr.kind {
@@ -68,11 +77,19 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
         }
     }
     let ExprKind::Call(call) = &expr.kind else {
-        return Err(invalid(expr, "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string)."));
+        return Err(invalid(
+            expr,
+            "A type specification is either a primitive type keyword (bool, number, string) or a complex type constructor call, like list(string).",
+        ));
     };
     let one_arg = |name: &str| -> Result<&Expr, Diagnostic> {
         if call.args.len() != 1 {
-            return Err(invalid(expr, format!("The {name} type constructor requires one argument specifying the element type.")));
+            return Err(invalid(
+                expr,
+                format!(
+                    "The {name} type constructor requires one argument specifying the element type."
+                ),
+            ));
         }
         Ok(&call.args[0])
     };
@@ -89,7 +106,10 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
         "tuple" => {
             let arg = one_arg("tuple")?;
             let Some(items) = arg.as_tuple() else {
-                return Err(invalid(arg, "The tuple type constructor requires a list of element types."));
+                return Err(invalid(
+                    arg,
+                    "The tuple type constructor requires a list of element types.",
+                ));
             };
             let mut tys = Vec::new();
             let mut defaults = TypeDefaults::default();
@@ -105,7 +125,10 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
         "object" => {
             let arg = one_arg("object")?;
             let ExprKind::Object(items) = &arg.unwrap_parens().kind else {
-                return Err(invalid(arg, "The object type constructor requires an object of attribute types."));
+                return Err(invalid(
+                    arg,
+                    "The object type constructor requires an object of attribute types.",
+                ));
             };
             let mut attrs = BTreeMap::new();
             let mut optional = BTreeSet::new();
@@ -113,16 +136,27 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
             for (k, v) in items {
                 let name = match k {
                     ObjectKey::Name(n, _) => n.clone(),
-                    ObjectKey::Expr(e) => match e.as_static_string().or_else(|| e.as_keyword().map(str::to_string)) {
+                    ObjectKey::Expr(e) => match e
+                        .as_static_string()
+                        .or_else(|| e.as_keyword().map(str::to_string))
+                    {
                         Some(s) => s,
-                        None => return Err(invalid(e, "Object constructor map keys must be attribute names.")),
+                        None => {
+                            return Err(invalid(
+                                e,
+                                "Object constructor map keys must be attribute names.",
+                            ));
+                        }
                     },
                 };
                 let v = v.unwrap_parens();
                 let (t, d) = match &v.kind {
                     ExprKind::Call(c) if c.name == "optional" => {
                         if c.args.is_empty() || c.args.len() > 2 {
-                            return Err(invalid(v, "Optional attribute modifier requires the attribute type and an optional default value."));
+                            return Err(invalid(
+                                v,
+                                "Optional attribute modifier requires the attribute type and an optional default value.",
+                            ));
                         }
                         optional.insert(name.clone());
                         if let Some(default) = c.args.get(1) {
@@ -141,9 +175,15 @@ fn parse(expr: &Expr, in_object: bool) -> Result<(Type, Option<TypeDefaults>), D
         }
         "optional" => {
             let _ = in_object;
-            Err(invalid(expr, "Keyword \"optional\" is valid only as a modifier for object type attributes."))
+            Err(invalid(
+                expr,
+                "Keyword \"optional\" is valid only as a modifier for object type attributes.",
+            ))
         }
-        other => Err(invalid(expr, format!("Keyword {other:?} is not a valid type constructor."))),
+        other => Err(invalid(
+            expr,
+            format!("Keyword {other:?} is not a valid type constructor."),
+        )),
     }
 }
 

@@ -2,9 +2,9 @@
 //! `each` appear only where they have a meaning, and module calls give each child variable a value.
 
 use crate::ast::{Expr, Traversal};
-use crate::body::{suggest, Body};
+use crate::body::{Body, suggest};
 use crate::loader::{Config, ModuleNode};
-use crate::refs::{parse_ref, RefSubject};
+use crate::refs::{RefSubject, parse_ref};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 
 /// What the expressions of a context may refer to.
@@ -53,7 +53,11 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
         }
     }
     for r in m.resources.values() {
-        let allowed = Allowed { count: r.count.is_some(), each: r.for_each.is_some(), self_ref: false };
+        let allowed = Allowed {
+            count: r.count.is_some(),
+            each: r.for_each.is_some(),
+            self_ref: false,
+        };
         if let Some(c) = &r.count {
             check(c, none, &[], diags);
         }
@@ -64,8 +68,16 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
         for t in &r.depends_on {
             check_traversal(node, t, none, diags);
         }
-        for c in r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions) {
-            let a = Allowed { self_ref: true, ..allowed };
+        for c in r
+            .lifecycle
+            .preconditions
+            .iter()
+            .chain(&r.lifecycle.postconditions)
+        {
+            let a = Allowed {
+                self_ref: true,
+                ..allowed
+            };
             check(&c.condition, a, &[], diags);
             check(&c.error_message, a, &[], diags);
         }
@@ -74,7 +86,11 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
         }
     }
     for call in m.module_calls.values() {
-        let allowed = Allowed { count: call.count.is_some(), each: call.for_each.is_some(), self_ref: false };
+        let allowed = Allowed {
+            count: call.count.is_some(),
+            each: call.for_each.is_some(),
+            self_ref: false,
+        };
         if let Some(c) = &call.count {
             check(c, none, &[], diags);
         }
@@ -91,10 +107,15 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
             let declared: Vec<&str> = child.module.variables.keys().map(String::as_str).collect();
             for a in &call.inputs.attrs {
                 if !child.module.variables.contains_key(&a.name) {
-                    let hint = suggest(&a.name, &declared).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+                    let hint = suggest(&a.name, &declared)
+                        .map(|s| format!(" Did you mean {s:?}?"))
+                        .unwrap_or_default();
                     diags.push(
-                        Diagnostic::error("Unsupported argument", format!("An argument named {:?} is not expected here.{hint}", a.name))
-                            .with_subject(a.name_range.clone()),
+                        Diagnostic::error(
+                            "Unsupported argument",
+                            format!("An argument named {:?} is not expected here.{hint}", a.name),
+                        )
+                        .with_subject(a.name_range.clone()),
                     );
                 }
             }
@@ -103,7 +124,10 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
                     diags.push(
                         Diagnostic::error(
                             "Missing required argument",
-                            format!("The argument {:?} is required, but no definition was found.", v.name),
+                            format!(
+                                "The argument {:?} is required, but no definition was found.",
+                                v.name
+                            ),
                         )
                         .with_subject(call.range.clone()),
                     );
@@ -118,14 +142,24 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
     }
 }
 
-fn check_body(node: &ModuleNode, body: &Body, allowed: Allowed, bound: &mut Vec<String>, diags: &mut Diagnostics) {
+fn check_body(
+    node: &ModuleNode,
+    body: &Body,
+    allowed: Allowed,
+    bound: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
     for a in &body.attrs {
         check_expr(node, &a.expr, allowed, bound, diags);
     }
     for b in &body.blocks {
         if b.kind == "dynamic" {
             let label = b.labels.first().cloned().unwrap_or_default();
-            let iterator = b.body.attr("iterator").and_then(|a| a.expr.as_keyword().map(str::to_string)).unwrap_or(label);
+            let iterator = b
+                .body
+                .attr("iterator")
+                .and_then(|a| a.expr.as_keyword().map(str::to_string))
+                .unwrap_or(label);
             if let Some(fe) = b.body.attr("for_each") {
                 check_expr(node, &fe.expr, allowed, bound, diags);
             }
@@ -145,7 +179,13 @@ fn check_body(node: &ModuleNode, body: &Body, allowed: Allowed, bound: &mut Vec<
     }
 }
 
-fn check_expr(node: &ModuleNode, e: &Expr, allowed: Allowed, bound: &[String], diags: &mut Diagnostics) {
+fn check_expr(
+    node: &ModuleNode,
+    e: &Expr,
+    allowed: Allowed,
+    bound: &[String],
+    diags: &mut Diagnostics,
+) {
     for t in e.traversals() {
         if bound.iter().any(|b| *b == t.root) {
             continue;
@@ -163,7 +203,11 @@ fn check_traversal(node: &ModuleNode, t: &Traversal, allowed: Allowed, diags: &m
         }
     };
     let m = &node.module;
-    let in_module = if node.path.is_root() { "the root module".to_string() } else { node.path.to_string() };
+    let in_module = if node.path.is_root() {
+        "the root module".to_string()
+    } else {
+        node.path.to_string()
+    };
     let d = match &r.subject {
         RefSubject::Variable(name) if !m.variables.contains_key(name) => Some(
             Diagnostic::error(

@@ -6,16 +6,16 @@ use crate::expand::expand;
 use crate::graph::Node;
 use crate::providers::{ProviderFactory, Schemas};
 use crate::refs::expr_refs;
-use crate::scope::{build_scope, RunInfo};
-use crate::variables::{finalize, parse_text, RawInput};
+use crate::scope::{RunInfo, build_scope};
+use crate::variables::{RawInput, finalize, parse_text};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use terrane_addrs::{ModuleInstance, ModulePath, ProviderConfig};
-use terrane_config::refs::RefSubject;
 use terrane_config::Config;
+use terrane_config::refs::RefSubject;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::decode::decode_body;
-use terrane_lang::{evaluate, EvalContext, Functions};
+use terrane_lang::{EvalContext, Functions, evaluate};
 use terrane_provider_api::{ConfigureRequest, Provider};
 use terrane_values::Value;
 
@@ -66,11 +66,28 @@ impl Common {
         }
     }
 
-    pub fn scope(&self, module: &ModuleInstance, refs: &[RefSubject], rep: &Repetition) -> HashMap<String, Value> {
-        build_scope(&self.ctx.config, &self.eval, &self.ctx.run, module, refs, rep)
+    pub fn scope(
+        &self,
+        module: &ModuleInstance,
+        refs: &[RefSubject],
+        rep: &Repetition,
+    ) -> HashMap<String, Value> {
+        build_scope(
+            &self.ctx.config,
+            &self.eval,
+            &self.ctx.run,
+            module,
+            refs,
+            rep,
+        )
     }
 
-    pub fn eval_in(&self, module: &ModuleInstance, expr: &terrane_config::ast::Expr, rep: &Repetition) -> (Value, Diagnostics) {
+    pub fn eval_in(
+        &self,
+        module: &ModuleInstance,
+        expr: &terrane_config::ast::Expr,
+        rep: &Repetition,
+    ) -> (Value, Diagnostics) {
         let refs = expr_refs([expr]);
         let names = self.scope(module, &refs, rep);
         let ectx = EvalContext::with_names(&self.ctx.functions, names);
@@ -83,7 +100,13 @@ impl Common {
             Node::Variable(path, name) => self.variable(path, name),
             Node::Local(path, name) => {
                 let mut diags = Diagnostics::new();
-                let Some(l) = self.ctx.config.module(path).and_then(|m| m.module.locals.get(name)).cloned() else {
+                let Some(l) = self
+                    .ctx
+                    .config
+                    .module(path)
+                    .and_then(|m| m.module.locals.get(name))
+                    .cloned()
+                else {
                     return Some(diags);
                 };
                 for inst in self.eval.module_instances(path) {
@@ -101,7 +124,12 @@ impl Common {
     fn variable(&mut self, path: &ModulePath, name: &str) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let config = self.ctx.config.clone();
-        let Some(var) = config.module(path).and_then(|m| m.module.variables.get(name)) else { return diags };
+        let Some(var) = config
+            .module(path)
+            .and_then(|m| m.module.variables.get(name))
+        else {
+            return diags;
+        };
         if path.is_root() {
             let raw = match self.inputs.get(name) {
                 Some(RawInput::Text { text, source }) => match parse_text(var, text, source) {
@@ -121,7 +149,9 @@ impl Common {
             match finalize(var, raw, range.as_ref(), &self.ctx.functions) {
                 Ok(v) => {
                     self.root_values.insert(name.to_string(), v.clone());
-                    self.eval.variables.insert((ModuleInstance::root(), name.to_string()), v);
+                    self.eval
+                        .variables
+                        .insert((ModuleInstance::root(), name.to_string()), v);
                 }
                 Err(d) => diags.extend(d),
             }
@@ -129,10 +159,18 @@ impl Common {
         }
         let parent_path = path.parent().expect("non-root");
         let call_name = path.0.last().expect("non-root").clone();
-        let arg = config.module(&parent_path).and_then(|m| m.module.module_calls.get(&call_name)).and_then(|c| c.inputs.attr(name));
+        let arg = config
+            .module(&parent_path)
+            .and_then(|m| m.module.module_calls.get(&call_name))
+            .and_then(|c| c.inputs.attr(name));
         for inst in self.eval.module_instances(path) {
             let (parent, _) = inst.split_last().expect("child instance");
-            let rep = self.eval.module_repetition.get(&inst).cloned().unwrap_or(Repetition::Single);
+            let rep = self
+                .eval
+                .module_repetition
+                .get(&inst)
+                .cloned()
+                .unwrap_or(Repetition::Single);
             let raw = match arg {
                 Some(a) => {
                     let (v, d) = self.eval_in(&parent, &a.expr, &rep);
@@ -158,7 +196,12 @@ impl Common {
     fn expand_module(&mut self, parent: &ModulePath, call: &str) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let config = self.ctx.config.clone();
-        let Some(call_cfg) = config.module(parent).and_then(|m| m.module.module_calls.get(call)) else { return diags };
+        let Some(call_cfg) = config
+            .module(parent)
+            .and_then(|m| m.module.module_calls.get(call))
+        else {
+            return diags;
+        };
         let child_path = parent.child(call);
         let mut children = Vec::new();
         for inst in self.eval.module_instances(parent) {
@@ -187,19 +230,30 @@ impl Common {
     pub fn start_provider(
         &mut self,
         pc: &ProviderConfig,
-    ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = CommonOut> + Send>>, Diagnostics> {
+    ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = CommonOut> + Send>>, Diagnostics>
+    {
         let Some(provider) = self.ctx.factory.instantiate(&pc.provider) else {
             return Err(Diagnostics::from(Diagnostic::error(
                 "Provider not available",
-                format!("terrane has no provider {}. The built-in providers are null, random, local, time, terraform and aws.", pc.provider),
+                format!(
+                    "terrane has no provider {}. The built-in providers are null, random, local, time, terraform and aws.",
+                    pc.provider
+                ),
             )));
         };
         let schema = provider.schema();
         let config = self.ctx.config.clone();
         let block = config.module(&pc.module).and_then(|n| {
-            n.module.providers.iter().find(|p| n.module.provider_for_local_name(&p.name) == pc.provider && p.alias == pc.alias)
+            n.module.providers.iter().find(|p| {
+                n.module.provider_for_local_name(&p.name) == pc.provider && p.alias == pc.alias
+            })
         });
-        let inst = self.eval.module_instances(&pc.module).into_iter().next().unwrap_or_else(ModuleInstance::root);
+        let inst = self
+            .eval
+            .module_instances(&pc.module)
+            .into_iter()
+            .next()
+            .unwrap_or_else(ModuleInstance::root);
         let (cfg, diags) = match block {
             Some(b) => {
                 let refs = expr_refs(b.body.attrs.iter().map(|a| &a.expr));
@@ -253,7 +307,9 @@ impl Common {
     pub fn output(&mut self, path: &ModulePath, name: &str) -> (Option<Value>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config = self.ctx.config.clone();
-        let Some(o) = config.module(path).and_then(|m| m.module.outputs.get(name)) else { return (None, diags) };
+        let Some(o) = config.module(path).and_then(|m| m.module.outputs.get(name)) else {
+            return (None, diags);
+        };
         let mut root_value = None;
         for inst in self.eval.module_instances(path) {
             let (v, d) = self.eval_in(&inst, &o.expr, &Repetition::Single);
@@ -268,8 +324,11 @@ impl Common {
                 if c.unmark_deep().0.as_bool() == Some(false) {
                     let (m, _) = self.eval_in(&inst, &p.error_message, &Repetition::Single);
                     diags.push(
-                        Diagnostic::error("Module output value precondition failed", m.unmark_deep().0.as_str().unwrap_or_default())
-                            .with_subject(p.condition.range.clone()),
+                        Diagnostic::error(
+                            "Module output value precondition failed",
+                            m.unmark_deep().0.as_str().unwrap_or_default(),
+                        )
+                        .with_subject(p.condition.range.clone()),
                     );
                 }
             }

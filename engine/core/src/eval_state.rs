@@ -61,8 +61,10 @@ impl EvalState {
     /// A state where only the root module is expanded.
     pub fn new() -> EvalState {
         let mut s = EvalState::default();
-        s.modules.insert(ModulePath::root(), vec![ModuleInstance::root()]);
-        s.module_repetition.insert(ModuleInstance::root(), Repetition::Single);
+        s.modules
+            .insert(ModulePath::root(), vec![ModuleInstance::root()]);
+        s.module_repetition
+            .insert(ModuleInstance::root(), Repetition::Single);
         s
     }
 
@@ -72,9 +74,17 @@ impl EvalState {
     }
 
     /// Records the value of a resource in a module instance from its instances' values.
-    pub fn set_resource(&mut self, addr: AbsResource, each: EachMode, instances: BTreeMap<InstanceKey, Value>) {
+    pub fn set_resource(
+        &mut self,
+        addr: AbsResource,
+        each: EachMode,
+        instances: BTreeMap<InstanceKey, Value>,
+    ) {
         let v = match each {
-            EachMode::None => instances.into_values().next().unwrap_or_else(|| Value::null(Type::Dynamic)),
+            EachMode::None => instances
+                .into_values()
+                .next()
+                .unwrap_or_else(|| Value::null(Type::Dynamic)),
             EachMode::List => Value::tuple(instances.into_values().collect()),
             EachMode::Map => Value::object(
                 instances

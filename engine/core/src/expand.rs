@@ -3,23 +3,30 @@
 use crate::eval_state::{Expansion, Repetition};
 use terrane_config::ast::Expr;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_lang::{evaluate, EvalContext};
+use terrane_lang::{EvalContext, evaluate};
 use terrane_state::EachMode;
-use terrane_values::{convert, Kind, Type};
+use terrane_values::{Kind, Type, convert};
 
 fn err(summary: &str, detail: impl Into<String>, e: &Expr) -> Diagnostics {
     Diagnostics::from(Diagnostic::error(summary, detail).with_subject(e.range.clone()))
 }
 
 /// The instances `count` or `for_each` (or neither) give.
-pub fn expand(count: Option<&Expr>, for_each: Option<&Expr>, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostics> {
+pub fn expand(
+    count: Option<&Expr>,
+    for_each: Option<&Expr>,
+    ctx: &EvalContext<'_>,
+) -> Result<Expansion, Diagnostics> {
     if let Some(c) = count {
         return expand_count(c, ctx);
     }
     if let Some(f) = for_each {
         return expand_for_each(f, ctx);
     }
-    Ok(Expansion { each: EachMode::None, instances: vec![Repetition::Single] })
+    Ok(Expansion {
+        each: EachMode::None,
+        instances: vec![Repetition::Single],
+    })
 }
 
 fn expand_count(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostics> {
@@ -29,10 +36,18 @@ fn expand_count(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostic
         return Err(diags);
     }
     if v.has_marks_deep() && v.marks_deep().is_sensitive() {
-        return Err(err(S, "Sensitive values, or values derived from sensitive values, cannot be used as count arguments.", e));
+        return Err(err(
+            S,
+            "Sensitive values, or values derived from sensitive values, cannot be used as count arguments.",
+            e,
+        ));
     }
     if v.is_null() {
-        return Err(err(S, "The given \"count\" argument value is null. An integer is required.", e));
+        return Err(err(
+            S,
+            "The given \"count\" argument value is null. An integer is required.",
+            e,
+        ));
     }
     if !v.is_known() {
         return Err(err(
@@ -41,20 +56,43 @@ fn expand_count(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostic
             e,
         ));
     }
-    let n = convert(&v, &Type::Number)
-        .map_err(|c| err(S, format!("The given \"count\" argument value is unsuitable: {}.", c.message), e))?;
+    let n = convert(&v, &Type::Number).map_err(|c| {
+        err(
+            S,
+            format!(
+                "The given \"count\" argument value is unsuitable: {}.",
+                c.message
+            ),
+            e,
+        )
+    })?;
     let n = n.as_number().cloned().expect("known number");
     if !n.is_integer() {
-        return Err(err(S, "The given \"count\" argument value is unsuitable: value must be a whole number.", e));
+        return Err(err(
+            S,
+            "The given \"count\" argument value is unsuitable: value must be a whole number.",
+            e,
+        ));
     }
     let count = n.to_i64().unwrap_or(i64::MAX);
     if count < 0 {
-        return Err(err(S, "The given \"count\" argument value is unsuitable: must be greater than or equal to zero.", e));
+        return Err(err(
+            S,
+            "The given \"count\" argument value is unsuitable: must be greater than or equal to zero.",
+            e,
+        ));
     }
     if count > 10_000_000 {
-        return Err(err(S, "The given \"count\" argument value is unsuitable: it is too large.", e));
+        return Err(err(
+            S,
+            "The given \"count\" argument value is unsuitable: it is too large.",
+            e,
+        ));
     }
-    Ok(Expansion { each: EachMode::List, instances: (0..count).map(Repetition::Count).collect() })
+    Ok(Expansion {
+        each: EachMode::List,
+        instances: (0..count).map(Repetition::Count).collect(),
+    })
 }
 
 fn expand_for_each(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostics> {
@@ -71,7 +109,11 @@ fn expand_for_each(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnos
         ));
     }
     if v.is_null() {
-        return Err(err(S, "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.", e));
+        return Err(err(
+            S,
+            "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.",
+            e,
+        ));
     }
     let unknown_msg = "The \"for_each\" value depends on resource attributes that cannot be determined until apply, so terrane cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the for_each depends on.";
     if !v.is_known() {
@@ -100,7 +142,11 @@ fn expand_for_each(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnos
                     return Err(err(S, unknown_msg, e));
                 }
                 if x.is_null() {
-                    return Err(err(S, "The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.", e));
+                    return Err(err(
+                        S,
+                        "The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.",
+                        e,
+                    ));
                 }
                 let s = x.as_str().map(str::to_string).unwrap_or_default();
                 instances.push(Repetition::Each(s, x.clone()));
@@ -118,5 +164,8 @@ fn expand_for_each(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnos
         }
     }
     instances.sort_by(|a, b| a.key().cmp(&b.key()));
-    Ok(Expansion { each: EachMode::Map, instances })
+    Ok(Expansion {
+        each: EachMode::Map,
+        instances,
+    })
 }

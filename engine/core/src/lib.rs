@@ -21,11 +21,11 @@ mod scope;
 pub mod variables;
 mod walk;
 
-pub use apply::{apply, ApplyOptions, StateSink, StateUpdate};
-pub use graph::{build_plan_graph, Graph, GraphInputs, Node};
+pub use apply::{ApplyOptions, StateSink, StateUpdate, apply};
 pub use common::Context;
 pub use events::{Event, Observer, Operation, Silent};
-pub use plan::{plan, validate, PlanOptions};
-pub use providers::{resolve_provider, ProviderFactory, Schemas};
+pub use graph::{Graph, GraphInputs, Node, build_plan_graph};
+pub use plan::{PlanOptions, plan, validate};
+pub use providers::{ProviderFactory, Schemas, resolve_provider};
 pub use scope::RunInfo;
 pub use variables::RawInput;

@@ -18,8 +18,14 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
     }
     let mut out = BTreeMap::new();
     for (name, a) in &schema.attributes {
-        let c = config.get_attr(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
-        let p = prior.get_attr(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
+        let c = config
+            .get_attr(name)
+            .cloned()
+            .unwrap_or_else(|| Value::null(a.ty.clone()));
+        let p = prior
+            .get_attr(name)
+            .cloned()
+            .unwrap_or_else(|| Value::null(a.ty.clone()));
         let v = if a.computed && c.is_null() { p } else { c };
         out.insert(name.clone(), v);
     }
@@ -35,16 +41,26 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
                 }
             }
             Nesting::List => match (c.kind(), p.kind()) {
-                (Kind::List(t, cs), Kind::List(_, ps)) if cs.len() == ps.len() => {
-                    Value::list(t.clone(), cs.iter().zip(ps.iter()).map(|(x, y)| proposed_new(&nb.block, y, x)).collect())
-                }
+                (Kind::List(t, cs), Kind::List(_, ps)) if cs.len() == ps.len() => Value::list(
+                    t.clone(),
+                    cs.iter()
+                        .zip(ps.iter())
+                        .map(|(x, y)| proposed_new(&nb.block, y, x))
+                        .collect(),
+                ),
                 _ => c,
             },
             Nesting::Map => match (c.kind(), p.kind()) {
                 (Kind::Map(t, cs), Kind::Map(_, ps)) => Value::map(
                     t.clone(),
                     cs.iter()
-                        .map(|(k, x)| (k.clone(), ps.get(k).map_or_else(|| x.clone(), |y| proposed_new(&nb.block, y, x))))
+                        .map(|(k, x)| {
+                            (
+                                k.clone(),
+                                ps.get(k)
+                                    .map_or_else(|| x.clone(), |y| proposed_new(&nb.block, y, x)),
+                            )
+                        })
                         .collect(),
                 ),
                 _ => c,
@@ -61,7 +77,9 @@ pub fn mark_schema_sensitive(schema: &Block, v: &Value) -> Value {
     if v.is_null() || !v.is_known() {
         return v.clone();
     }
-    let Some(attrs) = v.as_map() else { return v.clone() };
+    let Some(attrs) = v.as_map() else {
+        return v.clone();
+    };
     let mut changed = false;
     let mut out = BTreeMap::new();
     for (name, x) in attrs {
@@ -71,12 +89,20 @@ pub fn mark_schema_sensitive(schema: &Block, v: &Value) -> Value {
         } else if let Some(nb) = schema.block_types.get(name) {
             let inner = match (nb.nesting, x.kind()) {
                 (Nesting::Single | Nesting::Group, _) => mark_schema_sensitive(&nb.block, x),
-                (Nesting::List, Kind::List(t, items)) => {
-                    Value::list(t.clone(), items.iter().map(|i| mark_schema_sensitive(&nb.block, i)).collect())
-                }
-                (Nesting::Map, Kind::Map(t, items)) => {
-                    Value::map(t.clone(), items.iter().map(|(k, i)| (k.clone(), mark_schema_sensitive(&nb.block, i))).collect())
-                }
+                (Nesting::List, Kind::List(t, items)) => Value::list(
+                    t.clone(),
+                    items
+                        .iter()
+                        .map(|i| mark_schema_sensitive(&nb.block, i))
+                        .collect(),
+                ),
+                (Nesting::Map, Kind::Map(t, items)) => Value::map(
+                    t.clone(),
+                    items
+                        .iter()
+                        .map(|(k, i)| (k.clone(), mark_schema_sensitive(&nb.block, i)))
+                        .collect(),
+                ),
                 _ => x.clone(),
             };
             if !inner.raw_equals(x) {
@@ -95,7 +121,12 @@ pub fn mark_schema_sensitive(schema: &Block, v: &Value) -> Value {
 }
 
 /// The configuration with ignored attributes replaced by the prior object's values.
-pub fn apply_ignore_changes(ignore: &IgnoreChanges, schema: &Block, prior: &Value, config: &Value) -> Value {
+pub fn apply_ignore_changes(
+    ignore: &IgnoreChanges,
+    schema: &Block,
+    prior: &Value,
+    config: &Value,
+) -> Value {
     if prior.is_null() || config.is_null() {
         return config.clone();
     }
@@ -113,7 +144,8 @@ pub fn apply_ignore_changes(ignore: &IgnoreChanges, schema: &Block, prior: &Valu
         IgnoreChanges::Paths(paths) => {
             let mut v = config.clone();
             for t in paths {
-                let mut steps: Vec<TraversalStep> = vec![TraversalStep::Attr(t.root.clone(), t.root_range.clone())];
+                let mut steps: Vec<TraversalStep> =
+                    vec![TraversalStep::Attr(t.root.clone(), t.root_range.clone())];
                 steps.extend(t.steps.iter().cloned());
                 v = replace_at(&v, prior, &steps);
             }
@@ -123,7 +155,9 @@ pub fn apply_ignore_changes(ignore: &IgnoreChanges, schema: &Block, prior: &Valu
 }
 
 fn replace_at(v: &Value, prior: &Value, steps: &[TraversalStep]) -> Value {
-    let Some((first, rest)) = steps.split_first() else { return prior.clone() };
+    let Some((first, rest)) = steps.split_first() else {
+        return prior.clone();
+    };
     let key = match first {
         TraversalStep::Attr(a, _) => a.clone(),
         TraversalStep::Index(k, _) => match k.kind() {
@@ -159,7 +193,10 @@ fn replace_at(v: &Value, prior: &Value, steps: &[TraversalStep]) -> Value {
         Kind::List(t, items) => {
             let idx: usize = key.parse().unwrap_or(usize::MAX);
             let mut items = (**items).clone();
-            if let (Some(cur), Some(pv)) = (items.get(idx).cloned(), prior.as_seq().and_then(|p| p.get(idx)).cloned()) {
+            if let (Some(cur), Some(pv)) = (
+                items.get(idx).cloned(),
+                prior.as_seq().and_then(|p| p.get(idx)).cloned(),
+            ) {
                 items[idx] = replace_at(&cur, &pv, rest);
             }
             Value::list(t.clone(), items)
@@ -176,4 +213,3 @@ pub fn same_object(a: &Value, b: &Value) -> bool {
     let (b, _) = b.clone().unmark_deep();
     b.is_wholly_known() && a.equals(&b) == Some(true)
 }
-

@@ -16,18 +16,38 @@ pub trait ProviderFactory: Send + Sync {
 /// The provider configuration that serves `local_name`/`alias` in `module`: the module's own
 /// `provider` block, one passed by the calling module block's `providers` argument, or the default
 /// configuration inherited from the caller, up to the root.
-pub fn resolve_provider(config: &Config, module: &ModulePath, local_name: &str, alias: Option<&str>) -> ProviderConfig {
+pub fn resolve_provider(
+    config: &Config,
+    module: &ModulePath,
+    local_name: &str,
+    alias: Option<&str>,
+) -> ProviderConfig {
     let Some(node) = config.module(module) else {
-        return ProviderConfig { module: module.clone(), provider: ProviderAddr::implied(local_name), alias: alias.map(str::to_string) };
+        return ProviderConfig {
+            module: module.clone(),
+            provider: ProviderAddr::implied(local_name),
+            alias: alias.map(str::to_string),
+        };
     };
     let m = &node.module;
     let source = m.provider_for_local_name(local_name);
-    if m.providers.iter().any(|p| p.name == local_name && p.alias.as_deref() == alias) || module.is_root() {
-        return ProviderConfig { module: module.clone(), provider: source, alias: alias.map(str::to_string) };
+    if m.providers
+        .iter()
+        .any(|p| p.name == local_name && p.alias.as_deref() == alias)
+        || module.is_root()
+    {
+        return ProviderConfig {
+            module: module.clone(),
+            provider: source,
+            alias: alias.map(str::to_string),
+        };
     }
     let parent = module.parent().expect("non-root module has a parent");
     let call_name = module.0.last().expect("non-root");
-    if let Some(call) = config.module(&parent).and_then(|p| p.module.module_calls.get(call_name)) {
+    if let Some(call) = config
+        .module(&parent)
+        .and_then(|p| p.module.module_calls.get(call_name))
+    {
         for ((child_name, child_alias), (parent_name, parent_alias)) in &call.providers {
             if child_name == local_name && child_alias.as_deref() == alias {
                 return resolve_provider(config, &parent, parent_name, parent_alias.as_deref());
@@ -45,7 +65,11 @@ pub struct Schemas {
 
 impl Schemas {
     /// Fetches (once) and returns a provider's schema.
-    pub fn get_or_load(&mut self, addr: &ProviderAddr, factory: &dyn ProviderFactory) -> Option<Arc<ProviderSchema>> {
+    pub fn get_or_load(
+        &mut self,
+        addr: &ProviderAddr,
+        factory: &dyn ProviderFactory,
+    ) -> Option<Arc<ProviderSchema>> {
         if let Some(s) = self.by_provider.get(addr) {
             return Some(s.clone());
         }

@@ -2,11 +2,11 @@
 
 use crate::graph::Node;
 use terrane_addrs::{ConfigResource, ModulePath};
+use terrane_config::Config;
 use terrane_config::ast::{Expr, Traversal};
 use terrane_config::body::Body;
 use terrane_config::module::ResourceConfig;
-use terrane_config::refs::{parse_ref, RefSubject};
-use terrane_config::Config;
+use terrane_config::refs::{RefSubject, parse_ref};
 
 /// Every static traversal in a body, skipping names bound by `dynamic` block iterators.
 pub fn body_traversals(body: &Body) -> Vec<&Traversal> {
@@ -22,7 +22,11 @@ fn collect_body<'a>(body: &'a Body, bound: &mut Vec<String>, out: &mut Vec<&'a T
     for b in &body.blocks {
         if b.kind == "dynamic" {
             let label = b.labels.first().cloned().unwrap_or_default();
-            let iterator = b.body.attr("iterator").and_then(|a| a.expr.as_keyword().map(str::to_string)).unwrap_or(label);
+            let iterator = b
+                .body
+                .attr("iterator")
+                .and_then(|a| a.expr.as_keyword().map(str::to_string))
+                .unwrap_or(label);
             if let Some(fe) = b.body.attr("for_each") {
                 collect_expr(&fe.expr, bound, out);
             }
@@ -52,10 +56,20 @@ fn collect_expr<'a>(e: &'a Expr, bound: &[String], out: &mut Vec<&'a Traversal>)
 /// lifecycle conditions and triggers).
 pub fn resource_refs(r: &ResourceConfig) -> Vec<RefSubject> {
     let mut ts: Vec<&Traversal> = body_traversals(&r.body);
-    for e in r.count.iter().chain(r.for_each.iter()).chain(r.lifecycle.replace_triggered_by.iter()) {
+    for e in r
+        .count
+        .iter()
+        .chain(r.for_each.iter())
+        .chain(r.lifecycle.replace_triggered_by.iter())
+    {
         ts.extend(e.traversals());
     }
-    for c in r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions) {
+    for c in r
+        .lifecycle
+        .preconditions
+        .iter()
+        .chain(&r.lifecycle.postconditions)
+    {
         ts.extend(c.condition.traversals());
         ts.extend(c.error_message.traversals());
     }
@@ -65,7 +79,11 @@ pub fn resource_refs(r: &ResourceConfig) -> Vec<RefSubject> {
 
 /// The reference subjects of some traversals, skipping ones that do not parse.
 pub fn subjects<'a>(ts: impl IntoIterator<Item = &'a Traversal>) -> Vec<RefSubject> {
-    let mut out: Vec<RefSubject> = ts.into_iter().filter_map(|t| parse_ref(t).ok()).map(|r| r.subject).collect();
+    let mut out: Vec<RefSubject> = ts
+        .into_iter()
+        .filter_map(|t| parse_ref(t).ok())
+        .map(|r| r.subject)
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -89,15 +107,26 @@ pub fn ref_nodes(config: &Config, module: &ModulePath, subject: &RefSubject) -> 
             let mut out = vec![Node::ModuleExpand(module.clone(), c.clone())];
             let child = module.child(c);
             if let Some(node) = config.module(&child) {
-                out.extend(node.module.outputs.keys().map(|o| Node::Output(child.clone(), o.clone())));
+                out.extend(
+                    node.module
+                        .outputs
+                        .keys()
+                        .map(|o| Node::Output(child.clone(), o.clone())),
+                );
             }
             out
         }
         RefSubject::ModuleOutput(c, _, o) => {
-            vec![Node::ModuleExpand(module.clone(), c.clone()), Node::Output(module.child(c), o.clone())]
+            vec![
+                Node::ModuleExpand(module.clone(), c.clone()),
+                Node::Output(module.child(c), o.clone()),
+            ]
         }
         RefSubject::Resource(r) | RefSubject::ResourceInstance(r, _) => {
-            vec![Node::Resource(ConfigResource { module: module.clone(), resource: r.clone() })]
+            vec![Node::Resource(ConfigResource {
+                module: module.clone(),
+                resource: r.clone(),
+            })]
         }
         _ => Vec::new(),
     }
@@ -108,7 +137,10 @@ pub fn module_resource_nodes(config: &Config, module: &ModulePath) -> Vec<Node> 
     let mut out = Vec::new();
     if let Some(node) = config.module(module) {
         for r in node.module.resources.keys() {
-            out.push(Node::Resource(ConfigResource { module: module.clone(), resource: r.clone() }));
+            out.push(Node::Resource(ConfigResource {
+                module: module.clone(),
+                resource: r.clone(),
+            }));
         }
         for o in node.module.outputs.keys() {
             out.push(Node::Output(module.clone(), o.clone()));
@@ -119,4 +151,3 @@ pub fn module_resource_nodes(config: &Config, module: &ModulePath) -> Vec<Node> 
     }
     out
 }
-

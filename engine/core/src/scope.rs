@@ -3,8 +3,8 @@
 use crate::eval_state::{EvalState, Repetition};
 use std::collections::{BTreeMap, HashMap};
 use terrane_addrs::{AbsResource, InstanceKey, ModuleInstance, ResourceMode};
-use terrane_config::refs::RefSubject;
 use terrane_config::Config;
+use terrane_config::refs::RefSubject;
 use terrane_values::{Type, Value};
 
 /// What is constant for a whole run: the working directory and the workspace name.
@@ -36,10 +36,24 @@ pub fn build_scope(
     for r in refs {
         match r {
             RefSubject::Variable(n) => {
-                vars.insert(n.clone(), state.variables.get(&(module.clone(), n.clone())).cloned().unwrap_or_else(unknown));
+                vars.insert(
+                    n.clone(),
+                    state
+                        .variables
+                        .get(&(module.clone(), n.clone()))
+                        .cloned()
+                        .unwrap_or_else(unknown),
+                );
             }
             RefSubject::Local(n) => {
-                locals.insert(n.clone(), state.locals.get(&(module.clone(), n.clone())).cloned().unwrap_or_else(unknown));
+                locals.insert(
+                    n.clone(),
+                    state
+                        .locals
+                        .get(&(module.clone(), n.clone()))
+                        .cloned()
+                        .unwrap_or_else(unknown),
+                );
             }
             RefSubject::ModuleCall(c, _) | RefSubject::ModuleOutput(c, _, _) => {
                 if !modules.contains_key(c) {
@@ -47,23 +61,41 @@ pub fn build_scope(
                 }
             }
             RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) => {
-                let addr = AbsResource { module: module.clone(), resource: res.clone() };
+                let addr = AbsResource {
+                    module: module.clone(),
+                    resource: res.clone(),
+                };
                 let v = state.resources.get(&addr).cloned().unwrap_or_else(unknown);
-                let table = if res.mode == ResourceMode::Data { &mut data } else { &mut managed };
-                table.entry(res.ty.clone()).or_default().insert(res.name.clone(), v);
+                let table = if res.mode == ResourceMode::Data {
+                    &mut data
+                } else {
+                    &mut managed
+                };
+                table
+                    .entry(res.ty.clone())
+                    .or_default()
+                    .insert(res.name.clone(), v);
             }
             RefSubject::CountIndex => {
                 if let Repetition::Count(i) = rep {
-                    out.insert("count".to_string(), Value::object_from([("index", Value::int(*i))]));
+                    out.insert(
+                        "count".to_string(),
+                        Value::object_from([("index", Value::int(*i))]),
+                    );
                 }
             }
             RefSubject::EachKey | RefSubject::EachValue => {
                 if let Repetition::Each(k, v) = rep {
-                    out.insert("each".to_string(), Value::object_from([("key", Value::string(k)), ("value", v.clone())]));
+                    out.insert(
+                        "each".to_string(),
+                        Value::object_from([("key", Value::string(k)), ("value", v.clone())]),
+                    );
                 }
             }
             RefSubject::PathModule | RefSubject::PathRoot | RefSubject::PathCwd => {
-                let dir = config.module(&module.module_path()).map_or(".".to_string(), |n| n.dir_display.clone());
+                let dir = config
+                    .module(&module.module_path())
+                    .map_or(".".to_string(), |n| n.dir_display.clone());
                 out.insert(
                     "path".to_string(),
                     Value::object_from([
@@ -74,7 +106,10 @@ pub fn build_scope(
                 );
             }
             RefSubject::TerraformWorkspace => {
-                out.insert("terraform".to_string(), Value::object_from([("workspace", Value::string(&run.workspace))]));
+                out.insert(
+                    "terraform".to_string(),
+                    Value::object_from([("workspace", Value::string(&run.workspace))]),
+                );
             }
             RefSubject::SelfRef => {}
         }
@@ -92,7 +127,14 @@ pub fn build_scope(
         out.insert(ty, Value::object(names));
     }
     if !data.is_empty() {
-        out.insert("data".into(), Value::object(data.into_iter().map(|(k, v)| (k, Value::object(v))).collect()));
+        out.insert(
+            "data".into(),
+            Value::object(
+                data.into_iter()
+                    .map(|(k, v)| (k, Value::object(v)))
+                    .collect(),
+            ),
+        );
     }
     out
 }
@@ -100,8 +142,13 @@ pub fn build_scope(
 /// The value of `module.NAME` in `module`: the outputs of its instance, or a tuple or object of them.
 fn module_value(config: &Config, state: &EvalState, module: &ModuleInstance, call: &str) -> Value {
     let child_path = module.module_path().child(call);
-    let Some(child_cfg) = config.module(&child_path) else { return Value::dynamic_unknown() };
-    let Some(call_cfg) = config.module(&module.module_path()).and_then(|m| m.module.module_calls.get(call)) else {
+    let Some(child_cfg) = config.module(&child_path) else {
+        return Value::dynamic_unknown();
+    };
+    let Some(call_cfg) = config
+        .module(&module.module_path())
+        .and_then(|m| m.module.module_calls.get(call))
+    else {
         return Value::dynamic_unknown();
     };
     if !state.modules.contains_key(&child_path) || state.unknown_modules.contains(&child_path) {
@@ -119,7 +166,11 @@ fn module_value(config: &Config, state: &EvalState, module: &ModuleInstance, cal
                 .outputs
                 .iter()
                 .map(|(name, o)| {
-                    let v = state.outputs.get(&(inst.clone(), name.clone())).cloned().unwrap_or_else(Value::dynamic_unknown);
+                    let v = state
+                        .outputs
+                        .get(&(inst.clone(), name.clone()))
+                        .cloned()
+                        .unwrap_or_else(Value::dynamic_unknown);
                     let v = if o.sensitive { v.sensitive() } else { v };
                     (name.clone(), v)
                 })
@@ -142,6 +193,9 @@ fn module_value(config: &Config, state: &EvalState, module: &ModuleInstance, cal
                 .collect(),
         )
     } else {
-        instances.first().map(outputs_of).unwrap_or_else(|| Value::null(Type::Dynamic))
+        instances
+            .first()
+            .map(outputs_of)
+            .unwrap_or_else(|| Value::null(Type::Dynamic))
     }
 }

@@ -4,8 +4,8 @@
 use terrane_config::module::Variable;
 use terrane_config::typeexpr::TypeDefaults;
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
-use terrane_lang::{evaluate, EvalContext, Functions};
-use terrane_values::{convert, Kind, Type, Value};
+use terrane_lang::{EvalContext, Functions, evaluate};
+use terrane_values::{Kind, Type, Value, convert};
 
 /// A value given for a root module variable.
 #[derive(Clone, Debug)]
@@ -29,8 +29,16 @@ pub enum RawInput {
 
 /// The final value of a variable from its raw input (or default), checked against its declaration.
 /// `for_root` says whether a missing value is the user's to give (root) or a module argument.
-pub fn finalize(var: &Variable, raw: Option<Value>, raw_range: Option<&SourceRange>, functions: &Functions) -> Result<Value, Diagnostics> {
-    let ty = var.type_spec.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
+pub fn finalize(
+    var: &Variable,
+    raw: Option<Value>,
+    raw_range: Option<&SourceRange>,
+    functions: &Functions,
+) -> Result<Value, Diagnostics> {
+    let ty = var
+        .type_spec
+        .as_ref()
+        .map_or(Type::Dynamic, |t| t.ty.clone());
     let subject = raw_range.cloned().unwrap_or_else(|| var.range.clone());
     let mut value = match raw {
         Some(v) => v,
@@ -78,12 +86,19 @@ pub fn finalize(var: &Variable, raw: Option<Value>, raw_range: Option<&SourceRan
         Diagnostics::from(
             Diagnostic::error(
                 "Invalid value for input variable",
-                format!("The given value is not suitable for var.{} declared at {}: {}.", var.name, var.range, e),
+                format!(
+                    "The given value is not suitable for var.{} declared at {}: {}.",
+                    var.name, var.range, e
+                ),
             )
             .with_subject(subject.clone()),
         )
     })?;
-    let value = if var.sensitive { value.sensitive() } else { value };
+    let value = if var.sensitive {
+        value.sensitive()
+    } else {
+        value
+    };
     check_validations(var, &value, functions, &subject)?;
     Ok(value)
 }
@@ -96,7 +111,10 @@ pub fn parse_text(var: &Variable, text: &str, source: &str) -> Result<Value, Dia
     let expr = terrane_config::syntax::native::parse_expression(source, text).map_err(|d| {
         Diagnostics::from(Diagnostic::error(
             "Invalid value for input variable",
-            format!("The value given for var.{} in {source} is not a valid expression: {}", var.name, d.detail),
+            format!(
+                "The value given for var.{} in {source} is not a valid expression: {}",
+                var.name, d.detail
+            ),
         ))
     })?;
     let functions = Functions::new(".");
@@ -105,18 +123,29 @@ pub fn parse_text(var: &Variable, text: &str, source: &str) -> Result<Value, Dia
     if diags.has_errors() {
         let mut out = Diagnostics::new();
         for d in diags {
-            out.push(Diagnostic::error("Invalid value for input variable", format!("Variables may not be used here: {}", d.detail)));
+            out.push(Diagnostic::error(
+                "Invalid value for input variable",
+                format!("Variables may not be used here: {}", d.detail),
+            ));
         }
         return Err(out);
     }
     Ok(v)
 }
 
-fn check_validations(var: &Variable, value: &Value, functions: &Functions, subject: &SourceRange) -> Result<(), Diagnostics> {
+fn check_validations(
+    var: &Variable,
+    value: &Value,
+    functions: &Functions,
+    subject: &SourceRange,
+) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::new();
     for rule in &var.validations {
         let mut ctx = EvalContext::new(functions);
-        ctx.set("var", Value::object_from([(var.name.clone(), value.clone())]));
+        ctx.set(
+            "var",
+            Value::object_from([(var.name.clone(), value.clone())]),
+        );
         let (ok, d) = evaluate(&rule.condition, &ctx);
         if d.has_errors() {
             diags.extend(d);
@@ -126,27 +155,55 @@ fn check_validations(var: &Variable, value: &Value, functions: &Functions, subje
         if !ok.is_known() {
             continue;
         }
-        if ok.is_null() || convert(&ok, &Type::Bool).ok().and_then(|b| b.as_bool()).is_none() {
+        if ok.is_null()
+            || convert(&ok, &Type::Bool)
+                .ok()
+                .and_then(|b| b.as_bool())
+                .is_none()
+        {
             diags.push(
-                Diagnostic::error("Invalid variable validation result", "The validation condition must return true or false.")
-                    .with_subject(rule.condition.range.clone()),
+                Diagnostic::error(
+                    "Invalid variable validation result",
+                    "The validation condition must return true or false.",
+                )
+                .with_subject(rule.condition.range.clone()),
             );
             continue;
         }
         if convert(&ok, &Type::Bool).ok().and_then(|b| b.as_bool()) == Some(false) {
             let (msg, _) = evaluate(&rule.error_message, &ctx);
-            let msg = msg.unmark_deep().0.as_str().map(str::to_string).unwrap_or_else(|| "The value is invalid.".into());
+            let msg = msg
+                .unmark_deep()
+                .0
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| "The value is invalid.".into());
             diags.push(
-                Diagnostic::error("Invalid value for variable", format!("{msg}\n\nThis was checked by the validation rule at {}.", rule.range))
-                    .with_subject(subject.clone()),
+                Diagnostic::error(
+                    "Invalid value for variable",
+                    format!(
+                        "{msg}\n\nThis was checked by the validation rule at {}.",
+                        rule.range
+                    ),
+                )
+                .with_subject(subject.clone()),
             );
         }
     }
-    if diags.has_errors() { Err(diags) } else { Ok(()) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
 }
 
 /// Fills in the defaults of `optional(type, default)` attributes that are absent or null.
-pub fn apply_defaults(v: &Value, ty: &Type, defaults: &TypeDefaults, functions: &Functions) -> Value {
+pub fn apply_defaults(
+    v: &Value,
+    ty: &Type,
+    defaults: &TypeDefaults,
+    functions: &Functions,
+) -> Value {
     if v.is_null() || !v.is_known() {
         return v.clone();
     }
@@ -170,24 +227,39 @@ pub fn apply_defaults(v: &Value, ty: &Type, defaults: &TypeDefaults, functions: 
             }
             Value::object(m)
         }
-        (Kind::Map(_, items), Type::Map(e)) | (Kind::Object(items), Type::Map(e)) => match defaults.children.get("*") {
-            Some(child) => Value::object(items.iter().map(|(k, x)| (k.clone(), apply_defaults(x, e, child, functions))).collect()),
-            None => inner.clone(),
-        },
-        (Kind::List(_, items) | Kind::Set(_, items) | Kind::Tuple(items), Type::List(e) | Type::Set(e)) => {
+        (Kind::Map(_, items), Type::Map(e)) | (Kind::Object(items), Type::Map(e)) => {
             match defaults.children.get("*") {
-                Some(child) => Value::tuple(items.iter().map(|x| apply_defaults(x, e, child, functions)).collect()),
+                Some(child) => Value::object(
+                    items
+                        .iter()
+                        .map(|(k, x)| (k.clone(), apply_defaults(x, e, child, functions)))
+                        .collect(),
+                ),
                 None => inner.clone(),
             }
         }
+        (
+            Kind::List(_, items) | Kind::Set(_, items) | Kind::Tuple(items),
+            Type::List(e) | Type::Set(e),
+        ) => match defaults.children.get("*") {
+            Some(child) => Value::tuple(
+                items
+                    .iter()
+                    .map(|x| apply_defaults(x, e, child, functions))
+                    .collect(),
+            ),
+            None => inner.clone(),
+        },
         (Kind::Tuple(items), Type::Tuple(ts)) => Value::tuple(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| match (defaults.children.get(&i.to_string()), ts.get(i)) {
-                    (Some(child), Some(t)) => apply_defaults(x, t, child, functions),
-                    _ => x.clone(),
-                })
+                .map(
+                    |(i, x)| match (defaults.children.get(&i.to_string()), ts.get(i)) {
+                        (Some(child), Some(t)) => apply_defaults(x, t, child, functions),
+                        _ => x.clone(),
+                    },
+                )
                 .collect(),
         ),
         _ => inner.clone(),

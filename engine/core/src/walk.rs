@@ -75,7 +75,9 @@ pub async fn walk<E: Executor>(graph: &Graph, exec: &mut E) {
                 }
             }
         }
-        let Some(joined) = running.join_next().await else { break };
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
         let (i, out) = match joined {
             Ok(r) => r,
             Err(e) => panic!("a graph walk task failed: {e}"),
@@ -85,7 +87,14 @@ pub async fn walk<E: Executor>(graph: &Graph, exec: &mut E) {
     }
 }
 
-fn release(graph: &Graph, i: NodeIndex, ok: bool, pending: &mut [usize], blocked: &mut [bool], ready: &mut Vec<NodeIndex>) {
+fn release(
+    graph: &Graph,
+    i: NodeIndex,
+    ok: bool,
+    pending: &mut [usize],
+    blocked: &mut [bool],
+    ready: &mut Vec<NodeIndex>,
+) {
     for d in graph.dependents(i) {
         if !ok {
             blocked[d.index()] = true;

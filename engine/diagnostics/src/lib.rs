@@ -8,7 +8,7 @@
 
 mod range;
 
-pub use range::{pos_at, LineIndex, Pos, SourceRange};
+pub use range::{LineIndex, Pos, SourceRange, pos_at};
 
 use std::fmt;
 use std::sync::Arc;
@@ -54,7 +54,10 @@ impl Diagnostic {
 
     /// A warning with a summary and a detail.
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(summary, detail)
+        }
     }
 
     /// Attaches the source range the diagnostic is about.
@@ -158,7 +161,11 @@ impl Diagnostics {
 
     /// Returns `Ok(value)` when there are no errors, else `Err(self)`.
     pub fn into_result<T>(self, value: T) -> Result<(T, Diagnostics), Diagnostics> {
-        if self.has_errors() { Err(self) } else { Ok((value, self)) }
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok((value, self))
+        }
     }
 }
 
@@ -223,7 +230,10 @@ impl SourceMap {
 
     /// The text of a file, if known.
     pub fn get(&self, file: &str) -> Option<&str> {
-        self.files.iter().find(|(f, _)| &**f == file).map(|(_, t)| &**t)
+        self.files
+            .iter()
+            .find(|(f, _)| &**f == file)
+            .map(|(_, t)| &**t)
     }
 
     /// Every file and its text, in the order they were added.

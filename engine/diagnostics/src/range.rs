@@ -27,8 +27,18 @@ pub struct SourceRange {
 
 impl SourceRange {
     /// Builds a range from byte offsets into `text`, computing lines and columns with `index`.
-    pub fn from_bytes(file: Arc<str>, index: &LineIndex, text: &str, start: usize, end: usize) -> SourceRange {
-        SourceRange { file, start: index.pos(text, start), end: index.pos(text, end) }
+    pub fn from_bytes(
+        file: Arc<str>,
+        index: &LineIndex,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> SourceRange {
+        SourceRange {
+            file,
+            start: index.pos(text, start),
+            end: index.pos(text, end),
+        }
     }
 
     /// The smallest range covering both ranges (which must be in the same file).
@@ -45,9 +55,15 @@ impl SourceRange {
     /// HCL's compact form: `main.tf:3,22-26`, or `main.tf:3,22-4,5` across lines.
     pub fn range_text(&self) -> String {
         if self.start.line == self.end.line {
-            format!("{}:{},{}-{}", self.file, self.start.line, self.start.column, self.end.column)
+            format!(
+                "{}:{},{}-{}",
+                self.file, self.start.line, self.start.column, self.end.column
+            )
         } else {
-            format!("{}:{},{}-{},{}", self.file, self.start.line, self.start.column, self.end.line, self.end.column)
+            format!(
+                "{}:{},{}-{},{}",
+                self.file, self.start.line, self.start.column, self.end.line, self.end.column
+            )
         }
     }
 }
@@ -68,7 +84,12 @@ impl LineIndex {
     /// Indexes the lines of `text`.
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0u32];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
         LineIndex { starts }
     }
 
@@ -77,8 +98,15 @@ impl LineIndex {
         let byte = byte.min(text.len());
         let line = self.starts.partition_point(|&s| s as usize <= byte);
         let line_start = self.starts[line - 1] as usize;
-        let column = String::from_utf8_lossy(&text.as_bytes()[line_start..byte]).chars().count() as u32 + 1;
-        Pos { line: line as u32, column, byte: byte as u32 }
+        let column = String::from_utf8_lossy(&text.as_bytes()[line_start..byte])
+            .chars()
+            .count() as u32
+            + 1;
+        Pos {
+            line: line as u32,
+            column,
+            byte: byte as u32,
+        }
     }
 }
 

@@ -15,17 +15,29 @@ pub struct EvalContext<'a> {
 impl<'a> EvalContext<'a> {
     /// A context with no names.
     pub fn new(functions: &'a Functions) -> EvalContext<'a> {
-        EvalContext { parent: None, variables: HashMap::new(), functions }
+        EvalContext {
+            parent: None,
+            variables: HashMap::new(),
+            functions,
+        }
     }
 
     /// A context with the given root names.
     pub fn with_names(functions: &'a Functions, names: HashMap<String, Value>) -> EvalContext<'a> {
-        EvalContext { parent: None, variables: names, functions }
+        EvalContext {
+            parent: None,
+            variables: names,
+            functions,
+        }
     }
 
     /// A context that sees everything this one does, plus names set on it.
     pub fn child(&'a self) -> EvalContext<'a> {
-        EvalContext { parent: Some(self), variables: HashMap::new(), functions: self.functions }
+        EvalContext {
+            parent: Some(self),
+            variables: HashMap::new(),
+            functions: self.functions,
+        }
     }
 
     /// Sets a root name.

@@ -4,10 +4,10 @@
 use crate::context::EvalContext;
 use crate::eval::evaluate;
 use std::collections::BTreeMap;
-use terrane_config::body::{suggest, Block as BodyBlock, Body};
+use terrane_config::body::{Block as BodyBlock, Body, suggest};
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 use terrane_provider_api::schema::{Block, Nesting};
-use terrane_values::{convert, Type, Value};
+use terrane_values::{Type, Value, convert};
 
 /// Decodes a body against a block schema. Problems (unknown arguments, missing required ones, wrong
 /// types) are all reported; the value has unknowns where decoding failed.
@@ -28,16 +28,25 @@ pub fn check_body_structure(body: &Body, schema: &Block) -> Diagnostics {
 fn check_structure(body: &Body, schema: &Block, recursive: bool, diags: &mut Diagnostics) {
     let names: Vec<&str> = schema.attributes.keys().map(String::as_str).collect();
     for a in &body.attrs {
-        if schema.attributes.contains_key(&a.name) || body.is_json && (schema.block_types.contains_key(&a.name) || a.name == "//") {
+        if schema.attributes.contains_key(&a.name)
+            || body.is_json && (schema.block_types.contains_key(&a.name) || a.name == "//")
+        {
             continue;
         }
         let detail = if schema.block_types.contains_key(&a.name) {
-            format!("An argument named {:?} is not expected here. Did you mean to define a block of type {:?}?", a.name, a.name)
+            format!(
+                "An argument named {:?} is not expected here. Did you mean to define a block of type {:?}?",
+                a.name, a.name
+            )
         } else {
-            let hint = suggest(&a.name, &names).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+            let hint = suggest(&a.name, &names)
+                .map(|s| format!(" Did you mean {s:?}?"))
+                .unwrap_or_default();
             format!("An argument named {:?} is not expected here.{hint}", a.name)
         };
-        diags.push(Diagnostic::error("Unsupported argument", detail).with_subject(a.name_range.clone()));
+        diags.push(
+            Diagnostic::error("Unsupported argument", detail).with_subject(a.name_range.clone()),
+        );
     }
     for (name, attr) in &schema.attributes {
         match body.attr(name) {
@@ -82,8 +91,14 @@ fn check_structure(body: &Body, schema: &Block, recursive: bool, diags: &mut Dia
 }
 
 fn unsupported_block(kind: &str, range: &SourceRange, names: &[&str]) -> Diagnostic {
-    let hint = suggest(kind, names).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
-    Diagnostic::error("Unsupported block type", format!("Blocks of type {kind:?} are not expected here.{hint}")).with_subject(range.clone())
+    let hint = suggest(kind, names)
+        .map(|s| format!(" Did you mean {s:?}?"))
+        .unwrap_or_default();
+    Diagnostic::error(
+        "Unsupported block type",
+        format!("Blocks of type {kind:?} are not expected here.{hint}"),
+    )
+    .with_subject(range.clone())
 }
 
 fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagnostics) -> Value {
@@ -102,8 +117,11 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
                         Ok(v) => v,
                         Err(e) => {
                             diags.push(
-                                Diagnostic::error("Incorrect attribute value type", format!("Inappropriate value for attribute {name:?}: {e}."))
-                                    .with_subject(a.expr.range.clone()),
+                                Diagnostic::error(
+                                    "Incorrect attribute value type",
+                                    format!("Inappropriate value for attribute {name:?}: {e}."),
+                                )
+                                .with_subject(a.expr.range.clone()),
                             );
                             Value::unknown(attr.ty.clone())
                         }
@@ -122,7 +140,9 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
         if body.is_json {
             if let Some(a) = body.attr(name) {
                 let labels = if nb.nesting == Nesting::Map { 1 } else { 0 };
-                static_blocks.extend(terrane_config::syntax::json::blocks_from_expr(&a.expr, name, labels));
+                static_blocks.extend(terrane_config::syntax::json::blocks_from_expr(
+                    &a.expr, name, labels,
+                ));
             }
         }
         let mut first_range: Option<SourceRange> = None;
@@ -131,16 +151,25 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
                 diags.push(
                     Diagnostic::error(
                         format!("Duplicate {name} block"),
-                        format!("Only one {name:?} block is allowed. Another was defined at {}.", first_range.as_ref().expect("set")),
+                        format!(
+                            "Only one {name:?} block is allowed. Another was defined at {}.",
+                            first_range.as_ref().expect("set")
+                        ),
                     )
                     .with_subject(b.def_range.clone()),
                 );
                 continue;
             }
             first_range.get_or_insert_with(|| b.def_range.clone());
-            items.push((b.labels.first().cloned(), decode(&b.body, &nb.block, ctx, diags)));
+            items.push((
+                b.labels.first().cloned(),
+                decode(&b.body, &nb.block, ctx, diags),
+            ));
         }
-        for dynb in body.blocks_of("dynamic").filter(|b| b.labels.first().map(String::as_str) == Some(name.as_str())) {
+        for dynb in body
+            .blocks_of("dynamic")
+            .filter(|b| b.labels.first().map(String::as_str) == Some(name.as_str()))
+        {
             match expand_dynamic(dynb, &nb.block, ctx, diags) {
                 Some(mut expanded) => items.append(&mut expanded),
                 None => unknown = true,
@@ -153,16 +182,32 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
                 } else {
                     match items.into_iter().next() {
                         Some((_, v)) => v,
-                        None if nb.nesting == Nesting::Group => decode(&Body::empty(body.range.clone()), &nb.block, ctx, &mut Diagnostics::new()),
+                        None if nb.nesting == Nesting::Group => decode(
+                            &Body::empty(body.range.clone()),
+                            &nb.block,
+                            ctx,
+                            &mut Diagnostics::new(),
+                        ),
                         None => Value::null(ety.clone()),
                     }
                 }
             }
             Nesting::List | Nesting::Set => {
                 if unknown {
-                    Value::unknown(if nb.nesting == Nesting::List { Type::list(ety.clone()) } else { Type::set(ety.clone()) })
+                    Value::unknown(if nb.nesting == Nesting::List {
+                        Type::list(ety.clone())
+                    } else {
+                        Type::set(ety.clone())
+                    })
                 } else {
-                    check_counts(name, nb.min_items, nb.max_items, items.len(), &body.range, diags);
+                    check_counts(
+                        name,
+                        nb.min_items,
+                        nb.max_items,
+                        items.len(),
+                        &body.range,
+                        diags,
+                    );
                     let vals: Vec<Value> = items.into_iter().map(|(_, v)| v).collect();
                     if nb.nesting == Nesting::List {
                         Value::list(ety.clone(), vals)
@@ -175,7 +220,10 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
                 if unknown {
                     Value::unknown(Type::map(ety.clone()))
                 } else {
-                    let m: BTreeMap<String, Value> = items.into_iter().map(|(k, v)| (k.unwrap_or_default(), v)).collect();
+                    let m: BTreeMap<String, Value> = items
+                        .into_iter()
+                        .map(|(k, v)| (k.unwrap_or_default(), v))
+                        .collect();
                     Value::map(ety.clone(), m)
                 }
             }
@@ -185,27 +233,54 @@ fn decode(body: &Body, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagno
     Value::object(out)
 }
 
-fn check_counts(name: &str, min: usize, max: usize, n: usize, range: &SourceRange, diags: &mut Diagnostics) {
+fn check_counts(
+    name: &str,
+    min: usize,
+    max: usize,
+    n: usize,
+    range: &SourceRange,
+    diags: &mut Diagnostics,
+) {
     if n < min {
         diags.push(
-            Diagnostic::error("Insufficient blocks", format!("At least {min} {name:?} blocks are required.")).with_subject(range.clone()),
+            Diagnostic::error(
+                "Insufficient blocks",
+                format!("At least {min} {name:?} blocks are required."),
+            )
+            .with_subject(range.clone()),
         );
     }
     if max > 0 && n > max {
         diags.push(
-            Diagnostic::error("Too many blocks", format!("No more than {max} {name:?} blocks are allowed.")).with_subject(range.clone()),
+            Diagnostic::error(
+                "Too many blocks",
+                format!("No more than {max} {name:?} blocks are allowed."),
+            )
+            .with_subject(range.clone()),
         );
     }
 }
 
 /// Expands a `dynamic` block; `None` when its `for_each` is not known yet.
-fn expand_dynamic(b: &BodyBlock, schema: &Block, ctx: &EvalContext<'_>, diags: &mut Diagnostics) -> Option<Vec<(Option<String>, Value)>> {
+fn expand_dynamic(
+    b: &BodyBlock,
+    schema: &Block,
+    ctx: &EvalContext<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<(Option<String>, Value)>> {
     let label = b.labels.first().cloned().unwrap_or_default();
-    let iterator = b.body.attr("iterator").and_then(|a| a.expr.as_keyword().map(str::to_string)).unwrap_or(label.clone());
+    let iterator = b
+        .body
+        .attr("iterator")
+        .and_then(|a| a.expr.as_keyword().map(str::to_string))
+        .unwrap_or(label.clone());
     let Some(fe) = b.body.attr("for_each") else {
         diags.push(
-            Diagnostic::error("Missing required argument", "The argument \"for_each\" is required, but no definition was found.")
-                .with_subject(b.def_range.clone()),
+            Diagnostic::error(
+                "Missing required argument",
+                "The argument \"for_each\" is required, but no definition was found.",
+            )
+            .with_subject(b.def_range.clone()),
         );
         return Some(Vec::new());
     };
@@ -217,7 +292,11 @@ fn expand_dynamic(b: &BodyBlock, schema: &Block, ctx: &EvalContext<'_>, diags: &
     }
     if coll.is_null() {
         diags.push(
-            Diagnostic::error("Invalid dynamic for_each value", "Cannot use a null value in for_each.").with_subject(fe.expr.range.clone()),
+            Diagnostic::error(
+                "Invalid dynamic for_each value",
+                "Cannot use a null value in for_each.",
+            )
+            .with_subject(fe.expr.range.clone()),
         );
         return Some(Vec::new());
     }
@@ -229,7 +308,10 @@ fn expand_dynamic(b: &BodyBlock, schema: &Block, ctx: &EvalContext<'_>, diags: &
         diags.push(
             Diagnostic::error(
                 "Invalid dynamic for_each value",
-                format!("Cannot use a {} value in for_each. An iterable collection is required.", coll.ty().friendly_name()),
+                format!(
+                    "Cannot use a {} value in for_each. An iterable collection is required.",
+                    coll.ty().friendly_name()
+                ),
             )
             .with_subject(fe.expr.range.clone()),
         );
@@ -246,12 +328,17 @@ fn expand_dynamic(b: &BodyBlock, schema: &Block, ctx: &EvalContext<'_>, diags: &
     let mut out = Vec::new();
     for (k, v) in coll.elements() {
         let mut child = ctx.child();
-        child.set(iterator.clone(), Value::object_from([("key", k.mark(marks)), ("value", v.mark(marks))]));
+        child.set(
+            iterator.clone(),
+            Value::object_from([("key", k.mark(marks)), ("value", v.mark(marks))]),
+        );
         let key_label = match b.body.attr("labels") {
             Some(l) => {
                 let (lv, d) = evaluate(&l.expr, &child);
                 diags.extend(d);
-                lv.as_seq().and_then(|s| s.first()).and_then(|x| x.as_str().map(str::to_string))
+                lv.as_seq()
+                    .and_then(|s| s.first())
+                    .and_then(|x| x.as_str().map(str::to_string))
             }
             None => None,
         };

@@ -4,10 +4,12 @@ use crate::context::EvalContext;
 use crate::ops;
 use crate::traverse::{get_attr, index};
 use std::collections::BTreeMap;
-use terrane_config::ast::{Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traversal, TraversalStep};
+use terrane_config::ast::{
+    Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traversal, TraversalStep,
+};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_values::display::{render, RenderOptions};
-use terrane_values::{convert, unify, Kind, Marks, Type, Value};
+use terrane_values::display::{RenderOptions, render};
+use terrane_values::{Kind, Marks, Type, Value, convert, unify};
 
 /// Evaluates an expression. On error the value is an unknown of unknown type and the diagnostics say why.
 pub fn evaluate(expr: &Expr, ctx: &EvalContext<'_>) -> (Value, Diagnostics) {
@@ -20,7 +22,13 @@ pub fn evaluate(expr: &Expr, ctx: &EvalContext<'_>) -> (Value, Diagnostics) {
 
 /// Evaluates an expression and converts the result to `ty`, reporting a conversion failure as
 /// `summary` (e.g. "Incorrect attribute value type").
-pub fn evaluate_to_type(expr: &Expr, ctx: &EvalContext<'_>, ty: &Type, summary: &str, what: &str) -> (Value, Diagnostics) {
+pub fn evaluate_to_type(
+    expr: &Expr,
+    ctx: &EvalContext<'_>,
+    ty: &Type,
+    summary: &str,
+    what: &str,
+) -> (Value, Diagnostics) {
     let (v, mut diags) = evaluate(expr, ctx);
     if diags.has_errors() {
         return (Value::unknown(ty.clone()), diags);
@@ -53,7 +61,10 @@ impl Evaluator<'_, '_> {
             ExprKind::TemplateWrap(inner) => self.eval(inner),
             ExprKind::Template(parts) => self.template(parts).map_err(|d| self.with_values(d, e)),
             ExprKind::Tuple(items) => {
-                let vals = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>, _>>()?;
+                let vals = items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    .collect::<Result<Vec<_>, _>>()?;
                 Ok(Value::tuple(vals))
             }
             ExprKind::Object(items) => self.object(items),
@@ -69,7 +80,9 @@ impl Evaluator<'_, '_> {
                 index(&c, &k, &e.range).map_err(|d| self.with_values(d, e))
             }
             ExprKind::Splat { source, each } => self.splat(source, each, e),
-            ExprKind::Call(call) if call.name == "try" || call.name == "can" => self.try_can(call, e),
+            ExprKind::Call(call) if call.name == "try" || call.name == "can" => {
+                self.try_can(call, e)
+            }
             ExprKind::Call(call) => {
                 let mut args = Vec::with_capacity(call.args.len());
                 for a in &call.args {
@@ -85,14 +98,22 @@ impl Evaluator<'_, '_> {
                 let arg_ranges: Vec<_> = call.args.iter().map(|a| a.range.clone()).collect();
                 self.ctx
                     .functions()
-                    .call(&call.name, &args, &call.name_range, &arg_ranges, &e.range, self.ctx)
+                    .call(
+                        &call.name,
+                        &args,
+                        &call.name_range,
+                        &arg_ranges,
+                        &e.range,
+                        self.ctx,
+                    )
                     .map_err(|d| self.with_values(d, e))
             }
             ExprKind::Conditional(c, t, f) => self.conditional(c, t, f, e),
             ExprKind::Binary(op, l, r) => {
                 let lv = self.eval(l)?;
                 let rv = self.eval(r)?;
-                ops::binary(*op, &lv, &rv, &l.range, &r.range, &e.range).map_err(|d| self.with_values(d, e))
+                ops::binary(*op, &lv, &rv, &l.range, &r.range, &e.range)
+                    .map_err(|d| self.with_values(d, e))
             }
             ExprKind::Unary(op, x) => {
                 let v = self.eval(x)?;
@@ -113,8 +134,11 @@ impl Evaluator<'_, '_> {
                 .with_subject(e.range.clone()));
             }
             if call.args.len() > 1 {
-                return Err(Diagnostic::error("Too many function arguments", "Function \"can\" expects only 1 argument(s).")
-                    .with_subject(call.args[1].range.clone()));
+                return Err(Diagnostic::error(
+                    "Too many function arguments",
+                    "Function \"can\" expects only 1 argument(s).",
+                )
+                .with_subject(call.args[1].range.clone()));
             }
             return Ok(match self.eval(&call.args[0]) {
                 Ok(v) if !v.is_wholly_known() => Value::unknown(Type::Bool),
@@ -137,9 +161,14 @@ impl Evaluator<'_, '_> {
                 Err(d) => failures.push(d),
             }
         }
-        let mut detail = String::from("Call to function \"try\" failed: no expression succeeded:\n");
+        let mut detail =
+            String::from("Call to function \"try\" failed: no expression succeeded:\n");
         for d in &failures {
-            let at = d.subject.as_ref().map(|r| format!(" (at {})", r.range_text())).unwrap_or_default();
+            let at = d
+                .subject
+                .as_ref()
+                .map(|r| format!(" (at {})", r.range_text()))
+                .unwrap_or_default();
             detail.push_str(&format!("- {}{at}\n  {}\n", d.summary, d.detail));
         }
         detail.push_str("\nAt least one expression must produce a successful result.");
@@ -172,15 +201,23 @@ impl Evaluator<'_, '_> {
     fn expand(&self, v: Value, at: &Expr) -> Result<Vec<Value>, Diagnostic> {
         let (v, marks) = v.unmark();
         if !v.is_known() {
-            return Err(Diagnostic::error("Invalid expanding argument value", "The expanding argument (indicated by ...) must not be unknown.")
-                .with_subject(at.range.clone()));
+            return Err(Diagnostic::error(
+                "Invalid expanding argument value",
+                "The expanding argument (indicated by ...) must not be unknown.",
+            )
+            .with_subject(at.range.clone()));
         }
         if v.is_null() {
-            return Err(Diagnostic::error("Invalid expanding argument value", "The expanding argument (indicated by ...) must not be null.")
-                .with_subject(at.range.clone()));
+            return Err(Diagnostic::error(
+                "Invalid expanding argument value",
+                "The expanding argument (indicated by ...) must not be null.",
+            )
+            .with_subject(at.range.clone()));
         }
         match v.kind() {
-            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => Ok(e.iter().map(|x| x.clone().mark(marks)).collect()),
+            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+                Ok(e.iter().map(|x| x.clone().mark(marks)).collect())
+            }
             _ => Err(Diagnostic::error(
                 "Invalid expanding argument value",
                 "The expanding argument (indicated by ...) must be of a tuple, list, or set type.",
@@ -191,16 +228,23 @@ impl Evaluator<'_, '_> {
 
     pub fn traversal(&self, t: &Traversal) -> R {
         let Some(root) = self.ctx.get(&t.root) else {
-            return Err(Diagnostic::error("Unknown variable", format!("There is no variable named {:?}.", t.root))
-                .with_subject(t.root_range.clone()));
+            return Err(Diagnostic::error(
+                "Unknown variable",
+                format!("There is no variable named {:?}.", t.root),
+            )
+            .with_subject(t.root_range.clone()));
         };
         let mut v = root.clone();
         let mut range = t.root_range.clone();
         for step in &t.steps {
             range = range.to(step.range());
             v = match step {
-                TraversalStep::Attr(name, r) => get_attr(&v, name, r).map_err(|d| with_subject_ctx(d, &range))?,
-                TraversalStep::Index(key, r) => index(&v, key, r).map_err(|d| with_subject_ctx(d, &range))?,
+                TraversalStep::Attr(name, r) => {
+                    get_attr(&v, name, r).map_err(|d| with_subject_ctx(d, &range))?
+                }
+                TraversalStep::Index(key, r) => {
+                    index(&v, key, r).map_err(|d| with_subject_ctx(d, &range))?
+                }
             };
         }
         Ok(v)
@@ -216,11 +260,18 @@ impl Evaluator<'_, '_> {
                 ObjectKey::Expr(ke) => {
                     let kv = self.eval(ke)?;
                     if kv.is_null() {
-                        return Err(Diagnostic::error("Null value as key", "Can't use a null value as a key.").with_subject(ke.range.clone()));
+                        return Err(Diagnostic::error(
+                            "Null value as key",
+                            "Can't use a null value as a key.",
+                        )
+                        .with_subject(ke.range.clone()));
                     }
                     let kv = convert(&kv, &Type::String).map_err(|e| {
-                        Diagnostic::error("Incorrect key type", format!("Can't use this value as a key: {}.", e.message))
-                            .with_subject(ke.range.clone())
+                        Diagnostic::error(
+                            "Incorrect key type",
+                            format!("Can't use this value as a key: {}.", e.message),
+                        )
+                        .with_subject(ke.range.clone())
                     })?;
                     let (kv, m) = kv.unmark();
                     marks |= m;
@@ -254,7 +305,13 @@ impl Evaluator<'_, '_> {
         Ok(Value::string(out).mark(marks))
     }
 
-    fn render_parts(&self, parts: &[TemplatePart], out: &mut String, marks: &mut Marks, known: &mut bool) -> Result<(), Diagnostic> {
+    fn render_parts(
+        &self,
+        parts: &[TemplatePart],
+        out: &mut String,
+        marks: &mut Marks,
+        known: &mut bool,
+    ) -> Result<(), Diagnostic> {
         for p in parts {
             match p {
                 TemplatePart::Literal(s) => out.push_str(s),
@@ -270,7 +327,10 @@ impl Evaluator<'_, '_> {
                     let s = convert(&v, &Type::String).map_err(|err| {
                         Diagnostic::error(
                             "Invalid template interpolation value",
-                            format!("Cannot include the given value in a string template: {}.", err.message),
+                            format!(
+                                "Cannot include the given value in a string template: {}.",
+                                err.message
+                            ),
                         )
                         .with_subject(e.range.clone())
                     })?;
@@ -281,15 +341,25 @@ impl Evaluator<'_, '_> {
                         None => *known = false,
                     }
                 }
-                TemplatePart::If { cond, then, otherwise } => {
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
                     let c = self.eval(cond)?;
                     if c.is_null() {
-                        return Err(Diagnostic::error("Invalid template if directive", "The condition value is null. Conditions must either be true or false.")
-                            .with_subject(cond.range.clone()));
+                        return Err(Diagnostic::error(
+                            "Invalid template if directive",
+                            "The condition value is null. Conditions must either be true or false.",
+                        )
+                        .with_subject(cond.range.clone()));
                     }
                     let c = convert(&c, &Type::Bool).map_err(|e| {
-                        Diagnostic::error("Invalid template if directive", format!("The condition must be of type bool: {}.", e.message))
-                            .with_subject(cond.range.clone())
+                        Diagnostic::error(
+                            "Invalid template if directive",
+                            format!("The condition must be of type bool: {}.", e.message),
+                        )
+                        .with_subject(cond.range.clone())
                     })?;
                     let (c, m) = c.unmark();
                     *marks |= m;
@@ -299,11 +369,19 @@ impl Evaluator<'_, '_> {
                         None => *known = false,
                     }
                 }
-                TemplatePart::For { key_var, value_var, collection, body } => {
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                } => {
                     let c = self.eval(collection)?;
                     if c.is_null() {
-                        return Err(Diagnostic::error("Invalid template for directive", "Cannot iterate over a null value.")
-                            .with_subject(collection.range.clone()));
+                        return Err(Diagnostic::error(
+                            "Invalid template for directive",
+                            "Cannot iterate over a null value.",
+                        )
+                        .with_subject(collection.range.clone()));
                     }
                     let (c, m) = c.unmark();
                     *marks |= m;
@@ -324,7 +402,10 @@ impl Evaluator<'_, '_> {
                             child.set(kv.clone(), k);
                         }
                         child.set(value_var.clone(), v);
-                        let ev = Evaluator { ctx: &child, item: self.item };
+                        let ev = Evaluator {
+                            ctx: &child,
+                            item: self.item,
+                        };
                         ev.render_parts(body, out, marks, known)?;
                     }
                 }
@@ -361,17 +442,28 @@ impl Evaluator<'_, '_> {
         };
         let cv = self.eval(c)?;
         if cv.is_null() {
-            return Err(Diagnostic::error("Null condition", "The condition value is null. Conditions must either be true or false.")
-                .with_subject(c.range.clone()));
+            return Err(Diagnostic::error(
+                "Null condition",
+                "The condition value is null. Conditions must either be true or false.",
+            )
+            .with_subject(c.range.clone()));
         }
         if !cv.is_known() {
             return Ok(Value::unknown(result_ty).mark(cv.marks()));
         }
         let cv = convert(&cv, &Type::Bool).map_err(|_| {
-            Diagnostic::error("Incorrect condition type", "The condition expression must be of type bool.").with_subject(c.range.clone())
+            Diagnostic::error(
+                "Incorrect condition type",
+                "The condition expression must be of type bool.",
+            )
+            .with_subject(c.range.clone())
         })?;
         let (cv, marks) = cv.unmark_deep();
-        let (chosen, which) = if cv.as_bool() == Some(true) { (tv?, "true") } else { (fv?, "false") };
+        let (chosen, which) = if cv.as_bool() == Some(true) {
+            (tv?, "true")
+        } else {
+            (fv?, "false")
+        };
         let out = if result_ty == Type::Dynamic {
             chosen
         } else {
@@ -394,15 +486,25 @@ impl Evaluator<'_, '_> {
             if auto_upgrade {
                 return Ok(Value::empty_tuple().mark(src.marks()));
             }
-            return Err(Diagnostic::error("Splat of null value", "Splat expressions (with the * symbol) cannot be applied to null sequences.")
-                .with_subject(source.range.clone()));
+            return Err(Diagnostic::error(
+                "Splat of null value",
+                "Splat expressions (with the * symbol) cannot be applied to null sequences.",
+            )
+            .with_subject(source.range.clone()));
         }
-        let src = if auto_upgrade { Value::tuple(vec![src]) } else { src };
+        let src = if auto_upgrade {
+            Value::tuple(vec![src])
+        } else {
+            src
+        };
         if !src.is_known() {
             let ty = match src.ty() {
                 Type::List(e) | Type::Set(e) => {
                     let item = Value::unknown((*e).clone());
-                    let ev = Evaluator { ctx: self.ctx, item: Some(&item) };
+                    let ev = Evaluator {
+                        ctx: self.ctx,
+                        item: Some(&item),
+                    };
                     Type::list(ev.eval(each).map(|v| v.ty()).unwrap_or(Type::Dynamic))
                 }
                 _ => Type::Dynamic,
@@ -413,14 +515,20 @@ impl Evaluator<'_, '_> {
         let items = src.as_seq().unwrap_or_default().to_vec();
         let mut out = Vec::with_capacity(items.len());
         for item in &items {
-            let ev = Evaluator { ctx: self.ctx, item: Some(item) };
+            let ev = Evaluator {
+                ctx: self.ctx,
+                item: Some(item),
+            };
             out.push(ev.eval(each).map_err(|d| self.with_values(d, whole))?);
         }
         Ok(match src.kind() {
             Kind::List(ety, _) | Kind::Set(ety, _) => {
                 if out.is_empty() {
                     let item = Value::unknown(ety.clone());
-                    let ev = Evaluator { ctx: self.ctx, item: Some(&item) };
+                    let ev = Evaluator {
+                        ctx: self.ctx,
+                        item: Some(&item),
+                    };
                     let t = ev.eval(each).map(|v| v.ty()).unwrap_or(Type::Dynamic);
                     Value::list(t, Vec::new())
                 } else {
@@ -438,8 +546,11 @@ impl Evaluator<'_, '_> {
     fn for_expr(&self, f: &ForExpr, whole: &Expr) -> R {
         let coll = self.eval(&f.collection)?;
         if coll.is_null() {
-            return Err(Diagnostic::error("Iteration over null value", "A null value cannot be used as the collection in a 'for' expression.")
-                .with_subject(f.collection.range.clone()));
+            return Err(Diagnostic::error(
+                "Iteration over null value",
+                "A null value cannot be used as the collection in a 'for' expression.",
+            )
+            .with_subject(f.collection.range.clone()));
         }
         let (coll, marks) = coll.unmark();
         if !coll.is_known() {
@@ -448,7 +559,10 @@ impl Evaluator<'_, '_> {
         if !coll.can_iterate() {
             return Err(Diagnostic::error(
                 "Iteration over non-iterable value",
-                format!("A value of type {} cannot be used as the collection in a 'for' expression.", coll.ty().friendly_name()),
+                format!(
+                    "A value of type {} cannot be used as the collection in a 'for' expression.",
+                    coll.ty().friendly_name()
+                ),
             )
             .with_subject(f.collection.range.clone()));
         }
@@ -463,16 +577,25 @@ impl Evaluator<'_, '_> {
                 child.set(kv.clone(), k);
             }
             child.set(f.value_var.clone(), v);
-            let ev = Evaluator { ctx: &child, item: self.item };
+            let ev = Evaluator {
+                ctx: &child,
+                item: self.item,
+            };
             if let Some(cond) = &f.cond {
                 let c = ev.eval(cond)?;
                 if c.is_null() {
-                    return Err(Diagnostic::error("Condition is null", "The value of the 'if' clause must not be null.")
-                        .with_subject(cond.range.clone()));
+                    return Err(Diagnostic::error(
+                        "Condition is null",
+                        "The value of the 'if' clause must not be null.",
+                    )
+                    .with_subject(cond.range.clone()));
                 }
                 let c = convert(&c, &Type::Bool).map_err(|e| {
-                    Diagnostic::error("Invalid 'for' condition", format!("The 'if' clause value is invalid: {}.", e.message))
-                        .with_subject(cond.range.clone())
+                    Diagnostic::error(
+                        "Invalid 'for' condition",
+                        format!("The 'if' clause value is invalid: {}.", e.message),
+                    )
+                    .with_subject(cond.range.clone())
                 })?;
                 let (c, m) = c.unmark();
                 out_marks |= m;
@@ -490,12 +613,21 @@ impl Evaluator<'_, '_> {
                 Some(ke) => {
                     let kv = ev.eval(ke)?;
                     if kv.is_null() {
-                        return Err(Diagnostic::error("Invalid object key", "Key expression in 'for' expression must not produce a null value.")
-                            .with_subject(ke.range.clone()));
+                        return Err(Diagnostic::error(
+                            "Invalid object key",
+                            "Key expression in 'for' expression must not produce a null value.",
+                        )
+                        .with_subject(ke.range.clone()));
                     }
                     let kv = convert(&kv, &Type::String).map_err(|e| {
-                        Diagnostic::error("Invalid object key", format!("The key expression produced an invalid result: {}.", e.message))
-                            .with_subject(ke.range.clone())
+                        Diagnostic::error(
+                            "Invalid object key",
+                            format!(
+                                "The key expression produced an invalid result: {}.",
+                                e.message
+                            ),
+                        )
+                        .with_subject(ke.range.clone())
                     })?;
                     let (kv, m) = kv.unmark();
                     out_marks |= m;
@@ -525,7 +657,12 @@ impl Evaluator<'_, '_> {
         }
         Ok(match &f.key {
             None => Value::tuple(list_out),
-            Some(_) if f.group => Value::object(groups.into_iter().map(|(k, v)| (k, Value::tuple(v))).collect()),
+            Some(_) if f.group => Value::object(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::tuple(v)))
+                    .collect(),
+            ),
             Some(_) => Value::object(obj_out),
         }
         .mark(out_marks))
@@ -565,21 +702,39 @@ pub(crate) fn describe_value(v: &Value) -> String {
         return "is null".to_string();
     }
     match v.kind() {
-        Kind::String(_) | Kind::Number(_) | Kind::Bool(_) => format!("is {}", render(v, &RenderOptions::user())),
+        Kind::String(_) | Kind::Number(_) | Kind::Bool(_) => {
+            format!("is {}", render(v, &RenderOptions::user()))
+        }
         Kind::List(_, e) | Kind::Tuple(e) | Kind::Set(_, e) => {
             let what = v.ty().friendly_name();
             if e.is_empty() {
                 format!("is empty {what}")
             } else {
-                format!("is {what} with {} element{}", e.len(), if e.len() == 1 { "" } else { "s" })
+                format!(
+                    "is {what} with {} element{}",
+                    e.len(),
+                    if e.len() == 1 { "" } else { "s" }
+                )
             }
         }
-        Kind::Map(_, m) => format!("is map of {} with {} element{}", v.ty().element_type().map(Type::friendly_name).unwrap_or_default(), m.len(), if m.len() == 1 { "" } else { "s" }),
+        Kind::Map(_, m) => format!(
+            "is map of {} with {} element{}",
+            v.ty()
+                .element_type()
+                .map(Type::friendly_name)
+                .unwrap_or_default(),
+            m.len(),
+            if m.len() == 1 { "" } else { "s" }
+        ),
         Kind::Object(m) => {
             if m.is_empty() {
                 "is object with no attributes".into()
             } else {
-                format!("is object with {} attribute{}", m.len(), if m.len() == 1 { "" } else { "s" })
+                format!(
+                    "is object with {} attribute{}",
+                    m.len(),
+                    if m.len() == 1 { "" } else { "s" }
+                )
             }
         }
         _ => String::new(),

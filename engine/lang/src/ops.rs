@@ -2,7 +2,7 @@
 
 use terrane_config::ast::{BinaryOp, UnaryOp};
 use terrane_diagnostics::{Diagnostic, SourceRange};
-use terrane_values::{convert, Kind, Marks, Type, Value};
+use terrane_values::{Kind, Marks, Type, Value, convert};
 
 fn operand(v: &Value, want: &Type, which: &str, range: &SourceRange) -> Result<Value, Diagnostic> {
     if v.is_null() {
@@ -13,12 +13,23 @@ fn operand(v: &Value, want: &Type, which: &str, range: &SourceRange) -> Result<V
         .with_subject(range.clone()));
     }
     convert(v, want).map_err(|e| {
-        Diagnostic::error("Invalid operand", format!("Unsuitable value for {which} operand: {}.", e.message)).with_subject(range.clone())
+        Diagnostic::error(
+            "Invalid operand",
+            format!("Unsuitable value for {which} operand: {}.", e.message),
+        )
+        .with_subject(range.clone())
     })
 }
 
 /// Applies a binary operator to evaluated operands. `lr` and `rr` are the operands' ranges.
-pub fn binary(op: BinaryOp, l: &Value, r: &Value, lr: &SourceRange, rr: &SourceRange, whole: &SourceRange) -> Result<Value, Diagnostic> {
+pub fn binary(
+    op: BinaryOp,
+    l: &Value,
+    r: &Value,
+    lr: &SourceRange,
+    rr: &SourceRange,
+    whole: &SourceRange,
+) -> Result<Value, Diagnostic> {
     match op {
         BinaryOp::Eq | BinaryOp::NotEq => {
             let (a, ma) = l.clone().unmark_deep();
@@ -47,7 +58,10 @@ pub fn binary(op: BinaryOp, l: &Value, r: &Value, lr: &SourceRange, rr: &SourceR
             let b = operand(r, &Type::Number, "right", rr)?;
             let marks: Marks = a.marks() | b.marks();
             let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else {
-                let ty = if matches!(op, BinaryOp::Less | BinaryOp::LessEq | BinaryOp::Greater | BinaryOp::GreaterEq) {
+                let ty = if matches!(
+                    op,
+                    BinaryOp::Less | BinaryOp::LessEq | BinaryOp::Greater | BinaryOp::GreaterEq
+                ) {
                     Type::Bool
                 } else {
                     Type::Number
@@ -63,7 +77,9 @@ pub fn binary(op: BinaryOp, l: &Value, r: &Value, lr: &SourceRange, rr: &SourceR
                 BinaryOp::Sub => Value::number(x.sub(y).map_err(|_| arith_nan(whole, "subtract"))?),
                 BinaryOp::Mul => Value::number(x.mul(y).map_err(|_| arith_nan(whole, "multiply"))?),
                 BinaryOp::Div => Value::number(x.div(y).map_err(nan)?),
-                BinaryOp::Mod => Value::number(x.modulo(y).map_err(|_| arith_nan(whole, "modulo"))?),
+                BinaryOp::Mod => {
+                    Value::number(x.modulo(y).map_err(|_| arith_nan(whole, "modulo"))?)
+                }
                 BinaryOp::Less => Value::bool(x.cmp_value(y).is_lt()),
                 BinaryOp::LessEq => Value::bool(x.cmp_value(y).is_le()),
                 BinaryOp::Greater => Value::bool(x.cmp_value(y).is_gt()),
@@ -76,7 +92,11 @@ pub fn binary(op: BinaryOp, l: &Value, r: &Value, lr: &SourceRange, rr: &SourceR
 }
 
 fn arith_nan(range: &SourceRange, what: &str) -> Diagnostic {
-    Diagnostic::error("Error in function call", format!("Call to function {what:?} failed: the result is not a number.")).with_subject(range.clone())
+    Diagnostic::error(
+        "Error in function call",
+        format!("Call to function {what:?} failed: the result is not a number."),
+    )
+    .with_subject(range.clone())
 }
 
 /// Applies a unary operator.

@@ -1,7 +1,7 @@
 //! Attribute access and indexing, with HCL's rules and messages.
 
 use terrane_diagnostics::{Diagnostic, SourceRange};
-use terrane_values::{convert, Kind, Type, Value};
+use terrane_values::{Kind, Type, Value, convert};
 
 fn err(summary: &str, detail: impl Into<String>, range: &SourceRange) -> Diagnostic {
     Diagnostic::error(summary, detail).with_subject(range.clone())
@@ -10,14 +10,22 @@ fn err(summary: &str, detail: impl Into<String>, range: &SourceRange) -> Diagnos
 /// `obj.name`.
 pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, Diagnostic> {
     if obj.is_null() {
-        return Err(err("Attempt to get attribute from null value", "This value is null, so it does not have any attributes.", range));
+        return Err(err(
+            "Attempt to get attribute from null value",
+            "This value is null, so it does not have any attributes.",
+            range,
+        ));
     }
     let marks = obj.marks();
     let ty = obj.ty();
     let out = match &ty {
         Type::Object(o) => {
             let Some(aty) = o.attrs.get(name) else {
-                return Err(err("Unsupported attribute", format!("This object does not have an attribute named {name:?}."), range));
+                return Err(err(
+                    "Unsupported attribute",
+                    format!("This object does not have an attribute named {name:?}."),
+                    range,
+                ));
             };
             match obj.get_attr(name) {
                 Some(v) => v.clone(),
@@ -29,7 +37,11 @@ pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, D
             Kind::Map(_, m) => match m.get(name) {
                 Some(v) => v.clone(),
                 None => {
-                    return Err(err("Missing map element", format!("This map does not have an element with the key {name:?}."), range));
+                    return Err(err(
+                        "Missing map element",
+                        format!("This map does not have an element with the key {name:?}."),
+                        range,
+                    ));
                 }
             },
             _ => Value::dynamic_unknown(),
@@ -37,7 +49,9 @@ pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, D
         Type::Dynamic => Value::dynamic_unknown(),
         Type::List(e) if matches!(**e, Type::Object(_)) => {
             let detail = if e.attribute_types().is_some_and(|a| a.contains_key(name)) {
-                format!("Can't access attributes on a list of objects. Did you mean to access attribute {name:?} for a specific element of the list, or across all elements of the list?")
+                format!(
+                    "Can't access attributes on a list of objects. Did you mean to access attribute {name:?} for a specific element of the list, or across all elements of the list?"
+                )
             } else {
                 "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?".to_string()
             };
@@ -53,11 +67,20 @@ pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, D
         t if t.is_primitive() => {
             return Err(err(
                 "Unsupported attribute",
-                format!("Can't access attributes on a primitive-typed value ({}).", t.friendly_name()),
+                format!(
+                    "Can't access attributes on a primitive-typed value ({}).",
+                    t.friendly_name()
+                ),
                 range,
             ));
         }
-        _ => return Err(err("Unsupported attribute", "This value does not have any attributes.", range)),
+        _ => {
+            return Err(err(
+                "Unsupported attribute",
+                "This value does not have any attributes.",
+                range,
+            ));
+        }
     };
     Ok(out.mark(marks))
 }
@@ -66,10 +89,18 @@ pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, D
 pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Value, Diagnostic> {
     const INVALID: &str = "Invalid index";
     if collection.is_null() {
-        return Err(err("Attempt to index null value", "This value is null, so it does not have any indices.", range));
+        return Err(err(
+            "Attempt to index null value",
+            "This value is null, so it does not have any indices.",
+            range,
+        ));
     }
     if key.is_null() {
-        return Err(err(INVALID, "Can't use a null value as an indexing key.", range));
+        return Err(err(
+            INVALID,
+            "Can't use a null value as an indexing key.",
+            range,
+        ));
     }
     let marks = collection.marks() | key.marks();
     let ty = collection.ty();
@@ -79,9 +110,20 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
     }
     let out = match &ty {
         Type::List(_) | Type::Tuple(_) | Type::Map(_) => {
-            let want = if matches!(ty, Type::Map(_)) { Type::String } else { Type::Number };
+            let want = if matches!(ty, Type::Map(_)) {
+                Type::String
+            } else {
+                Type::Number
+            };
             let key = convert(key, &want).map_err(|e| {
-                err(INVALID, format!("The given key does not identify an element in this collection value: {}.", e.message), range)
+                err(
+                    INVALID,
+                    format!(
+                        "The given key does not identify an element in this collection value: {}.",
+                        e.message
+                    ),
+                    range,
+                )
             })?;
             let (key, _) = key.unmark();
             if !collection.is_known() || !key.is_known() {
@@ -94,7 +136,13 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
             match collection.kind() {
                 Kind::Map(_, m) => match m.get(key.as_str().unwrap_or_default()) {
                     Some(v) => v.clone(),
-                    None => return Err(err(INVALID, "The given key does not identify an element in this collection value.", range)),
+                    None => {
+                        return Err(err(
+                            INVALID,
+                            "The given key does not identify an element in this collection value.",
+                            range,
+                        ));
+                    }
                 },
                 Kind::List(_, e) | Kind::Tuple(e) => {
                     let n = key.as_number().expect("converted to number");
@@ -118,7 +166,11 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
                     match n.to_i64().and_then(|i| e.get(i as usize)) {
                         Some(v) => v.clone(),
                         None if e.is_empty() => {
-                            return Err(err(INVALID, "The given key does not identify an element in this collection value: the collection has no elements.", range));
+                            return Err(err(
+                                INVALID,
+                                "The given key does not identify an element in this collection value: the collection has no elements.",
+                                range,
+                            ));
                         }
                         None => {
                             return Err(err(
@@ -135,7 +187,14 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
         Type::Object(o) => {
             let was_number = kty == Type::Number;
             let key = convert(key, &Type::String).map_err(|e| {
-                err(INVALID, format!("The given key does not identify an element in this collection value: {}.", e.message), range)
+                err(
+                    INVALID,
+                    format!(
+                        "The given key does not identify an element in this collection value: {}.",
+                        e.message
+                    ),
+                    range,
+                )
             })?;
             if !collection.is_known() || !key.is_known() {
                 return Ok(Value::dynamic_unknown().mark(marks));
@@ -147,9 +206,18 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
                 } else {
                     ""
                 };
-                return Err(err(INVALID, format!("The given key does not identify an element in this collection value.{suggestion}"), range));
+                return Err(err(
+                    INVALID,
+                    format!(
+                        "The given key does not identify an element in this collection value.{suggestion}"
+                    ),
+                    range,
+                ));
             }
-            collection.get_attr(name).cloned().unwrap_or_else(Value::dynamic_unknown)
+            collection
+                .get_attr(name)
+                .cloned()
+                .unwrap_or_else(Value::dynamic_unknown)
         }
         Type::Set(_) => {
             return Err(err(

@@ -7,9 +7,9 @@
 use serde_json::Value as Json;
 use std::path::PathBuf;
 use terrane_config::syntax::native::parse_expression;
-use terrane_lang::{evaluate, EvalContext, Functions};
+use terrane_lang::{EvalContext, Functions, evaluate};
+use terrane_values::display::{RenderOptions, render};
 use terrane_values::json::{to_json, type_to_json};
-use terrane_values::display::{render, RenderOptions};
 use terrane_values::{Type, Value};
 
 fn fixtures_dir() -> PathBuf {
@@ -33,20 +33,38 @@ fn check(case: &Json) -> Option<String> {
     let expr = case["expr"].as_str().expect("expr");
     let got = eval(expr);
     if let Some(err) = case.get("error") {
-        let (summary, detail) = (err["summary"].as_str().unwrap_or(""), err["detail"].as_str());
+        let (summary, detail) = (
+            err["summary"].as_str().unwrap_or(""),
+            err["detail"].as_str(),
+        );
         return match got {
-            Ok(v) => Some(format!("{expr}\n    expected error {summary}: {detail:?}\n    got {v:?}")),
+            Ok(v) => Some(format!(
+                "{expr}\n    expected error {summary}: {detail:?}\n    got {v:?}"
+            )),
             Err((s, d)) if s == summary && detail.is_none_or(|x| x == d) => None,
-            Err((s, d)) => Some(format!("{expr}\n    expected error {summary}: {}\n    got error      {s}: {d}", detail.unwrap_or("(any)"))),
+            Err((s, d)) => Some(format!(
+                "{expr}\n    expected error {summary}: {}\n    got error      {s}: {d}",
+                detail.unwrap_or("(any)")
+            )),
         };
     }
     let v = match got {
         Ok(v) => v,
-        Err((s, d)) => return Some(format!("{expr}\n    expected {}\n    got error {s}: {d}", case["value"])),
+        Err((s, d)) => {
+            return Some(format!(
+                "{expr}\n    expected {}\n    got error {s}: {d}",
+                case["value"]
+            ));
+        }
     };
-    let sensitive = case.get("sensitive").and_then(Json::as_bool).unwrap_or(false);
+    let sensitive = case
+        .get("sensitive")
+        .and_then(Json::as_bool)
+        .unwrap_or(false);
     if v.marks_deep().is_sensitive() != sensitive {
-        return Some(format!("{expr}\n    expected sensitive={sensitive}, got {v:?}"));
+        return Some(format!(
+            "{expr}\n    expected sensitive={sensitive}, got {v:?}"
+        ));
     }
     let (v, _) = v.unmark_deep();
     if let Some(inf) = case.get("infinity") {
@@ -57,12 +75,21 @@ fn check(case: &Json) -> Option<String> {
         };
     }
     if case["type"].is_null() {
-        return if v.is_null() { None } else { Some(format!("{expr}\n    expected null\n    got {v:?}")) };
+        return if v.is_null() {
+            None
+        } else {
+            Some(format!("{expr}\n    expected null\n    got {v:?}"))
+        };
     }
     let got_ty = type_to_json(&v.ty());
     let got_val = match to_json(&v) {
         Ok(j) => j,
-        Err(e) => return Some(format!("{expr}\n    expected {}\n    got {v:?} ({e})", case["value"])),
+        Err(e) => {
+            return Some(format!(
+                "{expr}\n    expected {}\n    got {v:?} ({e})",
+                case["value"]
+            ));
+        }
     };
     if got_val != case["value"] || got_ty != case["type"] {
         return Some(format!(
@@ -76,8 +103,12 @@ fn check(case: &Json) -> Option<String> {
 /// Expressions whose result is known to differ from Terraform's, one a line in
 /// `fixtures/known_differences.txt` (with the reason in a comment above each group).
 fn known_differences() -> Vec<String> {
-    let text = std::fs::read_to_string(fixtures_dir().join("known_differences.txt")).unwrap_or_default();
-    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(str::to_string).collect()
+    let text =
+        std::fs::read_to_string(fixtures_dir().join("known_differences.txt")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
 }
 
 fn check_file(name: &str) {
@@ -101,7 +132,11 @@ fn check_file(name: &str) {
         cases.len(),
         failures.join("\n")
     );
-    assert!(now_passing.is_empty(), "remove from known_differences.txt, these pass now:\n{}", now_passing.join("\n"));
+    assert!(
+        now_passing.is_empty(),
+        "remove from known_differences.txt, these pass now:\n{}",
+        now_passing.join("\n")
+    );
 }
 
 #[test]
@@ -167,7 +202,10 @@ fn unknown_values_short_circuit() {
         ("regexall(local.u, \"abc\")", "(known after apply)"),
         ("cidrsubnet(local.u, 4, 1)", "(known after apply)"),
         ("formatdate(\"YYYY\", local.u)", "(known after apply)"),
-        ("templatefile(\"files/single.tmpl\", {a = local.u})", "(known after apply)"),
+        (
+            "templatefile(\"files/single.tmpl\", {a = local.u})",
+            "(known after apply)",
+        ),
         ("sensitive(local.u)", "(sensitive value)"),
     ]);
 }
@@ -191,13 +229,22 @@ fn is_match(pattern: &str, text: &str) -> bool {
 }
 
 fn string_of(src: &str) -> String {
-    eval_with_locals(src).as_str().expect("a known string").to_string()
+    eval_with_locals(src)
+        .as_str()
+        .expect("a known string")
+        .to_string()
 }
 
 #[test]
 fn uuid_is_random_version_4() {
     let (a, b) = (string_of("uuid()"), string_of("uuid()"));
-    assert!(is_match("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", &a), "{a}");
+    assert!(
+        is_match(
+            "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+            &a
+        ),
+        "{a}"
+    );
     assert_ne!(a, b);
 }
 
@@ -205,7 +252,10 @@ fn uuid_is_random_version_4() {
 fn timestamps_are_now_in_utc() {
     for f in ["timestamp()", "plantimestamp()"] {
         let t = string_of(f);
-        assert!(is_match("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$", &t), "{f}: {t}");
+        assert!(
+            is_match("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$", &t),
+            "{f}: {t}"
+        );
         let year: i32 = t[..4].parse().expect("year");
         assert!(year >= 2024, "{t}");
         // The result is a valid input for the other date functions.
@@ -220,7 +270,11 @@ fn bcrypt_hashes_verify() {
     assert!(bcrypt::verify("hunter2", &h).expect("valid hash"));
     let cheap = string_of("bcrypt(\"hunter2\", 4)");
     assert!(cheap.starts_with("$2a$04$"), "{cheap}");
-    assert_ne!(string_of("bcrypt(\"x\", 4)"), string_of("bcrypt(\"x\", 4)"), "salted");
+    assert_ne!(
+        string_of("bcrypt(\"x\", 4)"),
+        string_of("bcrypt(\"x\", 4)"),
+        "salted"
+    );
     let err = eval("bcrypt(\"x\", 3)").expect_err("cost too low");
     assert_eq!(err.0, "Error in function call");
     let err = eval("bcrypt(\"x\", 4, 5)").expect_err("too many arguments");
@@ -234,24 +288,40 @@ fn base64gzip_round_trips_with_gos_header() {
         let b64 = string_of(&format!("base64gzip(\"{text}\")"));
         let bytes = base64_decode(&b64);
         // Go's gzip.Writer: no name, no modification time, unknown OS.
-        assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], "{b64}");
+        assert_eq!(
+            &bytes[..10],
+            &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff],
+            "{b64}"
+        );
         let mut out = String::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut out).expect("gunzip");
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut out)
+            .expect("gunzip");
         assert_eq!(out, text);
     }
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {
     let v = eval(&format!("textdecodebase64(\"{s}\", \"ISO-8859-1\")")).expect("decodes");
-    v.as_str().expect("string").chars().map(|c| c as u32 as u8).collect()
+    v.as_str()
+        .expect("string")
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect()
 }
 
 #[test]
 fn file_functions_resolve_home_and_absolute_paths() {
     let abs = fixtures_dir().join("files/hello.txt");
-    assert_eq!(string_of(&format!("file(\"{}\")", abs.display())), "Hello World\n");
+    assert_eq!(
+        string_of(&format!("file(\"{}\")", abs.display())),
+        "Hello World\n"
+    );
     let home = std::env::var("HOME").unwrap_or_default();
     assert_eq!(string_of("pathexpand(\"~/x\")"), format!("{home}/x"));
     let cwd = std::env::current_dir().expect("cwd");
-    assert_eq!(string_of("abspath(\"a/../b\")"), format!("{}/b", cwd.display()));
+    assert_eq!(
+        string_of("abspath(\"a/../b\")"),
+        format!("{}/b", cwd.display())
+    );
 }

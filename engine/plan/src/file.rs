@@ -3,13 +3,13 @@
 
 use crate::values::{decode, encode};
 use crate::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 use std::path::Path as FsPath;
-use terrane_addrs::{parse_resource_instance, parse_target, ProviderConfig, Target};
-use terrane_state::v4::{from_v4, to_v4};
+use terrane_addrs::{ProviderConfig, Target, parse_resource_instance, parse_target};
 use terrane_state::EachMode;
-use terrane_values::json::{type_from_json, type_to_json};
+use terrane_state::v4::{from_v4, to_v4};
 use terrane_values::Type;
+use terrane_values::json::{type_from_json, type_to_json};
 
 const FORMAT: &str = "terrane-plan";
 const FORMAT_VERSION: u64 = 1;
@@ -36,7 +36,10 @@ pub fn to_json(plan: &Plan) -> Json {
         .iter()
         .map(|(k, v)| {
             let ty = v.ty();
-            (k.clone(), json!({"type": type_to_json(&ty), "value": encode(v, &ty)}))
+            (
+                k.clone(),
+                json!({"type": type_to_json(&ty), "value": encode(v, &ty)}),
+            )
         })
         .collect();
     json!({
@@ -86,15 +89,25 @@ fn change_json(c: &ResourceChange) -> Json {
 
 fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
     let s = |k: &str| j.get(k).and_then(Json::as_str);
-    let addr = parse_resource_instance(s("addr").ok_or_else(|| invalid("change without address"))?).map_err(|e| invalid(e.to_string()))?;
-    let ty = type_from_json(j.get("type").ok_or_else(|| invalid("change without type"))?).map_err(|e| invalid(e.to_string()))?;
-    let actions: Vec<&str> = j.get("actions").and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+    let addr = parse_resource_instance(s("addr").ok_or_else(|| invalid("change without address"))?)
+        .map_err(|e| invalid(e.to_string()))?;
+    let ty = type_from_json(
+        j.get("type")
+            .ok_or_else(|| invalid("change without type"))?,
+    )
+    .map_err(|e| invalid(e.to_string()))?;
+    let actions: Vec<&str> = j
+        .get("actions")
+        .and_then(Json::as_array)
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
     let private_hex = s("private").unwrap_or_default();
     Ok(ResourceChange {
         addr,
         prev_run_addr: s("prev_run_addr").and_then(|a| parse_resource_instance(a).ok()),
         deposed: s("deposed").map(str::to_string),
-        provider: ProviderConfig::parse(s("provider").unwrap_or_default()).ok_or_else(|| invalid("invalid provider address"))?,
+        provider: ProviderConfig::parse(s("provider").unwrap_or_default())
+            .ok_or_else(|| invalid("invalid provider address"))?,
         each: match s("each") {
             Some("list") => EachMode::List,
             Some("map") => EachMode::Map,
@@ -102,12 +115,19 @@ fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
         },
         action: Action::from_json_actions(&actions).ok_or_else(|| invalid("invalid actions"))?,
         reason: s("reason").and_then(ActionReason::from_json_name),
-        before: decode(j.get("before").unwrap_or(&Json::Null), &ty).map_err(|e| invalid(e.to_string()))?,
-        after: decode(j.get("after").unwrap_or(&Json::Null), &ty).map_err(|e| invalid(e.to_string()))?,
+        before: decode(j.get("before").unwrap_or(&Json::Null), &ty)
+            .map_err(|e| invalid(e.to_string()))?,
+        after: decode(j.get("after").unwrap_or(&Json::Null), &ty)
+            .map_err(|e| invalid(e.to_string()))?,
         schema_version: j.get("schema_version").and_then(Json::as_i64).unwrap_or(0),
         replace_paths: Vec::new(),
-        private: (0..private_hex.len() / 2).filter_map(|i| u8::from_str_radix(&private_hex[2 * i..2 * i + 2], 16).ok()).collect(),
-        create_before_destroy: j.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
+        private: (0..private_hex.len() / 2)
+            .filter_map(|i| u8::from_str_radix(&private_hex[2 * i..2 * i + 2], 16).ok())
+            .collect(),
+        create_before_destroy: j
+            .get("create_before_destroy")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
         dependencies: j
             .get("dependencies")
             .and_then(Json::as_array)
@@ -132,7 +152,9 @@ pub fn from_json(j: &Json) -> Result<Plan, PlanFileError> {
     }
     let version = j.get("format_version").and_then(Json::as_u64).unwrap_or(0);
     if version != FORMAT_VERSION {
-        return Err(invalid(format!("plan file format version {version} is not supported by this terrane")));
+        return Err(invalid(format!(
+            "plan file format version {version} is not supported by this terrane"
+        )));
     }
     let mut plan = Plan {
         mode: match j.get("mode").and_then(Json::as_str) {
@@ -140,37 +162,89 @@ pub fn from_json(j: &Json) -> Result<Plan, PlanFileError> {
             Some("refresh-only") => PlanMode::RefreshOnly,
             _ => PlanMode::Normal,
         },
-        timestamp: j.get("timestamp").and_then(Json::as_str).unwrap_or_default().to_string(),
-        config_digest: j.get("config_digest").and_then(Json::as_str).unwrap_or_default().to_string(),
+        timestamp: j
+            .get("timestamp")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        config_digest: j
+            .get("config_digest")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
         errored: j.get("errored").and_then(Json::as_bool).unwrap_or(false),
         ..Plan::default()
     };
-    for (k, v) in j.get("variables").and_then(Json::as_object).into_iter().flatten() {
-        let ty = type_from_json(v.get("type").unwrap_or(&Json::Null)).map_err(|e| invalid(e.to_string()))?;
-        plan.variables.insert(k.clone(), decode(v.get("value").unwrap_or(&Json::Null), &ty).map_err(|e| invalid(e.to_string()))?);
+    for (k, v) in j
+        .get("variables")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let ty = type_from_json(v.get("type").unwrap_or(&Json::Null))
+            .map_err(|e| invalid(e.to_string()))?;
+        plan.variables.insert(
+            k.clone(),
+            decode(v.get("value").unwrap_or(&Json::Null), &ty)
+                .map_err(|e| invalid(e.to_string()))?,
+        );
     }
-    for c in j.get("changes").and_then(Json::as_array).into_iter().flatten() {
+    for c in j
+        .get("changes")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         plan.changes.push(parse_change(c)?);
     }
-    for c in j.get("drift").and_then(Json::as_array).into_iter().flatten() {
+    for c in j
+        .get("drift")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         plan.drift.push(parse_change(c)?);
     }
-    for o in j.get("outputs").and_then(Json::as_array).into_iter().flatten() {
-        let bt = type_from_json(o.get("before_type").unwrap_or(&Json::Null)).unwrap_or(Type::Dynamic);
-        let at = type_from_json(o.get("after_type").unwrap_or(&Json::Null)).unwrap_or(Type::Dynamic);
-        let actions: Vec<&str> = o.get("actions").and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+    for o in j
+        .get("outputs")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let bt =
+            type_from_json(o.get("before_type").unwrap_or(&Json::Null)).unwrap_or(Type::Dynamic);
+        let at =
+            type_from_json(o.get("after_type").unwrap_or(&Json::Null)).unwrap_or(Type::Dynamic);
+        let actions: Vec<&str> = o
+            .get("actions")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default();
         plan.outputs.push(OutputChange {
-            name: o.get("name").and_then(Json::as_str).unwrap_or_default().to_string(),
+            name: o
+                .get("name")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string(),
             action: Action::from_json_actions(&actions).unwrap_or(Action::NoOp),
-            before: decode(o.get("before").unwrap_or(&Json::Null), &bt).map_err(|e| invalid(e.to_string()))?,
-            after: decode(o.get("after").unwrap_or(&Json::Null), &at).map_err(|e| invalid(e.to_string()))?,
+            before: decode(o.get("before").unwrap_or(&Json::Null), &bt)
+                .map_err(|e| invalid(e.to_string()))?,
+            after: decode(o.get("after").unwrap_or(&Json::Null), &at)
+                .map_err(|e| invalid(e.to_string()))?,
             sensitive: o.get("sensitive").and_then(Json::as_bool).unwrap_or(false),
         });
     }
-    let state_text = |k: &str| serde_json::to_string(j.get(k).unwrap_or(&Json::Null)).unwrap_or_default();
+    let state_text =
+        |k: &str| serde_json::to_string(j.get(k).unwrap_or(&Json::Null)).unwrap_or_default();
     plan.prior_state = from_v4(&state_text("prior_state")).map_err(|e| invalid(e.to_string()))?;
-    plan.prev_run_state = from_v4(&state_text("prev_run_state")).map_err(|e| invalid(e.to_string()))?;
-    for t in j.get("targets").and_then(Json::as_array).into_iter().flatten() {
+    plan.prev_run_state =
+        from_v4(&state_text("prev_run_state")).map_err(|e| invalid(e.to_string()))?;
+    for t in j
+        .get("targets")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let Some(t) = t.as_str().and_then(|s| parse_target(s).ok()) {
             plan.targets.push(t);
         }

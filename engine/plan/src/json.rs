@@ -2,7 +2,7 @@
 
 use crate::values::{sensitive_mask, to_json_lossy, unknown_mask};
 use crate::{Action, Plan, ResourceChange};
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 use terrane_addrs::{AbsResourceInstance, InstanceKey, ModuleInstance, ResourceMode};
 use terrane_state::State;
@@ -76,11 +76,35 @@ fn change_json(c: &ResourceChange) -> Json {
     change.insert("actions".into(), json!(c.action.json_actions()));
     change.insert("before".into(), to_json_lossy(&before));
     change.insert("after".into(), to_json_lossy(&after));
-    change.insert("after_unknown".into(), if c.after.is_null() { json!({}) } else { unknown_mask(&after) });
-    change.insert("before_sensitive".into(), if c.before.is_null() { json!(false) } else { sensitive_mask(&c.before) });
-    change.insert("after_sensitive".into(), if c.after.is_null() { json!(false) } else { sensitive_mask(&c.after) });
+    change.insert(
+        "after_unknown".into(),
+        if c.after.is_null() {
+            json!({})
+        } else {
+            unknown_mask(&after)
+        },
+    );
+    change.insert(
+        "before_sensitive".into(),
+        if c.before.is_null() {
+            json!(false)
+        } else {
+            sensitive_mask(&c.before)
+        },
+    );
+    change.insert(
+        "after_sensitive".into(),
+        if c.after.is_null() {
+            json!(false)
+        } else {
+            sensitive_mask(&c.after)
+        },
+    );
     if !c.replace_paths.is_empty() {
-        change.insert("replace_paths".into(), Json::Array(c.replace_paths.iter().map(path_json).collect()));
+        change.insert(
+            "replace_paths".into(),
+            Json::Array(c.replace_paths.iter().map(path_json).collect()),
+        );
     }
     m.insert("change".into(), Json::Object(change));
     if let Some(r) = c.reason {
@@ -119,7 +143,10 @@ fn module_tree(resources: Vec<(ModuleInstance, Json)>) -> Json {
         }
         child_set.sort();
         if !child_set.is_empty() {
-            obj.insert("child_modules".into(), Json::Array(child_set.iter().map(|c| build(c, by_module)).collect()));
+            obj.insert(
+                "child_modules".into(),
+                Json::Array(child_set.iter().map(|c| build(c, by_module)).collect()),
+            );
         }
         Json::Object(obj)
     }
@@ -155,7 +182,15 @@ pub fn state_values(state: &State) -> Json {
             m.insert("tainted".into(), json!(true));
         }
         if !o.dependencies.is_empty() {
-            m.insert("depends_on".into(), Json::Array(o.dependencies.iter().map(|d| json!(d.to_string())).collect()));
+            m.insert(
+                "depends_on".into(),
+                Json::Array(
+                    o.dependencies
+                        .iter()
+                        .map(|d| json!(d.to_string()))
+                        .collect(),
+                ),
+            );
         }
         resources.push((addr.module.clone(), Json::Object(m)));
     }
@@ -168,7 +203,9 @@ pub fn state_values(state: &State) -> Json {
 }
 
 fn insert_path(j: &mut Json, steps: &[PathStep]) {
-    let Some((first, rest)) = steps.split_first() else { return };
+    let Some((first, rest)) = steps.split_first() else {
+        return;
+    };
     let key = match first {
         PathStep::Attr(a) | PathStep::Key(a) => a.clone(),
         PathStep::Index(i) => i.to_string(),
@@ -203,7 +240,12 @@ pub fn plan_json(plan: &Plan, terraform_version: &str) -> Json {
     let vars: Map<String, Json> = plan
         .variables
         .iter()
-        .map(|(k, v)| (k.clone(), json!({"value": to_json_lossy(&v.clone().unmark_deep().0)})))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                json!({"value": to_json_lossy(&v.clone().unmark_deep().0)}),
+            )
+        })
         .collect();
     if !vars.is_empty() {
         root.insert("variables".into(), Json::Object(vars));
@@ -242,10 +284,16 @@ pub fn plan_json(plan: &Plan, terraform_version: &str) -> Json {
     pv.insert("root_module".into(), module_tree(planned));
     root.insert("planned_values".into(), Json::Object(pv));
     if !plan.drift.is_empty() {
-        root.insert("resource_drift".into(), Json::Array(plan.drift.iter().map(change_json).collect()));
+        root.insert(
+            "resource_drift".into(),
+            Json::Array(plan.drift.iter().map(change_json).collect()),
+        );
     }
     if !changes.is_empty() {
-        root.insert("resource_changes".into(), Json::Array(changes.iter().map(|c| change_json(c)).collect()));
+        root.insert(
+            "resource_changes".into(),
+            Json::Array(changes.iter().map(|c| change_json(c)).collect()),
+        );
     }
     let mut outs = Map::new();
     for o in &plan.outputs {
@@ -267,7 +315,10 @@ pub fn plan_json(plan: &Plan, terraform_version: &str) -> Json {
         root.insert("output_changes".into(), Json::Object(outs));
     }
     if !(plan.prior_state.has_no_resources() && plan.prior_state.outputs.is_empty()) {
-        root.insert("prior_state".into(), state_json(&plan.prior_state, terraform_version));
+        root.insert(
+            "prior_state".into(),
+            state_json(&plan.prior_state, terraform_version),
+        );
     }
     root.insert("timestamp".into(), json!(plan.timestamp));
     root.insert("errored".into(), json!(plan.errored));

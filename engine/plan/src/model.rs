@@ -105,7 +105,9 @@ impl Plan {
 
     /// The change for an instance's current object.
     pub fn change(&self, addr: &AbsResourceInstance) -> Option<&ResourceChange> {
-        self.changes.iter().find(|c| c.addr == *addr && c.deposed.is_none())
+        self.changes
+            .iter()
+            .find(|c| c.addr == *addr && c.deposed.is_none())
     }
 
     /// Counts of (to add, to change, to destroy), as the plan summary line shows them.

@@ -2,14 +2,16 @@
 //! unknown (`after_unknown`) and which are sensitive (`after_sensitive`).
 
 use serde_json::{Map, Value as Json};
-use terrane_values::json::{from_json, to_json, JsonError};
+use terrane_values::json::{JsonError, from_json, to_json};
 use terrane_values::{Kind, Marks, Path, Type, Value};
 
 /// The value as JSON with unknown parts written as null and marks ignored.
 pub fn to_json_lossy(v: &Value) -> Json {
     match v.kind() {
         Kind::Unknown(_) | Kind::Null(_) => Json::Null,
-        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => Json::Array(e.iter().map(to_json_lossy).collect()),
+        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+            Json::Array(e.iter().map(to_json_lossy).collect())
+        }
         Kind::Map(_, m) | Kind::Object(m) => {
             let mut obj = Map::new();
             for (k, x) in m.iter() {
@@ -36,7 +38,9 @@ fn mask(v: &Value, hit: &dyn Fn(&Value) -> bool) -> Json {
         return Json::Bool(true);
     }
     match v.kind() {
-        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => Json::Array(e.iter().map(|x| mask(x, hit)).collect()),
+        Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+            Json::Array(e.iter().map(|x| mask(x, hit)).collect())
+        }
         Kind::Map(_, m) | Kind::Object(m) => {
             let mut obj = Map::new();
             for (k, x) in m.iter() {
@@ -69,12 +73,26 @@ fn to_json_lossy_typed(v: &Value, ty: &Type) -> Json {
         (Kind::List(_, e) | Kind::Set(_, e), Type::List(t) | Type::Set(t)) => {
             Json::Array(e.iter().map(|x| to_json_lossy_typed(x, t)).collect())
         }
-        (Kind::Tuple(e), Type::Tuple(ts)) => Json::Array(e.iter().zip(ts.iter()).map(|(x, t)| to_json_lossy_typed(x, t)).collect()),
-        (Kind::Map(_, m), Type::Map(t)) => {
-            Json::Object(m.iter().map(|(k, x)| (k.clone(), to_json_lossy_typed(x, t))).collect())
-        }
+        (Kind::Tuple(e), Type::Tuple(ts)) => Json::Array(
+            e.iter()
+                .zip(ts.iter())
+                .map(|(x, t)| to_json_lossy_typed(x, t))
+                .collect(),
+        ),
+        (Kind::Map(_, m), Type::Map(t)) => Json::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), to_json_lossy_typed(x, t)))
+                .collect(),
+        ),
         (Kind::Object(m), Type::Object(o)) => Json::Object(
-            m.iter().map(|(k, x)| (k.clone(), to_json_lossy_typed(x, o.attrs.get(k).unwrap_or(&Type::Dynamic)))).collect(),
+            m.iter()
+                .map(|(k, x)| {
+                    (
+                        k.clone(),
+                        to_json_lossy_typed(x, o.attrs.get(k).unwrap_or(&Type::Dynamic)),
+                    )
+                })
+                .collect(),
         ),
         _ => to_json_lossy(v),
     }
@@ -129,7 +147,10 @@ pub fn decode(j: &Json, ty: &Type) -> Result<Value, JsonError> {
         .and_then(Json::as_array)
         .map(|a| {
             a.iter()
-                .filter_map(|p| p.as_array().map(|steps| Path(steps.iter().filter_map(step_from).collect())))
+                .filter_map(|p| {
+                    p.as_array()
+                        .map(|steps| Path(steps.iter().filter_map(step_from).collect()))
+                })
                 .map(|p| (p, Marks::SENSITIVE))
                 .collect()
         })
@@ -161,14 +182,20 @@ fn decode_with_unknowns(raw: &Json, unknown: &Json, ty: &Type) -> Result<Value, 
             }
             Ok(Value::map((**e).clone(), out))
         }
-        (Json::Array(us), Type::List(e) | Type::Set(e)) if us.iter().any(|u| u != &Json::Bool(false)) => {
+        (Json::Array(us), Type::List(e) | Type::Set(e))
+            if us.iter().any(|u| u != &Json::Bool(false)) =>
+        {
             let items = raw.as_array().cloned().unwrap_or_default();
             let vals: Vec<Value> = items
                 .iter()
                 .zip(us.iter().chain(std::iter::repeat(&Json::Bool(false))))
                 .map(|(r, u)| decode_with_unknowns(r, u, e))
                 .collect::<Result<_, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) { Value::set((**e).clone(), vals) } else { Value::list((**e).clone(), vals) })
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::set((**e).clone(), vals)
+            } else {
+                Value::list((**e).clone(), vals)
+            })
         }
         (Json::Array(us), Type::Tuple(ts)) if us.iter().any(|u| u != &Json::Bool(false)) => {
             let items = raw.as_array().cloned().unwrap_or_default();
@@ -176,7 +203,11 @@ fn decode_with_unknowns(raw: &Json, unknown: &Json, ty: &Type) -> Result<Value, 
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    decode_with_unknowns(items.get(i).unwrap_or(&Json::Null), us.get(i).unwrap_or(&Json::Bool(false)), t)
+                    decode_with_unknowns(
+                        items.get(i).unwrap_or(&Json::Null),
+                        us.get(i).unwrap_or(&Json::Bool(false)),
+                        t,
+                    )
                 })
                 .collect::<Result<_, _>>()?;
             Ok(Value::tuple(vals))
@@ -199,10 +230,19 @@ mod tests {
 
     #[test]
     fn unknowns_and_marks_round_trip() {
-        let ty = Type::object([("id".into(), Type::String), ("triggers".into(), Type::map(Type::String))]);
+        let ty = Type::object([
+            ("id".into(), Type::String),
+            ("triggers".into(), Type::map(Type::String)),
+        ]);
         let v = Value::object_from([
             ("id", Value::unknown(Type::String)),
-            ("triggers", Value::map(Type::String, [("a".to_string(), Value::string("x").sensitive())].into())),
+            (
+                "triggers",
+                Value::map(
+                    Type::String,
+                    [("a".to_string(), Value::string("x").sensitive())].into(),
+                ),
+            ),
         ]);
         let j = encode(&v, &ty);
         let back = decode(&j, &ty).unwrap();
@@ -214,7 +254,11 @@ mod tests {
     #[test]
     fn dynamic_attributes_keep_their_type() {
         let ty = Type::object([("input".into(), Type::Dynamic)]);
-        let list = terrane_values::convert(&Value::tuple(vec![Value::string("a")]), &Type::list(Type::String)).unwrap();
+        let list = terrane_values::convert(
+            &Value::tuple(vec![Value::string("a")]),
+            &Type::list(Type::String),
+        )
+        .unwrap();
         let v = Value::object_from([("input", list)]);
         let back = decode(&encode(&v, &ty), &ty).unwrap();
         assert!(back.raw_equals(&v), "{back:?}");

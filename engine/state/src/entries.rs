@@ -1,9 +1,9 @@
 //! State as backend entries: one entry per resource instance object and one per root output, so that
 //! apply can persist each instance as it completes.
 
+use crate::StateFormatError;
 use crate::model::{ObjectState, OutputState, ResourceState, State};
 use crate::v4::{merge_resource_json, output_json, parse_output, resource_json};
-use crate::StateFormatError;
 use std::collections::BTreeMap;
 use terrane_addrs::AbsResourceInstance;
 use terrane_state_api::Snapshot;
@@ -25,8 +25,17 @@ pub fn output_key(name: &str) -> String {
 }
 
 /// The entry for one instance object of a resource.
-pub fn instance_entry(addr: &AbsResourceInstance, resource: &ResourceState, deposed: Option<&str>, obj: &ObjectState) -> (String, Vec<u8>) {
-    let mut r = ResourceState { provider: resource.provider.clone(), each: resource.each, instances: BTreeMap::new() };
+pub fn instance_entry(
+    addr: &AbsResourceInstance,
+    resource: &ResourceState,
+    deposed: Option<&str>,
+    obj: &ObjectState,
+) -> (String, Vec<u8>) {
+    let mut r = ResourceState {
+        provider: resource.provider.clone(),
+        each: resource.each,
+        instances: BTreeMap::new(),
+    };
     let slot = r.instances.entry(addr.key().clone()).or_default();
     match deposed {
         Some(d) => {
@@ -35,20 +44,31 @@ pub fn instance_entry(addr: &AbsResourceInstance, resource: &ResourceState, depo
         None => slot.current = Some(obj.clone()),
     }
     let j = resource_json(&addr.abs_resource(), &r, Some((addr.key(), deposed)));
-    (instance_key(addr, deposed), serde_json::to_vec(&j).expect("entry JSON serializes"))
+    (
+        instance_key(addr, deposed),
+        serde_json::to_vec(&j).expect("entry JSON serializes"),
+    )
 }
 
 /// The entry for a root output.
 pub fn output_entry(name: &str, o: &OutputState) -> (String, Vec<u8>) {
-    (output_key(name), serde_json::to_vec(&output_json(o)).expect("output JSON serializes"))
+    (
+        output_key(name),
+        serde_json::to_vec(&output_json(o)).expect("output JSON serializes"),
+    )
 }
 
 /// Rebuilds a state from a snapshot's entries.
 pub fn from_snapshot(snap: &Snapshot) -> Result<State, StateFormatError> {
-    let mut state = State { serial: snap.serial, lineage: snap.lineage.clone(), ..State::default() };
+    let mut state = State {
+        serial: snap.serial,
+        lineage: snap.lineage.clone(),
+        ..State::default()
+    };
     for (key, data) in &snap.entries {
-        let j: serde_json::Value =
-            serde_json::from_slice(data).map_err(|e| StateFormatError::Invalid(format!("entry {key:?} is not valid JSON: {e}")))?;
+        let j: serde_json::Value = serde_json::from_slice(data).map_err(|e| {
+            StateFormatError::Invalid(format!("entry {key:?} is not valid JSON: {e}"))
+        })?;
         if let Some(name) = key.strip_prefix(OUTPUT_PREFIX) {
             state.outputs.insert(name.to_string(), parse_output(&j)?);
         } else if key.starts_with(RESOURCE_PREFIX) {
@@ -83,31 +103,66 @@ pub fn to_entries(state: &State) -> BTreeMap<String, Vec<u8>> {
 
 /// A snapshot of a state.
 pub fn to_snapshot(state: &State) -> Snapshot {
-    Snapshot { serial: state.serial, lineage: state.lineage.clone(), entries: to_entries(state) }
+    Snapshot {
+        serial: state.serial,
+        lineage: state.lineage.clone(),
+        entries: to_entries(state),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::EachMode;
-    use terrane_addrs::{InstanceKey, ModuleInstance, ModulePath, Provider, ProviderConfig, Resource};
+    use terrane_addrs::{
+        InstanceKey, ModuleInstance, ModulePath, Provider, ProviderConfig, Resource,
+    };
     use terrane_values::{Type, Value};
 
     fn sample() -> State {
         let mut s = State::new("lin");
         s.serial = 7;
-        let provider = ProviderConfig { module: ModulePath::root(), provider: Provider::new("hashicorp", "null"), alias: None };
-        let ty = Type::object([("id".into(), Type::String), ("triggers".into(), Type::map(Type::String))]);
-        for (m, key) in [(ModuleInstance::root(), InstanceKey::Int(0)), (ModuleInstance::root().child("m", InstanceKey::Str("a".into())), InstanceKey::None)] {
-            let addr = terrane_addrs::AbsResource { module: m, resource: Resource::managed("null_resource", "r") }.instance(key);
+        let provider = ProviderConfig {
+            module: ModulePath::root(),
+            provider: Provider::new("hashicorp", "null"),
+            alias: None,
+        };
+        let ty = Type::object([
+            ("id".into(), Type::String),
+            ("triggers".into(), Type::map(Type::String)),
+        ]);
+        for (m, key) in [
+            (ModuleInstance::root(), InstanceKey::Int(0)),
+            (
+                ModuleInstance::root().child("m", InstanceKey::Str("a".into())),
+                InstanceKey::None,
+            ),
+        ] {
+            let addr = terrane_addrs::AbsResource {
+                module: m,
+                resource: Resource::managed("null_resource", "r"),
+            }
+            .instance(key);
             let v = Value::object_from([
                 ("id", Value::string("123")),
-                ("triggers", Value::map(Type::String, [("pw".to_string(), Value::string("x").sensitive())].into())),
+                (
+                    "triggers",
+                    Value::map(
+                        Type::String,
+                        [("pw".to_string(), Value::string("x").sensitive())].into(),
+                    ),
+                ),
             ]);
             let obj = ObjectState::from_value(&v, &ty, 0).unwrap();
             s.set_object(&addr, &provider, EachMode::List, Some(obj));
         }
-        s.outputs.insert("o".into(), OutputState { value: Value::string("v"), sensitive: true });
+        s.outputs.insert(
+            "o".into(),
+            OutputState {
+                value: Value::string("v"),
+                sensitive: true,
+            },
+        );
         s
     }
 
@@ -128,7 +183,10 @@ mod tests {
         let back = crate::v4::from_v4(&text).unwrap();
         assert_eq!(crate::v4::to_v4(&back), crate::v4::to_v4(&s));
         let obj = back.instances().next().unwrap().2.clone();
-        let ty = Type::object([("id".into(), Type::String), ("triggers".into(), Type::map(Type::String))]);
+        let ty = Type::object([
+            ("id".into(), Type::String),
+            ("triggers".into(), Type::map(Type::String)),
+        ]);
         let v = obj.value(&ty).unwrap();
         assert!(v.get_attr("triggers").unwrap().as_map().unwrap()["pw"].is_sensitive());
     }
@@ -136,6 +194,9 @@ mod tests {
     #[test]
     fn bad_input_is_a_clear_error() {
         assert!(crate::v4::from_v4("{\"version\": 4, \"resources\": [").is_err());
-        assert!(matches!(crate::v4::from_v4("{\"version\": 5}"), Err(StateFormatError::UnsupportedVersion(5))));
+        assert!(matches!(
+            crate::v4::from_v4("{\"version\": 5}"),
+            Err(StateFormatError::UnsupportedVersion(5))
+        ));
     }
 }

@@ -10,7 +10,9 @@ pub mod entries;
 mod model;
 pub mod v4;
 
-pub use model::{EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State};
+pub use model::{
+    EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State,
+};
 
 /// Errors reading state data.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +21,8 @@ pub enum StateFormatError {
     #[error("invalid state data: {0}")]
     Invalid(String),
     /// The format version is not one this terrane reads.
-    #[error("unsupported state format version {0}; this terrane reads version 4 (and 3 with upgrade)")]
+    #[error(
+        "unsupported state format version {0}; this terrane reads version 4 (and 3 with upgrade)"
+    )]
     UnsupportedVersion(u64),
 }

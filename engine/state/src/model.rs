@@ -95,19 +95,30 @@ impl ObjectState {
         if self.sensitive_paths.is_empty() {
             return Ok(v);
         }
-        let marks: Vec<(Path, terrane_values::Marks)> =
-            self.sensitive_paths.iter().map(|p| (p.clone(), terrane_values::Marks::SENSITIVE)).collect();
+        let marks: Vec<(Path, terrane_values::Marks)> = self
+            .sensitive_paths
+            .iter()
+            .map(|p| (p.clone(), terrane_values::Marks::SENSITIVE))
+            .collect();
         Ok(v.mark_paths(&marks))
     }
 
     /// Builds an object from a (known) value of the given schema type; marks become sensitive paths.
-    pub fn from_value(v: &Value, ty: &Type, schema_version: i64) -> Result<ObjectState, terrane_values::json::JsonError> {
+    pub fn from_value(
+        v: &Value,
+        ty: &Type,
+        schema_version: i64,
+    ) -> Result<ObjectState, terrane_values::json::JsonError> {
         let (plain, paths) = v.clone().unmark_deep_with_paths();
         let attributes = terrane_values::json::to_json_typed(&plain, ty)?;
         Ok(ObjectState {
             schema_version,
             attributes,
-            sensitive_paths: paths.into_iter().filter(|(_, m)| m.is_sensitive()).map(|(p, _)| p).collect(),
+            sensitive_paths: paths
+                .into_iter()
+                .filter(|(_, m)| m.is_sensitive())
+                .map(|(p, _)| p)
+                .collect(),
             ..ObjectState::default()
         })
     }
@@ -116,12 +127,20 @@ impl ObjectState {
 impl State {
     /// An empty state with a new lineage.
     pub fn new(lineage: impl Into<String>) -> State {
-        State { lineage: lineage.into(), ..State::default() }
+        State {
+            lineage: lineage.into(),
+            ..State::default()
+        }
     }
 
     /// The current object of an instance.
     pub fn object(&self, addr: &AbsResourceInstance) -> Option<&ObjectState> {
-        self.resources.get(&addr.abs_resource())?.instances.get(addr.key())?.current.as_ref()
+        self.resources
+            .get(&addr.abs_resource())?
+            .instances
+            .get(addr.key())?
+            .current
+            .as_ref()
     }
 
     /// The resource of an instance.
@@ -131,15 +150,24 @@ impl State {
 
     /// Sets (or with `None` removes) the current object of an instance. Removing the last object of a
     /// resource removes the resource.
-    pub fn set_object(&mut self, addr: &AbsResourceInstance, provider: &ProviderConfig, each: EachMode, obj: Option<ObjectState>) {
+    pub fn set_object(
+        &mut self,
+        addr: &AbsResourceInstance,
+        provider: &ProviderConfig,
+        each: EachMode,
+        obj: Option<ObjectState>,
+    ) {
         let res_addr = addr.abs_resource();
         match obj {
             Some(o) => {
-                let r = self.resources.entry(res_addr).or_insert_with(|| ResourceState {
-                    provider: provider.clone(),
-                    each,
-                    instances: BTreeMap::new(),
-                });
+                let r = self
+                    .resources
+                    .entry(res_addr)
+                    .or_insert_with(|| ResourceState {
+                        provider: provider.clone(),
+                        each,
+                        instances: BTreeMap::new(),
+                    });
                 r.provider = provider.clone();
                 r.each = each;
                 r.instances.entry(addr.key().clone()).or_default().current = Some(o);
@@ -161,16 +189,30 @@ impl State {
     }
 
     /// Sets (or with `None` removes) a deposed object of an instance.
-    pub fn set_deposed(&mut self, addr: &AbsResourceInstance, key: &str, provider: &ProviderConfig, each: EachMode, obj: Option<ObjectState>) {
+    pub fn set_deposed(
+        &mut self,
+        addr: &AbsResourceInstance,
+        key: &str,
+        provider: &ProviderConfig,
+        each: EachMode,
+        obj: Option<ObjectState>,
+    ) {
         let res_addr = addr.abs_resource();
         match obj {
             Some(o) => {
-                let r = self.resources.entry(res_addr).or_insert_with(|| ResourceState {
-                    provider: provider.clone(),
-                    each,
-                    instances: BTreeMap::new(),
-                });
-                r.instances.entry(addr.key().clone()).or_default().deposed.insert(key.to_string(), o);
+                let r = self
+                    .resources
+                    .entry(res_addr)
+                    .or_insert_with(|| ResourceState {
+                        provider: provider.clone(),
+                        each,
+                        instances: BTreeMap::new(),
+                    });
+                r.instances
+                    .entry(addr.key().clone())
+                    .or_default()
+                    .deposed
+                    .insert(key.to_string(), o);
             }
             None => {
                 if let Some(r) = self.resources.get_mut(&res_addr) {
@@ -189,11 +231,13 @@ impl State {
     }
 
     /// Every instance address with a current object.
-    pub fn instances(&self) -> impl Iterator<Item = (AbsResourceInstance, &ResourceState, &ObjectState)> + '_ {
+    pub fn instances(
+        &self,
+    ) -> impl Iterator<Item = (AbsResourceInstance, &ResourceState, &ObjectState)> + '_ {
         self.resources.iter().flat_map(|(addr, r)| {
-            r.instances
-                .iter()
-                .filter_map(move |(k, i)| i.current.as_ref().map(|o| (addr.instance(k.clone()), r, o)))
+            r.instances.iter().filter_map(move |(k, i)| {
+                i.current.as_ref().map(|o| (addr.instance(k.clone()), r, o))
+            })
         })
     }
 
@@ -204,6 +248,9 @@ impl State {
 
     /// The number of resource instances with a current object.
     pub fn instance_count(&self) -> usize {
-        self.resources.values().map(|r| r.instances.values().filter(|i| i.current.is_some()).count()).sum()
+        self.resources
+            .values()
+            .map(|r| r.instances.values().filter(|i| i.current.is_some()).count())
+            .sum()
     }
 }

@@ -3,11 +3,16 @@
 //! OpenTofu's extra fields are accepted and ignored. The same JSON shapes are used for backend entries:
 //! an entry is one v4 `resources` item holding one instance, or one output.
 
-use crate::model::{EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State};
 use crate::StateFormatError;
-use serde_json::{json, Map, Value as Json};
+use crate::model::{
+    EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State,
+};
+use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
-use terrane_addrs::{parse_target, AbsResource, InstanceKey, ModuleInstance, ProviderConfig, Resource, ResourceMode, Target};
+use terrane_addrs::{
+    AbsResource, InstanceKey, ModuleInstance, ProviderConfig, Resource, ResourceMode, Target,
+    parse_target,
+};
 use terrane_values::json::{from_json, to_json, type_from_json, type_to_json};
 use terrane_values::{Path, PathStep};
 
@@ -24,7 +29,11 @@ pub fn to_v4(state: &State) -> Json {
     for (name, o) in &state.outputs {
         outputs.insert(name.clone(), output_json(o));
     }
-    let resources: Vec<Json> = state.resources.iter().map(|(addr, r)| resource_json(addr, r, None)).collect();
+    let resources: Vec<Json> = state
+        .resources
+        .iter()
+        .map(|(addr, r)| resource_json(addr, r, None))
+        .collect();
     json!({
         "version": 4,
         "terraform_version": TERRAFORM_VERSION,
@@ -52,21 +61,40 @@ pub(crate) fn output_json(o: &OutputState) -> Json {
 }
 
 pub(crate) fn parse_output(j: &Json) -> Result<OutputState, StateFormatError> {
-    let ty = type_from_json(j.get("type").ok_or_else(|| invalid("output without a type"))?).map_err(|e| invalid(e.to_string()))?;
-    let value = from_json(j.get("value").unwrap_or(&Json::Null), &ty).map_err(|e| invalid(e.to_string()))?;
+    let ty = type_from_json(
+        j.get("type")
+            .ok_or_else(|| invalid("output without a type"))?,
+    )
+    .map_err(|e| invalid(e.to_string()))?;
+    let value = from_json(j.get("value").unwrap_or(&Json::Null), &ty)
+        .map_err(|e| invalid(e.to_string()))?;
     let sensitive = j.get("sensitive").and_then(Json::as_bool).unwrap_or(false);
-    Ok(OutputState { value: if sensitive { value.sensitive() } else { value }, sensitive })
+    Ok(OutputState {
+        value: if sensitive { value.sensitive() } else { value },
+        sensitive,
+    })
 }
 
 /// A v4 `resources` item; with `only`, just that instance (and deposed key).
-pub(crate) fn resource_json(addr: &AbsResource, r: &ResourceState, only: Option<(&InstanceKey, Option<&str>)>) -> Json {
+pub(crate) fn resource_json(
+    addr: &AbsResource,
+    r: &ResourceState,
+    only: Option<(&InstanceKey, Option<&str>)>,
+) -> Json {
     let mut obj = Map::new();
     if !addr.module.is_root() {
         obj.insert("module".into(), Json::String(addr.module.to_string()));
     }
     obj.insert(
         "mode".into(),
-        Json::String(if addr.resource.mode == ResourceMode::Managed { "managed" } else { "data" }.into()),
+        Json::String(
+            if addr.resource.mode == ResourceMode::Managed {
+                "managed"
+            } else {
+                "data"
+            }
+            .into(),
+        ),
     );
     obj.insert("type".into(), Json::String(addr.resource.ty.clone()));
     obj.insert("name".into(), Json::String(addr.resource.name.clone()));
@@ -122,12 +150,23 @@ fn object_json(key: &InstanceKey, deposed: Option<&str>, o: &ObjectState) -> Jso
     }
     obj.insert("schema_version".into(), json!(o.schema_version));
     obj.insert("attributes".into(), o.attributes.clone());
-    obj.insert("sensitive_attributes".into(), Json::Array(o.sensitive_paths.iter().map(path_json).collect()));
+    obj.insert(
+        "sensitive_attributes".into(),
+        Json::Array(o.sensitive_paths.iter().map(path_json).collect()),
+    );
     if !o.private.is_empty() {
         obj.insert("private".into(), json!(base64(&o.private)));
     }
     if !o.dependencies.is_empty() {
-        obj.insert("dependencies".into(), Json::Array(o.dependencies.iter().map(|d| json!(d.to_string())).collect()));
+        obj.insert(
+            "dependencies".into(),
+            Json::Array(
+                o.dependencies
+                    .iter()
+                    .map(|d| json!(d.to_string()))
+                    .collect(),
+            ),
+        );
     }
     if o.create_before_destroy {
         obj.insert("create_before_destroy".into(), json!(true));
@@ -140,8 +179,12 @@ fn path_json(p: &Path) -> Json {
         p.0.iter()
             .map(|s| match s {
                 PathStep::Attr(a) => json!({"type": "get_attr", "value": a}),
-                PathStep::Key(k) => json!({"type": "index", "value": {"value": k, "type": "string"}}),
-                PathStep::Index(i) => json!({"type": "index", "value": {"value": i, "type": "number"}}),
+                PathStep::Key(k) => {
+                    json!({"type": "index", "value": {"value": k, "type": "string"}})
+                }
+                PathStep::Index(i) => {
+                    json!({"type": "index", "value": {"value": i, "type": "number"}})
+                }
             })
             .collect(),
     )
@@ -156,7 +199,9 @@ fn parse_path(j: &Json) -> Option<Path> {
             "index" => {
                 let v = s.get("value")?;
                 match v.get("type").and_then(Json::as_str) {
-                    Some("string") => out.push(PathStep::Key(v.get("value")?.as_str()?.to_string())),
+                    Some("string") => {
+                        out.push(PathStep::Key(v.get("value")?.as_str()?.to_string()))
+                    }
                     _ => out.push(PathStep::Index(v.get("value")?.as_i64()?)),
                 }
             }
@@ -168,14 +213,22 @@ fn parse_path(j: &Json) -> Option<Path> {
 
 /// Parses a v4 (or v3-compatible) state document.
 pub fn from_v4(text: &str) -> Result<State, StateFormatError> {
-    let j: Json = serde_json::from_str(text).map_err(|e| invalid(format!("the state file is not valid JSON: {e}")))?;
-    let version = j.get("version").and_then(Json::as_u64).ok_or_else(|| invalid("the state file has no format version"))?;
+    let j: Json = serde_json::from_str(text)
+        .map_err(|e| invalid(format!("the state file is not valid JSON: {e}")))?;
+    let version = j
+        .get("version")
+        .and_then(Json::as_u64)
+        .ok_or_else(|| invalid("the state file has no format version"))?;
     if version != 4 {
         return Err(StateFormatError::UnsupportedVersion(version));
     }
     let mut state = State {
         serial: j.get("serial").and_then(Json::as_u64).unwrap_or(0),
-        lineage: j.get("lineage").and_then(Json::as_str).unwrap_or_default().to_string(),
+        lineage: j
+            .get("lineage")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string(),
         ..State::default()
     };
     if let Some(outs) = j.get("outputs").and_then(Json::as_object) {
@@ -208,31 +261,65 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
     };
     let ty = get("type").ok_or_else(|| invalid("resource without a type"))?;
     let name = get("name").ok_or_else(|| invalid("resource without a name"))?;
-    let provider_text = get("provider").ok_or_else(|| invalid(format!("resource {ty}.{name} has no provider")))?;
-    let provider = ProviderConfig::parse(provider_text).ok_or_else(|| invalid(format!("invalid provider address {provider_text:?}")))?;
+    let provider_text =
+        get("provider").ok_or_else(|| invalid(format!("resource {ty}.{name} has no provider")))?;
+    let provider = ProviderConfig::parse(provider_text)
+        .ok_or_else(|| invalid(format!("invalid provider address {provider_text:?}")))?;
     let each = match get("each") {
         Some("list") => EachMode::List,
         Some("map") => EachMode::Map,
         _ => EachMode::None,
     };
-    let addr = AbsResource { module, resource: Resource { mode, ty: ty.to_string(), name: name.to_string() } };
-    let entry = state.resources.entry(addr).or_insert_with(|| ResourceState { provider: provider.clone(), each, instances: BTreeMap::new() });
+    let addr = AbsResource {
+        module,
+        resource: Resource {
+            mode,
+            ty: ty.to_string(),
+            name: name.to_string(),
+        },
+    };
+    let entry = state
+        .resources
+        .entry(addr)
+        .or_insert_with(|| ResourceState {
+            provider: provider.clone(),
+            each,
+            instances: BTreeMap::new(),
+        });
     entry.provider = provider;
     entry.each = each;
-    for inst in r.get("instances").and_then(Json::as_array).into_iter().flatten() {
+    for inst in r
+        .get("instances")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         let key = match inst.get("index_key") {
             None | Some(Json::Null) => InstanceKey::None,
-            Some(Json::Number(n)) => InstanceKey::Int(n.as_i64().ok_or_else(|| invalid("invalid index_key"))?),
+            Some(Json::Number(n)) => {
+                InstanceKey::Int(n.as_i64().ok_or_else(|| invalid("invalid index_key"))?)
+            }
             Some(Json::String(s)) => InstanceKey::Str(s.clone()),
             Some(_) => return Err(invalid("invalid index_key")),
         };
         let obj = ObjectState {
-            status: if inst.get("status").and_then(Json::as_str) == Some("tainted") { ObjectStatus::Tainted } else { ObjectStatus::Ready },
-            schema_version: inst.get("schema_version").and_then(Json::as_i64).unwrap_or(0),
+            status: if inst.get("status").and_then(Json::as_str) == Some("tainted") {
+                ObjectStatus::Tainted
+            } else {
+                ObjectStatus::Ready
+            },
+            schema_version: inst
+                .get("schema_version")
+                .and_then(Json::as_i64)
+                .unwrap_or(0),
             attributes: match inst.get("attributes") {
                 Some(a) => a.clone(),
                 None => match inst.get("attributes_flat") {
-                    Some(_) => return Err(invalid("flatmap attributes from Terraform 0.11 are not supported")),
+                    Some(_) => {
+                        return Err(invalid(
+                            "flatmap attributes from Terraform 0.11 are not supported",
+                        ));
+                    }
                     None => Json::Object(Map::new()),
                 },
             },
@@ -241,7 +328,11 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
                 .and_then(Json::as_array)
                 .map(|a| a.iter().filter_map(parse_path).collect())
                 .unwrap_or_default(),
-            private: inst.get("private").and_then(Json::as_str).and_then(unbase64).unwrap_or_default(),
+            private: inst
+                .get("private")
+                .and_then(Json::as_str)
+                .and_then(unbase64)
+                .unwrap_or_default(),
             dependencies: inst
                 .get("dependencies")
                 .and_then(Json::as_array)
@@ -255,7 +346,10 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
                         .collect()
                 })
                 .unwrap_or_default(),
-            create_before_destroy: inst.get("create_before_destroy").and_then(Json::as_bool).unwrap_or(false),
+            create_before_destroy: inst
+                .get("create_before_destroy")
+                .and_then(Json::as_bool)
+                .unwrap_or(false),
         };
         let slot: &mut InstanceState = entry.instances.entry(key).or_default();
         match inst.get("deposed").and_then(Json::as_str) {
@@ -273,12 +367,24 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn base64(data: &[u8]) -> String {
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         out.push(B64[(n >> 18) as usize & 63] as char);
         out.push(B64[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 1 {
+            B64[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            B64[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }

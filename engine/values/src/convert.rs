@@ -31,7 +31,10 @@ impl fmt::Display for ConvertError {
 impl std::error::Error for ConvertError {}
 
 fn err(path: &Path, message: impl Into<String>) -> ConvertError {
-    ConvertError { path: path.clone(), message: message.into() }
+    ConvertError {
+        path: path.clone(),
+        message: message.into(),
+    }
 }
 
 /// Converts `value` to type `want` (which may contain `any`), keeping marks.
@@ -66,7 +69,11 @@ pub fn without_optional(ty: &Type) -> Type {
         Type::Set(e) => Type::set(without_optional(e)),
         Type::Map(e) => Type::map(without_optional(e)),
         Type::Tuple(t) => Type::tuple(t.iter().map(without_optional).collect()),
-        Type::Object(o) => Type::object(o.attrs.iter().map(|(k, t)| (k.clone(), without_optional(t)))),
+        Type::Object(o) => Type::object(
+            o.attrs
+                .iter()
+                .map(|(k, t)| (k.clone(), without_optional(t))),
+        ),
         t => t.clone(),
     }
 }
@@ -78,14 +85,20 @@ pub fn can_convert(from: &Type, to: &Type) -> bool {
     }
     match (from, to) {
         (a, b) if a.is_primitive() && b.is_primitive() => *a == Type::String || *b == Type::String,
-        (Type::Object(a), Type::Object(b)) => b.attrs.iter().all(|(name, bt)| match a.attrs.get(name) {
-            Some(at) => can_convert(at, bt),
-            None => b.optional.contains(name),
-        }),
-        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| can_convert(x, y)),
+        (Type::Object(a), Type::Object(b)) => {
+            b.attrs.iter().all(|(name, bt)| match a.attrs.get(name) {
+                Some(at) => can_convert(at, bt),
+                None => b.optional.contains(name),
+            })
+        }
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| can_convert(x, y))
+        }
         (Type::List(a) | Type::Set(a), Type::List(b) | Type::Set(b)) => can_convert(a, b),
         (Type::Map(a), Type::Map(b)) => can_convert(a, b),
-        (Type::Tuple(elems), Type::List(e) | Type::Set(e)) => tuple_to_collection_elem(elems, e).is_some(),
+        (Type::Tuple(elems), Type::List(e) | Type::Set(e)) => {
+            tuple_to_collection_elem(elems, e).is_some()
+        }
         (Type::Object(o), Type::Map(e)) => object_to_map_elem(o, e).is_some(),
         (Type::Map(e), Type::Object(o)) => o.attrs.values().all(|t| can_convert(e, t)),
         _ => false,
@@ -120,10 +133,18 @@ fn object_to_map_elem(o: &ObjectType, want: &Type) -> Option<Type> {
     } else {
         want.clone()
     };
-    o.attrs.values().all(|t| can_convert(t, &ety)).then_some(ety)
+    o.attrs
+        .values()
+        .all(|t| can_convert(t, &ety))
+        .then_some(ety)
 }
 
-fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Result<Value, ConvertError> {
+fn convert_known(
+    value: &Value,
+    in_ty: &Type,
+    want: &Type,
+    path: &Path,
+) -> Result<Value, ConvertError> {
     match (value.kind(), want) {
         (_, t) if t.is_primitive() => convert_primitive(value, want, path),
         (Kind::Object(attrs), Type::Object(o)) => {
@@ -153,10 +174,17 @@ fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Resul
         (Kind::List(_, elems) | Kind::Set(_, elems), Type::List(ety) | Type::Set(ety)) => {
             let is_set = matches!(want, Type::Set(_));
             let in_ety = in_ty.element_type().cloned().unwrap_or(Type::Dynamic);
-            let conv: Result<Vec<Value>, ConvertError> =
-                elems.iter().enumerate().map(|(i, v)| convert_at(v, ety, &path.index(i as i64))).collect();
+            let conv: Result<Vec<Value>, ConvertError> = elems
+                .iter()
+                .enumerate()
+                .map(|(i, v)| convert_at(v, ety, &path.index(i as i64)))
+                .collect();
             let conv = conv?;
-            let out_ety = if **ety == Type::Dynamic { in_ety } else { without_optional(ety) };
+            let out_ety = if **ety == Type::Dynamic {
+                in_ety
+            } else {
+                without_optional(ety)
+            };
             finish_sequence(conv, &out_ety, is_set, path)
         }
         (Kind::Tuple(elems), Type::List(ety) | Type::Set(ety)) => {
@@ -164,8 +192,11 @@ fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Resul
             let elem_tys: Vec<Type> = elems.iter().map(Value::ty).collect();
             let target = tuple_to_collection_elem(&elem_tys, ety)
                 .ok_or_else(|| err(path, mismatch_message(in_ty, want)))?;
-            let conv: Result<Vec<Value>, ConvertError> =
-                elems.iter().enumerate().map(|(i, v)| convert_at(v, &target, &path.index(i as i64))).collect();
+            let conv: Result<Vec<Value>, ConvertError> = elems
+                .iter()
+                .enumerate()
+                .map(|(i, v)| convert_at(v, &target, &path.index(i as i64)))
+                .collect();
             finish_sequence(conv?, &without_optional(&target), is_set, path)
         }
         (Kind::Map(_, elems), Type::Map(ety)) => {
@@ -185,7 +216,8 @@ fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Resul
                 Type::Object(o) => o.clone(),
                 _ => unreachable!("object value has object type"),
             };
-            let target = object_to_map_elem(&o, ety).ok_or_else(|| err(path, mismatch_message(in_ty, want)))?;
+            let target = object_to_map_elem(&o, ety)
+                .ok_or_else(|| err(path, mismatch_message(in_ty, want)))?;
             let mut out = BTreeMap::new();
             for (k, v) in attrs.iter() {
                 out.insert(k.clone(), convert_at(v, &target, &path.key(k))?);
@@ -205,7 +237,10 @@ fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Resul
                     if o.optional.contains(name) {
                         out.insert(name.clone(), Value::null(without_optional(t)));
                     } else {
-                        return Err(err(path, format!("map has no element for required attribute {name:?}")));
+                        return Err(err(
+                            path,
+                            format!("map has no element for required attribute {name:?}"),
+                        ));
                     }
                 }
             }
@@ -216,23 +251,43 @@ fn convert_known(value: &Value, in_ty: &Type, want: &Type, path: &Path) -> Resul
 }
 
 /// Builds a list or set from converted elements, which must end up with one type.
-fn finish_sequence(elems: Vec<Value>, ety: &Type, is_set: bool, path: &Path) -> Result<Value, ConvertError> {
+fn finish_sequence(
+    elems: Vec<Value>,
+    ety: &Type,
+    is_set: bool,
+    path: &Path,
+) -> Result<Value, ConvertError> {
     let ety = if elems.is_empty() {
         ety.clone()
     } else {
         common_type(&elems).ok_or_else(|| {
-            err(path, format!("element types must all match for conversion to {}", if is_set { "set" } else { "list" }))
+            err(
+                path,
+                format!(
+                    "element types must all match for conversion to {}",
+                    if is_set { "set" } else { "list" }
+                ),
+            )
         })?
     };
-    Ok(if is_set { Value::set(ety, elems) } else { Value::list(ety, elems) })
+    Ok(if is_set {
+        Value::set(ety, elems)
+    } else {
+        Value::list(ety, elems)
+    })
 }
 
-fn finish_map(elems: BTreeMap<String, Value>, ety: &Type, path: &Path) -> Result<Value, ConvertError> {
+fn finish_map(
+    elems: BTreeMap<String, Value>,
+    ety: &Type,
+    path: &Path,
+) -> Result<Value, ConvertError> {
     let ety = if elems.is_empty() {
         ety.clone()
     } else {
         let vals: Vec<Value> = elems.values().cloned().collect();
-        common_type(&vals).ok_or_else(|| err(path, "element types must all match for conversion to map"))?
+        common_type(&vals)
+            .ok_or_else(|| err(path, "element types must all match for conversion to map"))?
     };
     Ok(Value::map(ety, elems))
 }
@@ -258,9 +313,9 @@ fn convert_primitive(value: &Value, want: &Type, path: &Path) -> Result<Value, C
     match (value.kind(), want) {
         (Kind::Number(n), Type::String) => Ok(Value::string(n.to_string())),
         (Kind::Bool(b), Type::String) => Ok(Value::string(if *b { "true" } else { "false" })),
-        (Kind::String(s), Type::Number) => {
-            Number::parse(s).map(Value::number).map_err(|_| err(path, "a number is required"))
-        }
+        (Kind::String(s), Type::Number) => Number::parse(s)
+            .map(Value::number)
+            .map_err(|_| err(path, "a number is required")),
         (Kind::String(s), Type::Bool) => match &**s {
             "true" | "1" => Ok(Value::bool(true)),
             "false" | "0" => Ok(Value::bool(false)),
@@ -268,7 +323,9 @@ fn convert_primitive(value: &Value, want: &Type, path: &Path) -> Result<Value, C
                 path,
                 match other.to_lowercase().as_str() {
                     "true" => "a bool is required; to convert from string, use lowercase \"true\"",
-                    "false" => "a bool is required; to convert from string, use lowercase \"false\"",
+                    "false" => {
+                        "a bool is required; to convert from string, use lowercase \"false\""
+                    }
                     _ => "a bool is required",
                 },
             )),
@@ -285,10 +342,16 @@ pub fn conforms(given: &Type, want: &Type) -> bool {
     match (given, want) {
         (Type::Object(a), Type::Object(b)) => {
             a.attrs.len() == b.attrs.len()
-                && a.attrs.iter().all(|(k, t)| b.attrs.get(k).is_some_and(|bt| conforms(t, bt)))
+                && a.attrs
+                    .iter()
+                    .all(|(k, t)| b.attrs.get(k).is_some_and(|bt| conforms(t, bt)))
         }
-        (Type::Tuple(a), Type::Tuple(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| conforms(x, y)),
-        (Type::List(a), Type::List(b)) | (Type::Set(a), Type::Set(b)) | (Type::Map(a), Type::Map(b)) => conforms(a, b),
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| conforms(x, y))
+        }
+        (Type::List(a), Type::List(b))
+        | (Type::Set(a), Type::Set(b))
+        | (Type::Map(a), Type::Map(b)) => conforms(a, b),
         _ => false,
     }
 }
@@ -323,9 +386,15 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
                 }
             }
         }
-        (Type::Tuple(_), Type::List(e)) if **e == Type::Dynamic => "all list elements must have the same type".into(),
-        (Type::Tuple(_), Type::Set(e)) if **e == Type::Dynamic => "all set elements must have the same type".into(),
-        (Type::Object(_), Type::Map(e)) if **e == Type::Dynamic => "all map elements must have the same type".into(),
+        (Type::Tuple(_), Type::List(e)) if **e == Type::Dynamic => {
+            "all list elements must have the same type".into()
+        }
+        (Type::Tuple(_), Type::Set(e)) if **e == Type::Dynamic => {
+            "all set elements must have the same type".into()
+        }
+        (Type::Object(_), Type::Map(e)) if **e == Type::Dynamic => {
+            "all map elements must have the same type".into()
+        }
         (Type::Tuple(elems), Type::List(e) | Type::Set(e)) => {
             for (i, t) in elems.iter().enumerate() {
                 if !can_convert(t, e) {
@@ -342,10 +411,15 @@ pub fn mismatch_message(got: &Type, want: &Type) -> String {
             }
             format!("{} required", want.friendly_name_for_constraint())
         }
-        (Type::List(g) | Type::Set(g) | Type::Map(g), Type::List(w) | Type::Set(w) | Type::Map(w))
-            if std::mem::discriminant(got) == std::mem::discriminant(want) =>
-        {
-            format!("incorrect {}: {}", collection_word(want), mismatch_message(g, w))
+        (
+            Type::List(g) | Type::Set(g) | Type::Map(g),
+            Type::List(w) | Type::Set(w) | Type::Map(w),
+        ) if std::mem::discriminant(got) == std::mem::discriminant(want) => {
+            format!(
+                "incorrect {}: {}",
+                collection_word(want),
+                mismatch_message(g, w)
+            )
         }
         _ => format!("{} required", want.friendly_name_for_constraint()),
     }

@@ -15,12 +15,18 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// Options for messages shown to users: sensitive values hidden.
     pub fn user() -> RenderOptions {
-        RenderOptions { mask_sensitive: true, show_collection_kind: true }
+        RenderOptions {
+            mask_sensitive: true,
+            show_collection_kind: true,
+        }
     }
 
     /// Options for debug output in tests.
     pub fn debug() -> RenderOptions {
-        RenderOptions { mask_sensitive: false, show_collection_kind: true }
+        RenderOptions {
+            mask_sensitive: false,
+            show_collection_kind: true,
+        }
     }
 }
 

@@ -58,12 +58,17 @@ pub fn to_json_typed(v: &Value, ty: &Type) -> Result<Json, JsonError> {
     Ok(match (v.kind(), ty) {
         (Kind::Unknown(_), _) => return Err(JsonError::Unknown),
         (Kind::Null(_), _) => Json::Null,
-        (Kind::List(_, e) | Kind::Set(_, e), Type::List(t) | Type::Set(t)) => {
-            Json::Array(e.iter().map(|x| to_json_typed(x, t)).collect::<Result<_, _>>()?)
-        }
-        (Kind::Tuple(e), Type::Tuple(ts)) => {
-            Json::Array(e.iter().zip(ts.iter()).map(|(x, t)| to_json_typed(x, t)).collect::<Result<_, _>>()?)
-        }
+        (Kind::List(_, e) | Kind::Set(_, e), Type::List(t) | Type::Set(t)) => Json::Array(
+            e.iter()
+                .map(|x| to_json_typed(x, t))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Kind::Tuple(e), Type::Tuple(ts)) => Json::Array(
+            e.iter()
+                .zip(ts.iter())
+                .map(|(x, t)| to_json_typed(x, t))
+                .collect::<Result<_, _>>()?,
+        ),
         (Kind::Map(_, m), Type::Map(t)) => {
             let mut obj = serde_json::Map::new();
             for (k, x) in m.iter() {
@@ -89,7 +94,9 @@ fn number_json(n: &Number) -> Result<Json, JsonError> {
     }
     let text = n.to_string();
     let text = if text == "-0" { "0".to_string() } else { text };
-    serde_json::Number::from_str(&text).map(Json::Number).map_err(|e| JsonError::Mismatch(e.to_string()))
+    serde_json::Number::from_str(&text)
+        .map(Json::Number)
+        .map_err(|e| JsonError::Mismatch(e.to_string()))
 }
 
 /// Decodes JSON as a value of type `ty` (the inverse of [`to_json_typed`]).
@@ -106,7 +113,9 @@ pub fn from_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
         }
         Type::Bool => Value::bool(j.as_bool().ok_or_else(mismatch)?),
         Type::Number => match j {
-            Json::Number(n) => Value::number(Number::parse(&n.to_string()).map_err(|_| mismatch())?),
+            Json::Number(n) => {
+                Value::number(Number::parse(&n.to_string()).map_err(|_| mismatch())?)
+            }
             Json::String(s) => Value::number(Number::parse(s).map_err(|_| mismatch())?),
             _ => return Err(mismatch()),
         },
@@ -118,7 +127,10 @@ pub fn from_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
         },
         Type::List(t) | Type::Set(t) => {
             let arr = j.as_array().ok_or_else(mismatch)?;
-            let elems = arr.iter().map(|x| from_json(x, t)).collect::<Result<Vec<_>, _>>()?;
+            let elems = arr
+                .iter()
+                .map(|x| from_json(x, t))
+                .collect::<Result<Vec<_>, _>>()?;
             if matches!(ty, Type::Set(_)) {
                 Value::set((**t).clone(), elems)
             } else {
@@ -130,7 +142,12 @@ pub fn from_json(j: &Json, ty: &Type) -> Result<Value, JsonError> {
             if arr.len() != ts.len() {
                 return Err(mismatch());
             }
-            Value::tuple(arr.iter().zip(ts.iter()).map(|(x, t)| from_json(x, t)).collect::<Result<_, _>>()?)
+            Value::tuple(
+                arr.iter()
+                    .zip(ts.iter())
+                    .map(|(x, t)| from_json(x, t))
+                    .collect::<Result<_, _>>()?,
+            )
         }
         Type::Map(t) => {
             let obj = j.as_object().ok_or_else(mismatch)?;
@@ -161,9 +178,10 @@ pub fn from_json_implied(j: &Json) -> Result<Value, JsonError> {
     Ok(match j {
         Json::Null => Value::null_dynamic(),
         Json::Bool(b) => Value::bool(*b),
-        Json::Number(n) => {
-            Value::number(Number::parse(&n.to_string()).map_err(|_| JsonError::Mismatch("invalid number".into()))?)
-        }
+        Json::Number(n) => Value::number(
+            Number::parse(&n.to_string())
+                .map_err(|_| JsonError::Mismatch("invalid number".into()))?,
+        ),
         Json::String(s) => Value::string(s),
         Json::Array(a) => Value::tuple(a.iter().map(from_json_implied).collect::<Result<_, _>>()?),
         Json::Object(o) => {
@@ -197,9 +215,10 @@ pub fn type_to_json(t: &Type) -> Json {
         Type::List(e) => Json::Array(vec![Json::String("list".into()), type_to_json(e)]),
         Type::Set(e) => Json::Array(vec![Json::String("set".into()), type_to_json(e)]),
         Type::Map(e) => Json::Array(vec![Json::String("map".into()), type_to_json(e)]),
-        Type::Tuple(ts) => {
-            Json::Array(vec![Json::String("tuple".into()), Json::Array(ts.iter().map(type_to_json).collect())])
-        }
+        Type::Tuple(ts) => Json::Array(vec![
+            Json::String("tuple".into()),
+            Json::Array(ts.iter().map(type_to_json).collect()),
+        ]),
         Type::Object(o) => {
             let mut obj = serde_json::Map::new();
             for (k, t) in &o.attrs {
@@ -207,7 +226,9 @@ pub fn type_to_json(t: &Type) -> Json {
             }
             let mut parts = vec![Json::String("object".into()), Json::Object(obj)];
             if !o.optional.is_empty() {
-                parts.push(Json::Array(o.optional.iter().map(|s| Json::String(s.clone())).collect()));
+                parts.push(Json::Array(
+                    o.optional.iter().map(|s| Json::String(s.clone())).collect(),
+                ));
             }
             Json::Array(parts)
         }
@@ -231,7 +252,9 @@ pub fn type_from_json(j: &Json) -> Result<Type, JsonError> {
             Some("map") => Ok(Type::map(type_from_json(&a[1])?)),
             Some("tuple") => {
                 let elems = a[1].as_array().ok_or_else(bad)?;
-                Ok(Type::tuple(elems.iter().map(type_from_json).collect::<Result<_, _>>()?))
+                Ok(Type::tuple(
+                    elems.iter().map(type_from_json).collect::<Result<_, _>>()?,
+                ))
             }
             Some("object") => {
                 let attrs = a[1].as_object().ok_or_else(bad)?;
@@ -242,7 +265,11 @@ pub fn type_from_json(j: &Json) -> Result<Type, JsonError> {
                 let optional = a
                     .get(2)
                     .and_then(Json::as_array)
-                    .map(|o| o.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                    .map(|o| {
+                        o.iter()
+                            .filter_map(|s| s.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 Ok(Type::object_with_optional(m, optional))
             }

@@ -19,7 +19,7 @@ mod types;
 mod unify;
 mod value;
 
-pub use convert::{convert, ConvertError};
+pub use convert::{ConvertError, convert};
 pub use marks::Marks;
 pub use number::Number;
 pub use path::{Path, PathStep};

@@ -13,7 +13,8 @@ pub(crate) fn normalize(elem: &Type, mut elems: Vec<Value>) -> Vec<Value> {
     if elems.len() > 1 {
         let keyed = !matches!(elem, Type::String | Type::Number | Type::Bool);
         if keyed {
-            let mut with_keys: Vec<(Vec<u8>, Value)> = elems.into_iter().map(|v| (hash_bytes(&v), v)).collect();
+            let mut with_keys: Vec<(Vec<u8>, Value)> =
+                elems.into_iter().map(|v| (hash_bytes(&v), v)).collect();
             with_keys.sort_by(|(ka, a), (kb, b)| known_first(a, b).then_with(|| ka.cmp(kb)));
             elems = with_keys.into_iter().map(|(_, v)| v).collect();
         } else {
@@ -104,7 +105,9 @@ pub fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_control() || c == '\u{feff}' => {
                 if (c as u32) < 0x10000 {
                     out.push_str(&format!("\\u{:04x}", c as u32));

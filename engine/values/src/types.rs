@@ -55,7 +55,10 @@ impl Type {
 
     /// `object({...})` with every attribute required.
     pub fn object(attrs: impl IntoIterator<Item = (String, Type)>) -> Type {
-        Type::Object(Arc::new(ObjectType { attrs: attrs.into_iter().collect(), optional: BTreeSet::new() }))
+        Type::Object(Arc::new(ObjectType {
+            attrs: attrs.into_iter().collect(),
+            optional: BTreeSet::new(),
+        }))
     }
 
     /// `object({...})` with the given optional attributes.

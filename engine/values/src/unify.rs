@@ -34,10 +34,18 @@ pub fn unify(types: &[Type]) -> Option<Type> {
         return unify_collections(types, has_dynamic, Type::set);
     }
     if objects > 0 && objects + dynamics == n {
-        return if has_dynamic { Some(Type::Dynamic) } else { unify_objects(types) };
+        return if has_dynamic {
+            Some(Type::Dynamic)
+        } else {
+            unify_objects(types)
+        };
     }
     if tuples > 0 && tuples + dynamics == n {
-        return if has_dynamic { Some(Type::Dynamic) } else { unify_tuples(types) };
+        return if has_dynamic {
+            Some(Type::Dynamic)
+        } else {
+            unify_tuples(types)
+        };
     }
     if objects > 0 && tuples > 0 {
         return None;
@@ -58,14 +66,20 @@ fn unify_collections(types: &[Type], has_dynamic: bool, make: fn(Type) -> Type) 
     if has_dynamic {
         return Some(Type::Dynamic);
     }
-    let elems: Vec<Type> = types.iter().filter_map(|t| t.element_type().cloned()).collect();
+    let elems: Vec<Type> = types
+        .iter()
+        .filter_map(|t| t.element_type().cloned())
+        .collect();
     unify(&elems).map(make)
 }
 
 fn unify_objects(types: &[Type]) -> Option<Type> {
-    let attrs: Vec<&BTreeMap<String, Type>> = types.iter().filter_map(Type::attribute_types).collect();
+    let attrs: Vec<&BTreeMap<String, Type>> =
+        types.iter().filter_map(Type::attribute_types).collect();
     let first = attrs[0];
-    let same_names = attrs.iter().all(|a| a.len() == first.len() && a.keys().all(|k| first.contains_key(k)));
+    let same_names = attrs
+        .iter()
+        .all(|a| a.len() == first.len() && a.keys().all(|k| first.contains_key(k)));
     if !same_names {
         let all: Vec<Type> = attrs.iter().flat_map(|a| a.values().cloned()).collect();
         return unify(&all).map(Type::map);
@@ -153,7 +167,9 @@ fn compare_types(a: &Type, b: &Type) -> i32 {
         };
     }
     match (a, b) {
-        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) | (Type::Map(x), Type::Map(y)) => {
+        (Type::List(x), Type::List(y))
+        | (Type::Set(x), Type::Set(y))
+        | (Type::Map(x), Type::Map(y)) => {
             return compare_types(x, y);
         }
         _ => {}

@@ -7,7 +7,7 @@ use crate::set;
 use crate::types::Type;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A Terraform value with its marks.
 ///
@@ -45,7 +45,10 @@ pub enum Kind {
 
 impl Value {
     fn new(kind: Kind) -> Value {
-        Value { kind, marks: Marks::NONE }
+        Value {
+            kind,
+            marks: Marks::NONE,
+        }
     }
 
     /// A null of type `ty`.
@@ -189,7 +192,9 @@ impl Value {
     pub fn is_wholly_known(&self) -> bool {
         match &self.kind {
             Kind::Unknown(_) => false,
-            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => e.iter().all(Value::is_wholly_known),
+            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+                e.iter().all(Value::is_wholly_known)
+            }
             Kind::Map(_, m) | Kind::Object(m) => m.values().all(Value::is_wholly_known),
             _ => true,
         }
@@ -200,7 +205,9 @@ impl Value {
         match &self.kind {
             Kind::Null(_) => true,
             Kind::Unknown(t) => !t.has_dynamic(),
-            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => e.iter().all(Value::has_wholly_known_type),
+            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+                e.iter().all(Value::has_wholly_known_type)
+            }
             Kind::Map(_, m) | Kind::Object(m) => m.values().all(Value::has_wholly_known_type),
             _ => true,
         }
@@ -230,14 +237,22 @@ impl Value {
     /// The value without its own marks, and those marks.
     pub fn unmark(self) -> (Value, Marks) {
         let marks = self.marks;
-        (Value { kind: self.kind, marks: Marks::NONE }, marks)
+        (
+            Value {
+                kind: self.kind,
+                marks: Marks::NONE,
+            },
+            marks,
+        )
     }
 
     /// Whether this value or anything inside it has marks.
     pub fn has_marks_deep(&self) -> bool {
         !self.marks.is_empty()
             || match &self.kind {
-                Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => e.iter().any(Value::has_marks_deep),
+                Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+                    e.iter().any(Value::has_marks_deep)
+                }
                 Kind::Map(_, m) | Kind::Object(m) => m.values().any(Value::has_marks_deep),
                 _ => false,
             }
@@ -247,7 +262,9 @@ impl Value {
     pub fn marks_deep(&self) -> Marks {
         let mut marks = self.marks;
         match &self.kind {
-            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => e.iter().for_each(|v| marks |= v.marks_deep()),
+            Kind::List(_, e) | Kind::Set(_, e) | Kind::Tuple(e) => {
+                e.iter().for_each(|v| marks |= v.marks_deep())
+            }
             Kind::Map(_, m) | Kind::Object(m) => m.values().for_each(|v| marks |= v.marks_deep()),
             _ => {}
         }
@@ -268,7 +285,13 @@ impl Value {
             Kind::Object(m) => Kind::Object(Arc::new(unmark_map(&m, &mut marks))),
             k => k,
         };
-        (Value { kind, marks: Marks::NONE }, marks)
+        (
+            Value {
+                kind,
+                marks: Marks::NONE,
+            },
+            marks,
+        )
     }
 
     /// The value without marks at any depth, and the path of every marked part.
@@ -330,7 +353,10 @@ impl Value {
 
     /// Whether this is a list, set, tuple, map or object (which `for` and `length` can iterate).
     pub fn can_iterate(&self) -> bool {
-        matches!(self.ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Map(_) | Type::Object(_))
+        matches!(
+            self.ty(),
+            Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Map(_) | Type::Object(_)
+        )
     }
 
     /// The number of elements of a known collection or structural value.
@@ -346,11 +372,16 @@ impl Value {
     /// keys for maps and objects.
     pub fn elements(&self) -> Vec<(Value, Value)> {
         match &self.kind {
-            Kind::List(_, e) | Kind::Tuple(e) => {
-                e.iter().enumerate().map(|(i, v)| (Value::int(i as i64), v.clone())).collect()
-            }
+            Kind::List(_, e) | Kind::Tuple(e) => e
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::int(i as i64), v.clone()))
+                .collect(),
             Kind::Set(_, e) => e.iter().map(|v| (v.clone(), v.clone())).collect(),
-            Kind::Map(_, m) | Kind::Object(m) => m.iter().map(|(k, v)| (Value::string(k), v.clone())).collect(),
+            Kind::Map(_, m) | Kind::Object(m) => m
+                .iter()
+                .map(|(k, v)| (Value::string(k), v.clone()))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -374,7 +405,9 @@ impl Value {
             (Kind::Number(a), Kind::Number(b)) => a.equals(b),
             (Kind::String(a), Kind::String(b)) => a == b,
             (Kind::List(ta, a), Kind::List(tb, b)) | (Kind::Set(ta, a), Kind::Set(tb, b)) => {
-                ta == tb && a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
+                ta == tb
+                    && a.len() == b.len()
+                    && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
             }
             (Kind::Tuple(a), Kind::Tuple(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.raw_equals(y))
@@ -395,7 +428,11 @@ impl Value {
                 if known.is_null() || unknown.ty().has_dynamic() {
                     return None;
                 }
-                return if known.ty() != unknown.ty() { Some(false) } else { None };
+                return if known.ty() != unknown.ty() {
+                    Some(false)
+                } else {
+                    None
+                };
             }
             _ => {}
         }
@@ -418,7 +455,9 @@ impl Value {
             (Kind::Bool(x), Kind::Bool(y)) => Some(x == y),
             (Kind::Number(x), Kind::Number(y)) => Some(x.equals(y)),
             (Kind::String(x), Kind::String(y)) => Some(x == y),
-            (Kind::List(_, x), Kind::List(_, y)) | (Kind::Tuple(x), Kind::Tuple(y)) | (Kind::Set(_, x), Kind::Set(_, y)) => {
+            (Kind::List(_, x), Kind::List(_, y))
+            | (Kind::Tuple(x), Kind::Tuple(y))
+            | (Kind::Set(_, x), Kind::Set(_, y)) => {
                 if x.len() != y.len() {
                     return Some(false);
                 }
@@ -457,7 +496,10 @@ impl Value {
 }
 
 fn maps_raw_equal(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
-    a.len() == b.len() && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b.iter())
+            .all(|((ka, va), (kb, vb))| ka == kb && va.raw_equals(vb))
 }
 
 fn unmark_vec(elems: &[Value], marks: &mut Marks) -> Vec<Value> {
@@ -493,25 +535,44 @@ fn unmark_paths(v: Value, path: &Path, out: &mut Vec<(Path, Marks)>) -> Value {
     let kind = match v.kind {
         Kind::List(t, e) => Kind::List(
             t,
-            Arc::new(e.iter().enumerate().map(|(i, x)| unmark_paths(x.clone(), &path.index(i as i64), out)).collect()),
+            Arc::new(
+                e.iter()
+                    .enumerate()
+                    .map(|(i, x)| unmark_paths(x.clone(), &path.index(i as i64), out))
+                    .collect(),
+            ),
         ),
         Kind::Tuple(e) => Kind::Tuple(Arc::new(
-            e.iter().enumerate().map(|(i, x)| unmark_paths(x.clone(), &path.index(i as i64), out)).collect(),
+            e.iter()
+                .enumerate()
+                .map(|(i, x)| unmark_paths(x.clone(), &path.index(i as i64), out))
+                .collect(),
         )),
         Kind::Map(t, m) => Kind::Map(
             t,
-            Arc::new(m.iter().map(|(k, x)| (k.clone(), unmark_paths(x.clone(), &path.key(k), out))).collect()),
+            Arc::new(
+                m.iter()
+                    .map(|(k, x)| (k.clone(), unmark_paths(x.clone(), &path.key(k), out)))
+                    .collect(),
+            ),
         ),
         Kind::Object(m) => Kind::Object(Arc::new(
-            m.iter().map(|(k, x)| (k.clone(), unmark_paths(x.clone(), &path.attr(k), out))).collect(),
+            m.iter()
+                .map(|(k, x)| (k.clone(), unmark_paths(x.clone(), &path.attr(k), out)))
+                .collect(),
         )),
         k => k,
     };
-    Value { kind, marks: Marks::NONE }
+    Value {
+        kind,
+        marks: Marks::NONE,
+    }
 }
 
 fn mark_at(v: Value, steps: &[PathStep], marks: Marks) -> Value {
-    let Some((first, rest)) = steps.split_first() else { return v.mark(marks) };
+    let Some((first, rest)) = steps.split_first() else {
+        return v.mark(marks);
+    };
     let own = v.marks;
     let kind = match (v.kind, first) {
         (Kind::Object(m), PathStep::Attr(a) | PathStep::Key(a)) if m.contains_key(a) => {
@@ -540,7 +601,10 @@ fn mark_at(v: Value, steps: &[PathStep], marks: Marks) -> Value {
         }
         (Kind::Set(t, e), _) => {
             // Sets cannot hold marked elements: the mark goes on the set.
-            return Value { kind: Kind::Set(t, e), marks: own | marks };
+            return Value {
+                kind: Kind::Set(t, e),
+                marks: own | marks,
+            };
         }
         (k, _) => k,
     };
@@ -552,17 +616,31 @@ fn transform_at(v: Value, path: &Path, f: &mut dyn FnMut(&Path, Value) -> Value)
     let kind = match v.kind {
         Kind::List(t, e) => Kind::List(
             t,
-            Arc::new(e.iter().enumerate().map(|(i, x)| transform_at(x.clone(), &path.index(i as i64), f)).collect()),
+            Arc::new(
+                e.iter()
+                    .enumerate()
+                    .map(|(i, x)| transform_at(x.clone(), &path.index(i as i64), f))
+                    .collect(),
+            ),
         ),
         Kind::Tuple(e) => Kind::Tuple(Arc::new(
-            e.iter().enumerate().map(|(i, x)| transform_at(x.clone(), &path.index(i as i64), f)).collect(),
+            e.iter()
+                .enumerate()
+                .map(|(i, x)| transform_at(x.clone(), &path.index(i as i64), f))
+                .collect(),
         )),
         Kind::Map(t, m) => Kind::Map(
             t,
-            Arc::new(m.iter().map(|(k, x)| (k.clone(), transform_at(x.clone(), &path.key(k), f))).collect()),
+            Arc::new(
+                m.iter()
+                    .map(|(k, x)| (k.clone(), transform_at(x.clone(), &path.key(k), f)))
+                    .collect(),
+            ),
         ),
         Kind::Object(m) => Kind::Object(Arc::new(
-            m.iter().map(|(k, x)| (k.clone(), transform_at(x.clone(), &path.attr(k), f))).collect(),
+            m.iter()
+                .map(|(k, x)| (k.clone(), transform_at(x.clone(), &path.attr(k), f)))
+                .collect(),
         )),
         k => k,
     };
@@ -571,7 +649,11 @@ fn transform_at(v: Value, path: &Path, f: &mut dyn FnMut(&Path, Value) -> Value)
 
 impl std::fmt::Debug for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", crate::display::render(self, &crate::display::RenderOptions::debug()))
+        write!(
+            f,
+            "{}",
+            crate::display::render(self, &crate::display::RenderOptions::debug())
+        )
     }
 }
 

@@ -15,17 +15,25 @@ pub fn run(args: &InitArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     ui.line(&ui.bold("Initializing modules..."));
-    let Some(loaded) = workdir::load(&ui) else { return ExitCode::from(1) };
+    let Some(loaded) = workdir::load(&ui) else {
+        return ExitCode::from(1);
+    };
     ui.line(&format!("\n{}", ui.bold("Initializing the backend...")));
     if let Err(d) = workdir::open_store() {
         ui.diagnostics(&d.into(), &loaded.sources);
         return ExitCode::from(1);
     }
-    ui.line(&format!("\n{}", ui.bold("Initializing provider plugins...")));
+    ui.line(&format!(
+        "\n{}",
+        ui.bold("Initializing provider plugins...")
+    ));
     let ctx = workdir::context(loaded.config.clone(), &ui, 1);
     let (_, diags) = validate(&ctx, &terrane_state::State::default());
-    let provider_errors: terrane_diagnostics::Diagnostics =
-        diags.iter().filter(|d| d.summary == "Provider not available").cloned().collect();
+    let provider_errors: terrane_diagnostics::Diagnostics = diags
+        .iter()
+        .filter(|d| d.summary == "Provider not available")
+        .cloned()
+        .collect();
     if provider_errors.has_errors() {
         ui.diagnostics(&provider_errors, &loaded.sources);
         return ExitCode::from(1);
@@ -33,7 +41,10 @@ pub fn run(args: &InitArgs) -> ExitCode {
     let mut providers: Vec<String> = Vec::new();
     for node in loaded.config.all_modules() {
         for (addr, r) in &node.module.resources {
-            let name = r.provider.as_ref().map_or(addr.implied_provider().to_string(), |(n, _)| n.clone());
+            let name = r
+                .provider
+                .as_ref()
+                .map_or(addr.implied_provider().to_string(), |(n, _)| n.clone());
             let p = node.module.provider_for_local_name(&name).to_string();
             if !providers.contains(&p) {
                 providers.push(p);

@@ -1,8 +1,8 @@
 //! `plan`, `apply` and `destroy`: load, lock, plan, show, confirm, apply.
 
 use crate::args::{ApplyArgs, PlanArgs};
-use crate::ui::values::format_value;
 use crate::ui::Ui;
+use crate::ui::values::format_value;
 use crate::workdir::{self, Loaded};
 use crate::{ui, vars};
 use std::io::BufRead;
@@ -30,19 +30,35 @@ struct Prepared {
 }
 
 fn prepare(ui: &Ui, args: &PlanArgs, operation: &str) -> Result<Prepared, ExitCode> {
-    let Some(loaded) = workdir::load(ui) else { return Err(ExitCode::from(1)) };
+    let Some(loaded) = workdir::load(ui) else {
+        return Err(ExitCode::from(1));
+    };
     let store = workdir::open_store().map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
-    let timeout = workdir::parse_duration(args.lock_timeout.as_deref()).map_err(|d| fail(ui, d, Some(&loaded)))?;
+    let timeout = workdir::parse_duration(args.lock_timeout.as_deref())
+        .map_err(|d| fail(ui, d, Some(&loaded)))?;
     let lock = if args.lock.unwrap_or(true) {
-        Some(workdir::lock(&store, operation, timeout).map_err(|d| fail(ui, d.into(), Some(&loaded)))?)
+        Some(
+            workdir::lock(&store, operation, timeout)
+                .map_err(|d| fail(ui, d.into(), Some(&loaded)))?,
+        )
     } else {
         None
     };
-    let state = workdir::read_state(store.as_ref()).map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
-    Ok(Prepared { loaded, store, _lock: lock, state })
+    let state =
+        workdir::read_state(store.as_ref()).map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
+    Ok(Prepared {
+        loaded,
+        store,
+        _lock: lock,
+        state,
+    })
 }
 
-fn plan_options(args: &PlanArgs, loaded: &mut Loaded, mode: PlanMode) -> Result<PlanOptions, Diagnostics> {
+fn plan_options(
+    args: &PlanArgs,
+    loaded: &mut Loaded,
+    mode: PlanMode,
+) -> Result<PlanOptions, Diagnostics> {
     let (inputs, mut diags) = vars::collect(args, &loaded.config, &mut loaded.sources);
     let mut targets = Vec::new();
     for t in &args.targets {
@@ -58,20 +74,38 @@ fn plan_options(args: &PlanArgs, loaded: &mut Loaded, mode: PlanMode) -> Result<
             Err(e) => diags.push(Diagnostic::error("Invalid replace address", e.to_string())),
         }
     }
-    let mode = if args.refresh_only { PlanMode::RefreshOnly } else if args.destroy { PlanMode::Destroy } else { mode };
+    let mode = if args.refresh_only {
+        PlanMode::RefreshOnly
+    } else if args.destroy {
+        PlanMode::Destroy
+    } else {
+        mode
+    };
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(PlanOptions { mode, refresh: args.refresh.unwrap_or(true), targets, replace, inputs })
-        .map(|o| {
-            // Warnings (undeclared variables in files) are shown but do not stop the plan.
-            let _ = &diags;
-            o
-        })
+    Ok(PlanOptions {
+        mode,
+        refresh: args.refresh.unwrap_or(true),
+        targets,
+        replace,
+        inputs,
+    })
+    .map(|o| {
+        // Warnings (undeclared variables in files) are shown but do not stop the plan.
+        let _ = &diags;
+        o
+    })
 }
 
-async fn make_plan(ui: &Ui, args: &PlanArgs, prep: &mut Prepared, mode: PlanMode) -> Result<Plan, ExitCode> {
-    let opts = plan_options(args, &mut prep.loaded, mode).map_err(|d| fail(ui, d, Some(&prep.loaded)))?;
+async fn make_plan(
+    ui: &Ui,
+    args: &PlanArgs,
+    prep: &mut Prepared,
+    mode: PlanMode,
+) -> Result<Plan, ExitCode> {
+    let opts =
+        plan_options(args, &mut prep.loaded, mode).map_err(|d| fail(ui, d, Some(&prep.loaded)))?;
     let ctx = workdir::context(prep.loaded.config.clone(), ui, args.parallelism);
     let (mut plan, diags) = terrane_core::plan(&ctx, &prep.state, &opts).await;
     ui.diagnostics(&diags, &prep.loaded.sources);
@@ -97,7 +131,11 @@ pub async fn plan(args: &PlanArgs) -> ExitCode {
     ui.out(&ui::plan::render(&plan, &ui));
     if let Some(out) = &args.out {
         if let Err(e) = terrane_plan::file::save(&plan, Path::new(out)) {
-            return fail(&ui, Diagnostic::error("Failed to write plan file", format!("{out}: {e}")).into(), Some(&prep.loaded));
+            return fail(
+                &ui,
+                Diagnostic::error("Failed to write plan file", format!("{out}: {e}")).into(),
+                Some(&prep.loaded),
+            );
         }
         ui.line(&format!("\n{}\n\nSaved the plan to: {out}\n\nTo perform exactly these actions, run the following command to apply:\n    terrane apply \"{out}\"", "─".repeat(77)));
     } else if plan.has_changes() {
@@ -145,9 +183,17 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
             }
             let plan = match terrane_plan::file::load(Path::new(f)) {
                 Ok(p) => p,
-                Err(e) => return fail(&ui, Diagnostic::error("Failed to load the saved plan", format!("{f}: {e}")).into(), Some(&prep.loaded)),
+                Err(e) => {
+                    return fail(
+                        &ui,
+                        Diagnostic::error("Failed to load the saved plan", format!("{f}: {e}"))
+                            .into(),
+                        Some(&prep.loaded),
+                    );
+                }
             };
-            let stale = plan.prev_run_state.lineage != prep.state.lineage && !prep.state.has_no_resources()
+            let stale = plan.prev_run_state.lineage != prep.state.lineage
+                && !prep.state.has_no_resources()
                 || plan.prev_run_state.serial != prep.state.serial;
             if stale {
                 return fail(
@@ -176,31 +222,59 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
             };
             ui.out(&ui::plan::render(&plan, &ui));
             if !plan.has_changes() && state_unchanged(&plan) {
-                ui.line(&format!("\n{}", ui.style("1;32", &completion_line(destroying, (0, 0, 0)))));
+                ui.line(&format!(
+                    "\n{}",
+                    ui.style("1;32", &completion_line(destroying, (0, 0, 0)))
+                ));
                 print_outputs(&ui, &prep.state);
                 return ExitCode::SUCCESS;
             }
             if !args.auto_approve && !confirm(&ui, destroying) {
-                ui.line(if destroying { "Destroy cancelled." } else { "Apply cancelled." });
+                ui.line(if destroying {
+                    "Destroy cancelled."
+                } else {
+                    "Apply cancelled."
+                });
                 return ExitCode::from(1);
             }
             plan
         }
     };
     if plan.errored {
-        return fail(&ui, Diagnostic::error("Plan has errors", "A plan that stopped on errors cannot be applied.").into(), Some(&prep.loaded));
+        return fail(
+            &ui,
+            Diagnostic::error(
+                "Plan has errors",
+                "A plan that stopped on errors cannot be applied.",
+            )
+            .into(),
+            Some(&prep.loaded),
+        );
     }
-    let writer = match prep.store.begin(&prep.state.lineage, workdir::version_meta(if destroying { "destroy" } else { "apply" })) {
+    let writer = match prep.store.begin(
+        &prep.state.lineage,
+        workdir::version_meta(if destroying { "destroy" } else { "apply" }),
+    ) {
         Ok(w) => w,
-        Err(e) => return fail(&ui, Diagnostic::error("Failed to write state", e.to_string()).into(), Some(&prep.loaded)),
+        Err(e) => {
+            return fail(
+                &ui,
+                Diagnostic::error("Failed to write state", e.to_string()).into(),
+                Some(&prep.loaded),
+            );
+        }
     };
     let ctx = workdir::context(prep.loaded.config.clone(), &ui, args.parallelism);
-    let (final_state, diags) = terrane_core::apply(&ctx, &plan, &prep.state, writer, &ApplyOptions::default()).await;
+    let (final_state, diags) =
+        terrane_core::apply(&ctx, &plan, &prep.state, writer, &ApplyOptions::default()).await;
     ui.diagnostics(&diags, &prep.loaded.sources);
     if diags.has_errors() {
         return ExitCode::from(1);
     }
-    ui.line(&format!("\n{}", ui.style("1;32", &completion_line(destroying, plan.summary_counts()))));
+    ui.line(&format!(
+        "\n{}",
+        ui.style("1;32", &completion_line(destroying, plan.summary_counts()))
+    ));
     if !destroying {
         print_outputs(&ui, &final_state);
     }

@@ -1,17 +1,20 @@
 //! `terrane output`.
 
 use crate::args::OutputArgs;
-use crate::ui::values::format_value;
 use crate::ui::Ui;
+use crate::ui::values::format_value;
 use crate::workdir;
 use std::process::ExitCode;
-use terrane_values::json::{to_json, type_to_json};
 use terrane_values::Kind;
+use terrane_values::json::{to_json, type_to_json};
 
 pub fn run(args: &OutputArgs) -> ExitCode {
     let ui = Ui::new(args.no_color);
     let fail = |detail: String| {
-        ui.diagnostics(&terrane_diagnostics::Diagnostic::error("Failed to read outputs", detail).into(), &Default::default());
+        ui.diagnostics(
+            &terrane_diagnostics::Diagnostic::error("Failed to read outputs", detail).into(),
+            &Default::default(),
+        );
         ExitCode::from(1)
     };
     let state = if std::path::Path::new(workdir::STATE_DB).exists() {
@@ -64,7 +67,10 @@ pub fn run(args: &OutputArgs) -> ExitCode {
                 serde_json::json!({"sensitive": o.sensitive, "type": type_to_json(&v.ty()), "value": to_json(&v).unwrap_or_default()}),
             );
         }
-        println!("{}", serde_json::to_string_pretty(&serde_json::Value::Object(obj)).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::Value::Object(obj)).unwrap_or_default()
+        );
         return ExitCode::SUCCESS;
     }
     if state.outputs.is_empty() {

@@ -10,7 +10,10 @@ use std::process::ExitCode;
 pub fn run(args: &ShowArgs) -> ExitCode {
     let ui = Ui::new(args.no_color);
     let fail = |summary: &str, detail: String| {
-        ui.diagnostics(&terrane_diagnostics::Diagnostic::error(summary, detail).into(), &Default::default());
+        ui.diagnostics(
+            &terrane_diagnostics::Diagnostic::error(summary, detail).into(),
+            &Default::default(),
+        );
         ExitCode::from(1)
     };
     let tf_version = terrane_state::v4::TERRAFORM_VERSION;
@@ -18,7 +21,12 @@ pub fn run(args: &ShowArgs) -> ExitCode {
     if let Some(path) = &args.path {
         let plan = match terrane_plan::file::load(Path::new(path)) {
             Ok(p) => p,
-            Err(e) => return fail("Failed to read the given file as a plan", format!("{path}: {e}")),
+            Err(e) => {
+                return fail(
+                    "Failed to read the given file as a plan",
+                    format!("{path}: {e}"),
+                );
+            }
         };
         if args.json {
             println!("{}", terrane_plan::json::plan_json(&plan, tf_version));

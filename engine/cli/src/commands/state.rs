@@ -4,7 +4,7 @@ use crate::args::StateCommand;
 use crate::ui::Ui;
 use crate::workdir;
 use std::process::ExitCode;
-use terrane_addrs::{parse_target, AbsResourceInstance};
+use terrane_addrs::{AbsResourceInstance, parse_target};
 use terrane_state::ObjectState;
 
 /// Renders a state object as a resource block with its attributes.
@@ -18,7 +18,10 @@ pub fn render_object(addr: &AbsResourceInstance, o: &ObjectState) -> String {
             if v.is_null() {
                 continue;
             }
-            let sensitive = o.sensitive_paths.iter().any(|p| p.0.first() == Some(&terrane_values::PathStep::Attr(k.clone())));
+            let sensitive = o
+                .sensitive_paths
+                .iter()
+                .any(|p| p.0.first() == Some(&terrane_values::PathStep::Attr(k.clone())));
             let value = if sensitive {
                 "(sensitive value)".to_string()
             } else {
@@ -48,7 +51,10 @@ pub fn run(cmd: &StateCommand) -> ExitCode {
     };
     match cmd {
         StateCommand::List { addresses } => {
-            let filters: Vec<_> = addresses.iter().filter_map(|a| parse_target(a).ok()).collect();
+            let filters: Vec<_> = addresses
+                .iter()
+                .filter_map(|a| parse_target(a).ok())
+                .collect();
             for (addr, _, _) in state.instances() {
                 if filters.is_empty() || filters.iter().any(|f| f.contains(&addr)) {
                     println!("{addr}");
@@ -59,14 +65,24 @@ pub fn run(cmd: &StateCommand) -> ExitCode {
         StateCommand::Show { address } => {
             let addr = match terrane_addrs::parse_resource_instance(address) {
                 Ok(a) => a,
-                Err(e) => return fail(terrane_diagnostics::Diagnostic::error("Invalid address", e.to_string())),
+                Err(e) => {
+                    return fail(terrane_diagnostics::Diagnostic::error(
+                        "Invalid address",
+                        e.to_string(),
+                    ));
+                }
             };
             match state.object(&addr) {
                 Some(o) => {
                     println!("# {addr}:\n{}", render_object(&addr, o));
                     ExitCode::SUCCESS
                 }
-                None => fail(terrane_diagnostics::Diagnostic::error("No instance found for the given address!", format!("This command requires that the address references one specific instance; {addr} is not in the state."))),
+                None => fail(terrane_diagnostics::Diagnostic::error(
+                    "No instance found for the given address!",
+                    format!(
+                        "This command requires that the address references one specific instance; {addr} is not in the state."
+                    ),
+                )),
             }
         }
         StateCommand::Pull => {

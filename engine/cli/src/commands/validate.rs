@@ -9,7 +9,10 @@ use terrane_diagnostics::Severity;
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let ui = Ui::new(args.no_color || args.json);
     let (config, mut diags) = terrane_config::load_config(std::path::Path::new("."));
-    let sources = config.as_ref().map(|c| c.sources.clone()).unwrap_or_default();
+    let sources = config
+        .as_ref()
+        .map(|c| c.sources.clone())
+        .unwrap_or_default();
     if let Some(config) = config {
         if !diags.has_errors() {
             let ctx = workdir::context(std::sync::Arc::new(config), &ui, 1);
@@ -48,8 +51,15 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     } else {
         ui.diagnostics(&diags, &sources);
         if valid {
-            ui.line(&format!("{} The configuration is valid.", ui.style("1;32", "Success!")));
+            ui.line(&format!(
+                "{} The configuration is valid.",
+                ui.style("1;32", "Success!")
+            ));
         }
     }
-    if valid { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

@@ -12,12 +12,22 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, ui: &Ui) -> String {
     };
     let bar = ui.style(color, "│");
     let mut lines: Vec<String> = Vec::new();
-    lines.push(format!("{}: {}", ui.style(&format!("1;{color}"), label), ui.bold(&d.summary)));
+    lines.push(format!(
+        "{}: {}",
+        ui.style(&format!("1;{color}"), label),
+        ui.bold(&d.summary)
+    ));
     if let Some(subject) = &d.subject {
         lines.push(String::new());
-        lines.push(format!("  on {} line {}:", subject.file, subject.start.line));
+        lines.push(format!(
+            "  on {} line {}:",
+            subject.file, subject.start.line
+        ));
         if let Some(text) = sources.get(&subject.file) {
-            if let Some(src_line) = text.lines().nth(subject.start.line.saturating_sub(1) as usize) {
+            if let Some(src_line) = text
+                .lines()
+                .nth(subject.start.line.saturating_sub(1) as usize)
+            {
                 let num = format!("{:>4}", subject.start.line);
                 lines.push(format!("{num}: {}", src_line.replace('\t', " ")));
                 let start_col = subject.start.column.max(1) as usize;
@@ -27,7 +37,12 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, ui: &Ui) -> String {
                     src_line.chars().count() + 1
                 };
                 let width = end_col - start_col;
-                lines.push(format!("{}  {}{}", " ".repeat(num.len()), " ".repeat(start_col - 1), ui.style(color, &"^".repeat(width.max(1)))));
+                lines.push(format!(
+                    "{}  {}{}",
+                    " ".repeat(num.len()),
+                    " ".repeat(start_col - 1),
+                    ui.style(color, &"^".repeat(width.max(1)))
+                ));
             }
         }
         if !d.values.is_empty() {

@@ -18,12 +18,18 @@ pub struct Ui {
 impl Ui {
     /// Colors unless `-no-color` was given or `NO_COLOR` is set.
     pub fn new(no_color: bool) -> Ui {
-        Ui { color: !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+        Ui {
+            color: !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        }
     }
 
     /// Wraps text in an ANSI style when colors are on.
     pub fn style(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     /// Bold text.

@@ -1,8 +1,8 @@
 //! The human-readable plan: what will be created, updated, replaced, destroyed or read, attribute by
 //! attribute, then the summary line and the changes to outputs.
 
-use super::values::key_text;
 use super::Ui;
+use super::values::key_text;
 use similar::{ChangeTag, TextDiff};
 use terrane_plan::{Action, ActionReason, Plan, PlanMode, ResourceChange};
 use terrane_values::display::write_string;
@@ -11,9 +11,16 @@ use terrane_values::{Kind, Path, Value};
 /// Renders a whole plan. `tool` is the product name used in messages.
 pub fn render(plan: &Plan, ui: &Ui) -> String {
     let mut out = String::new();
-    let changes: Vec<&ResourceChange> = plan.changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let changes: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
     if !plan.drift.is_empty() {
-        out.push_str(&format!("\n{}\n\n", ui.bold("Note: Objects have changed outside of terrane")));
+        out.push_str(&format!(
+            "\n{}\n\n",
+            ui.bold("Note: Objects have changed outside of terrane")
+        ));
         out.push_str("terrane detected the following changes made outside of terrane since the\nlast \"terrane apply\" which may have affected this plan:\n\n");
         for c in &plan.drift {
             out.push_str(&render_drift(c, ui));
@@ -32,7 +39,11 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
         }
         return out;
     }
-    let output_changes: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    let output_changes: Vec<_> = plan
+        .outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
     if changes.is_empty() {
         if output_changes.is_empty() {
             out.push_str(&format!(
@@ -68,7 +79,10 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
         out.push('\n');
     }
     let (add, change, destroy) = plan.summary_counts();
-    out.push_str(&format!("{} {add} to add, {change} to change, {destroy} to destroy.\n", ui.bold("Plan:")));
+    out.push_str(&format!(
+        "{} {add} to add, {change} to change, {destroy} to destroy.\n",
+        ui.bold("Plan:")
+    ));
     if !output_changes.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
         out.push_str(&render_outputs(plan, ui));
@@ -101,18 +115,44 @@ fn colored_symbol(ui: &Ui, a: Action, sym: &str) -> String {
 
 fn render_outputs(plan: &Plan, ui: &Ui) -> String {
     let mut out = String::new();
-    let outs: Vec<_> = plan.outputs.iter().filter(|o| o.action != Action::NoOp).collect();
+    let outs: Vec<_> = plan
+        .outputs
+        .iter()
+        .filter(|o| o.action != Action::NoOp)
+        .collect();
     let width = outs.iter().map(|o| o.name.len()).max().unwrap_or(0);
     for o in outs {
-        let before = if o.action == Action::Create { Value::null_dynamic() } else { mask(&o.before, o.sensitive) };
-        let after = if o.action == Action::Delete { Value::null_dynamic() } else { mask(&o.after, o.sensitive) };
-        out.push_str(&render_attr(&o.name, width, &before, &after, 2, false, &[], &Path::root(), ui));
+        let before = if o.action == Action::Create {
+            Value::null_dynamic()
+        } else {
+            mask(&o.before, o.sensitive)
+        };
+        let after = if o.action == Action::Delete {
+            Value::null_dynamic()
+        } else {
+            mask(&o.after, o.sensitive)
+        };
+        out.push_str(&render_attr(
+            &o.name,
+            width,
+            &before,
+            &after,
+            2,
+            false,
+            &[],
+            &Path::root(),
+            ui,
+        ));
     }
     out
 }
 
 fn mask(v: &Value, sensitive: bool) -> Value {
-    if sensitive { v.clone().sensitive() } else { v.clone() }
+    if sensitive {
+        v.clone().sensitive()
+    } else {
+        v.clone()
+    }
 }
 
 fn header_verb(c: &ResourceChange) -> String {
@@ -121,7 +161,9 @@ fn header_verb(c: &ResourceChange) -> String {
         Action::Update => "will be updated in-place".to_string(),
         Action::Delete => "will be destroyed".to_string(),
         Action::DeleteThenCreate | Action::CreateThenDelete => match c.reason {
-            Some(ActionReason::ReplaceBecauseTainted) => "is tainted, so must be replaced".to_string(),
+            Some(ActionReason::ReplaceBecauseTainted) => {
+                "is tainted, so must be replaced".to_string()
+            }
             Some(ActionReason::ReplaceByRequest) => "will be replaced, as requested".to_string(),
             _ => "must be replaced".to_string(),
         },
@@ -136,13 +178,26 @@ fn header_verb(c: &ResourceChange) -> String {
 
 fn reason_note(c: &ResourceChange) -> Option<String> {
     Some(match c.reason? {
-        ActionReason::DeleteBecauseNoResourceConfig => format!("(because {} is not in configuration)", c.addr.abs_resource()),
-        ActionReason::DeleteBecauseNoModule => format!("(because {} is not in configuration)", c.addr.module),
-        ActionReason::DeleteBecauseCountIndex => format!("(because index {} is out of range for count)", c.addr.key()),
-        ActionReason::DeleteBecauseEachKey => format!("(because key {} is not in for_each map)", c.addr.key()),
-        ActionReason::DeleteBecauseWrongRepetition => "(because the resource switched between single, count and for_each)".into(),
+        ActionReason::DeleteBecauseNoResourceConfig => format!(
+            "(because {} is not in configuration)",
+            c.addr.abs_resource()
+        ),
+        ActionReason::DeleteBecauseNoModule => {
+            format!("(because {} is not in configuration)", c.addr.module)
+        }
+        ActionReason::DeleteBecauseCountIndex => {
+            format!("(because index {} is out of range for count)", c.addr.key())
+        }
+        ActionReason::DeleteBecauseEachKey => {
+            format!("(because key {} is not in for_each map)", c.addr.key())
+        }
+        ActionReason::DeleteBecauseWrongRepetition => {
+            "(because the resource switched between single, count and for_each)".into()
+        }
         ActionReason::ReadBecauseConfigUnknown => "(config refers to values not yet known)".into(),
-        ActionReason::ReadBecauseDependencyPending => "(depends on a resource or a module with changes pending)".into(),
+        ActionReason::ReadBecauseDependencyPending => {
+            "(depends on a resource or a module with changes pending)".into()
+        }
         _ => return None,
     })
 }
@@ -168,10 +223,29 @@ pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
         Action::Read => " <=",
         Action::NoOp => "   ",
     };
-    out.push_str(&format!("{} {}\n", colored_symbol(ui, c.action, sym), block_open(c)));
-    let before = if matches!(c.action, Action::Create | Action::Read) { Value::null_dynamic() } else { c.before.clone() };
-    let after = if c.action == Action::Delete { Value::null_dynamic() } else { c.after.clone() };
-    out.push_str(&render_object_body(&before, &after, 6, &c.replace_paths, &Path::root(), ui));
+    out.push_str(&format!(
+        "{} {}\n",
+        colored_symbol(ui, c.action, sym),
+        block_open(c)
+    ));
+    let before = if matches!(c.action, Action::Create | Action::Read) {
+        Value::null_dynamic()
+    } else {
+        c.before.clone()
+    };
+    let after = if c.action == Action::Delete {
+        Value::null_dynamic()
+    } else {
+        c.after.clone()
+    };
+    out.push_str(&render_object_body(
+        &before,
+        &after,
+        6,
+        &c.replace_paths,
+        &Path::root(),
+        ui,
+    ));
     out.push_str("    }\n");
     out
 }
@@ -181,16 +255,33 @@ fn render_drift(c: &ResourceChange, ui: &Ui) -> String {
         Action::Delete => format!("  {}\n", ui.bold(&format!("# {} has been deleted", c.addr))),
         _ => format!("  {}\n", ui.bold(&format!("# {} has changed", c.addr))),
     };
-    let sym = if c.action == Action::Delete { "  -" } else { "  ~" };
-    out.push_str(&format!("{} {}\n", colored_symbol(ui, c.action, sym), block_open(c)));
-    out.push_str(&render_object_body(&c.before, &c.after, 6, &[], &Path::root(), ui));
+    let sym = if c.action == Action::Delete {
+        "  -"
+    } else {
+        "  ~"
+    };
+    out.push_str(&format!(
+        "{} {}\n",
+        colored_symbol(ui, c.action, sym),
+        block_open(c)
+    ));
+    out.push_str(&render_object_body(
+        &c.before,
+        &c.after,
+        6,
+        &[],
+        &Path::root(),
+        ui,
+    ));
     out.push_str("    }\n");
     out
 }
 
 fn attrs_of(v: &Value) -> Vec<(String, Value)> {
     match v.kind() {
-        Kind::Object(m) | Kind::Map(_, m) => m.iter().map(|(k, x)| (k.clone(), x.clone())).collect(),
+        Kind::Object(m) | Kind::Map(_, m) => {
+            m.iter().map(|(k, x)| (k.clone(), x.clone())).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -202,7 +293,14 @@ fn same(a: &Value, b: &Value) -> bool {
         || a2.is_null() && b2.is_null()
 }
 
-fn render_object_body(before: &Value, after: &Value, indent: usize, replace: &[Path], path: &Path, ui: &Ui) -> String {
+fn render_object_body(
+    before: &Value,
+    after: &Value,
+    indent: usize,
+    replace: &[Path],
+    path: &Path,
+    ui: &Ui,
+) -> String {
     let mut keys: Vec<String> = attrs_of(before).into_iter().map(|(k, _)| k).collect();
     for (k, _) in attrs_of(after) {
         if !keys.contains(&k) {
@@ -210,7 +308,12 @@ fn render_object_body(before: &Value, after: &Value, indent: usize, replace: &[P
         }
     }
     keys.sort();
-    let get = |v: &Value, k: &str| v.as_map().and_then(|m| m.get(k)).cloned().unwrap_or_else(Value::null_dynamic);
+    let get = |v: &Value, k: &str| {
+        v.as_map()
+            .and_then(|m| m.get(k))
+            .cloned()
+            .unwrap_or_else(Value::null_dynamic)
+    };
     let shown: Vec<&String> = keys
         .iter()
         .filter(|k| {
@@ -218,7 +321,12 @@ fn render_object_body(before: &Value, after: &Value, indent: usize, replace: &[P
             !(b.is_null() && a.is_null()) && !same(&b, &a)
         })
         .collect();
-    let hidden = keys.len() - shown.len() - keys.iter().filter(|k| get(before, k).is_null() && get(after, k).is_null()).count();
+    let hidden = keys.len()
+        - shown.len()
+        - keys
+            .iter()
+            .filter(|k| get(before, k).is_null() && get(after, k).is_null())
+            .count();
     let width = shown.iter().map(|k| k.len()).max().unwrap_or(0);
     let pad = " ".repeat(indent);
     let mut out = String::new();
@@ -226,19 +334,45 @@ fn render_object_body(before: &Value, after: &Value, indent: usize, replace: &[P
         let (b, a) = (get(before, k), get(after, k));
         let p = path.attr(k);
         let forces = replace.iter().any(|r| *r == p);
-        out.push_str(&render_attr(&key_text(k, false), width, &b, &a, indent, forces, replace, &p, ui));
+        out.push_str(&render_attr(
+            &key_text(k, false),
+            width,
+            &b,
+            &a,
+            indent,
+            forces,
+            replace,
+            &p,
+            ui,
+        ));
     }
     if hidden > 0 && !before.is_null() && !after.is_null() {
         out.push_str(&format!(
             "{pad}  {}\n",
-            ui.style("2", &format!("# ({hidden} unchanged attribute{} hidden)", if hidden == 1 { "" } else { "s" }))
+            ui.style(
+                "2",
+                &format!(
+                    "# ({hidden} unchanged attribute{} hidden)",
+                    if hidden == 1 { "" } else { "s" }
+                )
+            )
         ));
     }
     out
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, forces: bool, replace: &[Path], path: &Path, ui: &Ui) -> String {
+fn render_attr(
+    name: &str,
+    width: usize,
+    b: &Value,
+    a: &Value,
+    indent: usize,
+    forces: bool,
+    replace: &[Path],
+    path: &Path,
+    ui: &Ui,
+) -> String {
     let pad = " ".repeat(indent);
     let (sym, action) = if b.is_null() {
         ("+", Action::Create)
@@ -247,12 +381,26 @@ fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, fo
     } else {
         ("~", Action::Update)
     };
-    let note = if forces { format!(" {}", ui.style("31", "# forces replacement")) } else { String::new() };
+    let note = if forces {
+        format!(" {}", ui.style("31", "# forces replacement"))
+    } else {
+        String::new()
+    };
     let sym = colored_symbol(ui, action, sym);
-    let structured = |v: &Value| matches!(v.kind(), Kind::Object(_) | Kind::Map(..) | Kind::List(..) | Kind::Set(..) | Kind::Tuple(_));
-    if !b.is_sensitive() && !a.is_sensitive() && (structured(a) || a.is_null() && structured(b)) && (structured(b) || b.is_null()) {
+    let structured = |v: &Value| {
+        matches!(
+            v.kind(),
+            Kind::Object(_) | Kind::Map(..) | Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)
+        )
+    };
+    if !b.is_sensitive()
+        && !a.is_sensitive()
+        && (structured(a) || a.is_null() && structured(b))
+        && (structured(b) || b.is_null())
+    {
         let (open, close) = match (a.kind(), b.kind()) {
-            (Kind::Object(_) | Kind::Map(..), _) | (Kind::Null(_), Kind::Object(_) | Kind::Map(..)) => ("{", "}"),
+            (Kind::Object(_) | Kind::Map(..), _)
+            | (Kind::Null(_), Kind::Object(_) | Kind::Map(..)) => ("{", "}"),
             _ => ("[", "]"),
         };
         let mut out = format!("{pad}{sym} {name:width$} = {open}{note}\n");
@@ -261,7 +409,14 @@ fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, fo
         } else {
             out.push_str(&render_list_entries(b, a, indent + 4, ui));
         }
-        out.push_str(&format!("{pad}  {close}{}\n", if action == Action::Delete { " -> null" } else { "" }));
+        out.push_str(&format!(
+            "{pad}  {close}{}\n",
+            if action == Action::Delete {
+                " -> null"
+            } else {
+                ""
+            }
+        ));
         return out;
     }
     let text = match action {
@@ -269,19 +424,41 @@ fn render_attr(name: &str, width: usize, b: &Value, a: &Value, indent: usize, fo
         Action::Delete => format!("{} -> null", inline_or_block(b, indent + 4)),
         _ => {
             if let (Some(bs), Some(as_)) = (b.as_str(), a.as_str()) {
-                if (bs.contains('\n') || as_.contains('\n')) && !b.is_sensitive() && !a.is_sensitive() {
-                    return format!("{pad}{sym} {name:width$} = <<-EOT{note}\n{}{pad}    EOT\n", string_diff(bs, as_, indent + 4, ui));
+                if (bs.contains('\n') || as_.contains('\n'))
+                    && !b.is_sensitive()
+                    && !a.is_sensitive()
+                {
+                    return format!(
+                        "{pad}{sym} {name:width$} = <<-EOT{note}\n{}{pad}    EOT\n",
+                        string_diff(bs, as_, indent + 4, ui)
+                    );
                 }
             }
-            format!("{} -> {}", inline_or_block(b, indent + 4), inline_or_block(a, indent + 4))
+            format!(
+                "{} -> {}",
+                inline_or_block(b, indent + 4),
+                inline_or_block(a, indent + 4)
+            )
         }
     };
     format!("{pad}{sym} {name:width$} = {text}{note}\n")
 }
 
-fn render_map_entries(b: &Value, a: &Value, indent: usize, replace: &[Path], path: &Path, ui: &Ui) -> String {
+fn render_map_entries(
+    b: &Value,
+    a: &Value,
+    indent: usize,
+    replace: &[Path],
+    path: &Path,
+    ui: &Ui,
+) -> String {
     let quote = matches!(a.kind(), Kind::Map(..)) || matches!(b.kind(), Kind::Map(..));
-    let get = |v: &Value, k: &str| v.as_map().and_then(|m| m.get(k)).cloned().unwrap_or_else(Value::null_dynamic);
+    let get = |v: &Value, k: &str| {
+        v.as_map()
+            .and_then(|m| m.get(k))
+            .cloned()
+            .unwrap_or_else(Value::null_dynamic)
+    };
     let mut keys: Vec<String> = attrs_of(b).into_iter().map(|(k, _)| k).collect();
     for (k, _) in attrs_of(a) {
         if !keys.contains(&k) {
@@ -289,22 +466,45 @@ fn render_map_entries(b: &Value, a: &Value, indent: usize, replace: &[Path], pat
         }
     }
     keys.sort();
-    let shown: Vec<&String> = keys.iter().filter(|k| !same(&get(b, k), &get(a, k)) || b.is_null() || a.is_null()).collect();
-    let width = shown.iter().map(|k| key_text(k, quote).len()).max().unwrap_or(0);
+    let shown: Vec<&String> = keys
+        .iter()
+        .filter(|k| !same(&get(b, k), &get(a, k)) || b.is_null() || a.is_null())
+        .collect();
+    let width = shown
+        .iter()
+        .map(|k| key_text(k, quote).len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for k in &shown {
         let (bv, av) = (get(b, k), get(a, k));
         if bv.is_null() && av.is_null() {
             continue;
         }
-        out.push_str(&render_attr(&key_text(k, quote), width, &bv, &av, indent, false, replace, &path.key(k), ui));
+        out.push_str(&render_attr(
+            &key_text(k, quote),
+            width,
+            &bv,
+            &av,
+            indent,
+            false,
+            replace,
+            &path.key(k),
+            ui,
+        ));
     }
     let hidden = keys.len() - shown.len();
     if hidden > 0 {
         out.push_str(&format!(
             "{}  {}\n",
             " ".repeat(indent),
-            ui.style("2", &format!("# ({hidden} unchanged element{} hidden)", if hidden == 1 { "" } else { "s" }))
+            ui.style(
+                "2",
+                &format!(
+                    "# ({hidden} unchanged element{} hidden)",
+                    if hidden == 1 { "" } else { "s" }
+                )
+            )
         ));
     }
     out
@@ -320,17 +520,34 @@ fn render_list_entries(b: &Value, a: &Value, indent: usize, ui: &Ui) -> String {
     }
     for x in &bs {
         if !as_.iter().any(|y| same(x, y)) || a.is_null() {
-            out.push_str(&format!("{pad}{} {},\n", colored_symbol(ui, Action::Delete, "-"), inline_or_block(x, indent + 2)));
+            out.push_str(&format!(
+                "{pad}{} {},\n",
+                colored_symbol(ui, Action::Delete, "-"),
+                inline_or_block(x, indent + 2)
+            ));
         }
     }
     for y in &as_ {
         if !bs.iter().any(|x| same(x, y)) {
-            out.push_str(&format!("{pad}{} {},\n", colored_symbol(ui, Action::Create, "+"), inline_or_block(y, indent + 2)));
+            out.push_str(&format!(
+                "{pad}{} {},\n",
+                colored_symbol(ui, Action::Create, "+"),
+                inline_or_block(y, indent + 2)
+            ));
         }
     }
     let unchanged = as_.iter().filter(|y| bs.iter().any(|x| same(x, y))).count();
     if unchanged > 0 && !b.is_null() && !a.is_null() {
-        out.push_str(&format!("{pad}  {}\n", ui.style("2", &format!("# ({unchanged} unchanged element{} hidden)", if unchanged == 1 { "" } else { "s" }))));
+        out.push_str(&format!(
+            "{pad}  {}\n",
+            ui.style(
+                "2",
+                &format!(
+                    "# ({unchanged} unchanged element{} hidden)",
+                    if unchanged == 1 { "" } else { "s" }
+                )
+            )
+        ));
     }
     out
 }
@@ -346,7 +563,11 @@ fn string_diff(before: &str, after: &str, indent: usize, ui: &Ui) -> String {
             ChangeTag::Equal => (" ", Action::NoOp),
         };
         let line = change.value().trim_end_matches('\n');
-        let s = if action == Action::NoOp { " ".to_string() } else { colored_symbol(ui, action, sym) };
+        let s = if action == Action::NoOp {
+            " ".to_string()
+        } else {
+            colored_symbol(ui, action, sym)
+        };
         out.push_str(&format!("{pad}{s} {line}\n"));
     }
     out
@@ -394,11 +615,19 @@ pub fn inline_or_block(v: &Value, indent: usize) -> String {
                 return "{}".into();
             }
             let quote = matches!(v.kind(), Kind::Map(..));
-            let width = m.keys().map(|k| key_text(k, quote).len()).max().unwrap_or(0);
+            let width = m
+                .keys()
+                .map(|k| key_text(k, quote).len())
+                .max()
+                .unwrap_or(0);
             let pad = " ".repeat(indent);
             let mut out = "{\n".to_string();
             for (k, x) in m.iter() {
-                out.push_str(&format!("{pad}  {:width$} = {}\n", key_text(k, quote), inline_or_block(x, indent + 2)));
+                out.push_str(&format!(
+                    "{pad}  {:width$} = {}\n",
+                    key_text(k, quote),
+                    inline_or_block(x, indent + 2)
+                ));
             }
             out.push_str(&format!("{pad}}}"));
             out

@@ -17,19 +17,30 @@ pub struct Progress {
 impl Progress {
     /// Starts the progress printer, with a ticker for long operations.
     pub fn new(ui: Ui) -> Arc<Progress> {
-        let running: Arc<Mutex<HashMap<AbsResourceInstance, (Operation, Instant)>>> = Arc::default();
+        let running: Arc<Mutex<HashMap<AbsResourceInstance, (Operation, Instant)>>> =
+            Arc::default();
         let ticker = running.clone();
         let tui = ui.clone();
-        std::thread::spawn(move || loop {
-            std::thread::sleep(Duration::from_secs(10));
-            let now = Instant::now();
-            let items: Vec<(AbsResourceInstance, Operation, Duration)> = match ticker.lock() {
-                Ok(g) => g.iter().map(|(a, (op, t))| (a.clone(), *op, now - *t)).collect(),
-                Err(_) => return,
-            };
-            for (addr, op, elapsed) in items {
-                if elapsed >= Duration::from_secs(10) {
-                    tui.line(&format!("{}: Still {}... [{} elapsed]", tui.bold(&addr.to_string()), progressive(op), duration_text(elapsed)));
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(10));
+                let now = Instant::now();
+                let items: Vec<(AbsResourceInstance, Operation, Duration)> = match ticker.lock() {
+                    Ok(g) => g
+                        .iter()
+                        .map(|(a, (op, t))| (a.clone(), *op, now - *t))
+                        .collect(),
+                    Err(_) => return,
+                };
+                for (addr, op, elapsed) in items {
+                    if elapsed >= Duration::from_secs(10) {
+                        tui.line(&format!(
+                            "{}: Still {}... [{} elapsed]",
+                            tui.bold(&addr.to_string()),
+                            progressive(op),
+                            duration_text(elapsed)
+                        ));
+                    }
                 }
             }
         });
@@ -49,7 +60,11 @@ fn progressive(op: Operation) -> &'static str {
 /// `1m10s`, `5s`.
 pub fn duration_text(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 { format!("{}m{}s", s / 60, s % 60) } else { format!("{s}s") }
+    if s >= 60 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
 }
 
 impl Observer for Progress {
@@ -65,9 +80,15 @@ impl Observer for Progress {
                 if let Ok(mut g) = self.running.lock() {
                     g.insert(addr.clone(), (op, Instant::now()));
                 }
-                self.ui.line(&format!("{}: {verb}", self.ui.bold(&addr.to_string())));
+                self.ui
+                    .line(&format!("{}: {verb}", self.ui.bold(&addr.to_string())));
             }
-            Event::Completed { addr, op, elapsed, id } => {
+            Event::Completed {
+                addr,
+                op,
+                elapsed,
+                id,
+            } => {
                 if let Ok(mut g) = self.running.lock() {
                     g.remove(&addr);
                 }
@@ -78,7 +99,11 @@ impl Observer for Progress {
                     Operation::Read | Operation::Refresh => "Read complete",
                 };
                 let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
-                self.ui.line(&format!("{}: {what} after {}{id}", self.ui.bold(&addr.to_string()), duration_text(elapsed)));
+                self.ui.line(&format!(
+                    "{}: {what} after {}{id}",
+                    self.ui.bold(&addr.to_string()),
+                    duration_text(elapsed)
+                ));
             }
             Event::Failed { addr, .. } => {
                 if let Ok(mut g) = self.running.lock() {

@@ -42,7 +42,11 @@ pub fn format_value(v: &Value, indent: usize) -> String {
             out
         }
         Kind::Map(_, m) | Kind::Object(m) => {
-            let (open, close) = if matches!(v.kind(), Kind::Map(..)) { ("tomap({", "})") } else { ("{", "}") };
+            let (open, close) = if matches!(v.kind(), Kind::Map(..)) {
+                ("tomap({", "})")
+            } else {
+                ("{", "}")
+            };
             if m.is_empty() {
                 return format!("{open}{close}");
             }

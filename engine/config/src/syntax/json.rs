@@ -21,7 +21,13 @@ pub fn top_level_labels(kind: &str) -> Option<usize> {
 /// Parses a `.tf.json` file into a body whose top-level blocks are known.
 pub fn parse_file(name: &str, text: &str) -> (Option<Body>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut p = Parser { name: Arc::from(name), text, lines: LineIndex::new(text), pos: 0, diags: &mut diags };
+    let mut p = Parser {
+        name: Arc::from(name),
+        text,
+        lines: LineIndex::new(text),
+        pos: 0,
+        diags: &mut diags,
+    };
     let node = match p.document() {
         Ok(n) => n,
         Err(d) => {
@@ -31,10 +37,25 @@ pub fn parse_file(name: &str, text: &str) -> (Option<Body>, Diagnostics) {
     };
     let whole = p.range(0, text.len());
     let lines = LineIndex::new(text);
-    let conv = Conv { name, text, lines: &lines };
-    let mut body = Body { attrs: Vec::new(), blocks: Vec::new(), range: whole.clone(), is_json: true };
+    let conv = Conv {
+        name,
+        text,
+        lines: &lines,
+    };
+    let mut body = Body {
+        attrs: Vec::new(),
+        blocks: Vec::new(),
+        range: whole.clone(),
+        is_json: true,
+    };
     let JKind::Object(props) = node.kind else {
-        diags.push(Diagnostic::error("Invalid JSON configuration", "The root of a JSON configuration file must be an object.").with_subject(node.range));
+        diags.push(
+            Diagnostic::error(
+                "Invalid JSON configuration",
+                "The root of a JSON configuration file must be an object.",
+            )
+            .with_subject(node.range),
+        );
         return (None, diags);
     };
     for (key, key_range, value) in props {
@@ -42,7 +63,15 @@ pub fn parse_file(name: &str, text: &str) -> (Option<Body>, Diagnostics) {
             continue;
         }
         match top_level_labels(&key) {
-            Some(n) => conv.blocks(&key, &key_range, n, &value, &mut Vec::new(), &mut body.blocks, &mut diags),
+            Some(n) => conv.blocks(
+                &key,
+                &key_range,
+                n,
+                &value,
+                &mut Vec::new(),
+                &mut body.blocks,
+                &mut diags,
+            ),
             None => diags.push(
                 Diagnostic::error(
                     "Unsupported block type",
@@ -63,7 +92,13 @@ pub fn blocks_from_expr(expr: &Expr, kind: &str, labels: usize) -> Vec<Block> {
     out
 }
 
-fn collect_blocks(expr: &Expr, kind: &str, labels: usize, got: &mut Vec<(String, SourceRange)>, out: &mut Vec<Block>) {
+fn collect_blocks(
+    expr: &Expr,
+    kind: &str,
+    labels: usize,
+    got: &mut Vec<(String, SourceRange)>,
+    out: &mut Vec<Block>,
+) {
     match &expr.kind {
         ExprKind::Tuple(items) => {
             for i in items {
@@ -74,7 +109,9 @@ fn collect_blocks(expr: &Expr, kind: &str, labels: usize, got: &mut Vec<(String,
             for (k, v) in items {
                 let (name, range) = match k {
                     ObjectKey::Name(n, r) => (n.clone(), r.clone()),
-                    ObjectKey::Expr(e) => (e.as_static_string().unwrap_or_default(), e.range.clone()),
+                    ObjectKey::Expr(e) => {
+                        (e.as_static_string().unwrap_or_default(), e.range.clone())
+                    }
                 };
                 got.push((name, range));
                 collect_blocks(v, kind, labels, got, out);
@@ -87,16 +124,28 @@ fn collect_blocks(expr: &Expr, kind: &str, labels: usize, got: &mut Vec<(String,
                 .map(|(k, v)| {
                     let (name, name_range) = match k {
                         ObjectKey::Name(n, r) => (n.clone(), r.clone()),
-                        ObjectKey::Expr(e) => (e.as_static_string().unwrap_or_default(), e.range.clone()),
+                        ObjectKey::Expr(e) => {
+                            (e.as_static_string().unwrap_or_default(), e.range.clone())
+                        }
                     };
-                    Attribute { name, range: name_range.to(&v.range), name_range, expr: v.clone() }
+                    Attribute {
+                        name,
+                        range: name_range.to(&v.range),
+                        name_range,
+                        expr: v.clone(),
+                    }
                 })
                 .collect();
             out.push(Block {
                 kind: kind.to_string(),
                 labels: got.iter().map(|(l, _)| l.clone()).collect(),
                 label_ranges: got.iter().map(|(_, r)| r.clone()).collect(),
-                body: Body { attrs, blocks: Vec::new(), range: expr.range.clone(), is_json: true },
+                body: Body {
+                    attrs,
+                    blocks: Vec::new(),
+                    range: expr.range.clone(),
+                    is_json: true,
+                },
                 def_range: got.last().map_or(expr.range.clone(), |(_, r)| r.clone()),
             });
         }
@@ -136,10 +185,20 @@ impl Conv<'_> {
                 }
             }
             JKind::Object(props) => {
-                let mut body = Body { attrs: Vec::new(), blocks: Vec::new(), range: node.range.clone(), is_json: true };
+                let mut body = Body {
+                    attrs: Vec::new(),
+                    blocks: Vec::new(),
+                    range: node.range.clone(),
+                    is_json: true,
+                };
                 for (k, r, v) in props {
                     let expr = self.expr(v, diags);
-                    body.attrs.push(Attribute { name: k.clone(), range: r.to(&expr.range), name_range: r.clone(), expr });
+                    body.attrs.push(Attribute {
+                        name: k.clone(),
+                        range: r.to(&expr.range),
+                        name_range: r.clone(),
+                        expr,
+                    });
                 }
                 out.push(Block {
                     kind: kind.to_string(),
@@ -150,8 +209,11 @@ impl Conv<'_> {
                 });
             }
             _ => diags.push(
-                Diagnostic::error("Incorrect JSON value type", format!("A JSON object is required for a {kind:?} block."))
-                    .with_subject(node.range.clone()),
+                Diagnostic::error(
+                    "Incorrect JSON value type",
+                    format!("A JSON object is required for a {kind:?} block."),
+                )
+                .with_subject(node.range.clone()),
             ),
         }
     }
@@ -166,24 +228,39 @@ impl Conv<'_> {
             },
             JKind::String(s) => {
                 let offset = node.start + 1;
-                let template = match parse_embedded_template(self.name, self.text, self.lines, offset, s) {
-                    Ok(t) => t,
-                    Err(d) => {
-                        diags.push(d);
-                        Expr { kind: ExprKind::Literal(Value::string(s)), range: node.range.clone() }
-                    }
-                };
-                let as_expr = parse_embedded_expression(self.name, self.text, self.lines, offset, s).ok().map(Box::new);
-                ExprKind::JsonString(JsonString { template: Box::new(template), as_expr })
+                let template =
+                    match parse_embedded_template(self.name, self.text, self.lines, offset, s) {
+                        Ok(t) => t,
+                        Err(d) => {
+                            diags.push(d);
+                            Expr {
+                                kind: ExprKind::Literal(Value::string(s)),
+                                range: node.range.clone(),
+                            }
+                        }
+                    };
+                let as_expr =
+                    parse_embedded_expression(self.name, self.text, self.lines, offset, s)
+                        .ok()
+                        .map(Box::new);
+                ExprKind::JsonString(JsonString {
+                    template: Box::new(template),
+                    as_expr,
+                })
             }
-            JKind::Array(items) => ExprKind::Tuple(items.iter().map(|i| self.expr(i, diags)).collect()),
+            JKind::Array(items) => {
+                ExprKind::Tuple(items.iter().map(|i| self.expr(i, diags)).collect())
+            }
             JKind::Object(props) => ExprKind::Object(
                 props
                     .iter()
                     .map(|(k, r, v)| {
                         let key = if k.contains("${") || k.contains("%{") {
                             match parse_embedded_template(self.name, self.text, self.lines, 0, k) {
-                                Ok(e) => ObjectKey::Expr(Expr { range: r.clone(), ..e }),
+                                Ok(e) => ObjectKey::Expr(Expr {
+                                    range: r.clone(),
+                                    ..e
+                                }),
                                 Err(_) => ObjectKey::Name(k.clone(), r.clone()),
                             }
                         } else {
@@ -194,7 +271,10 @@ impl Conv<'_> {
                     .collect(),
             ),
         };
-        Expr { kind, range: node.range.clone() }
+        Expr {
+            kind,
+            range: node.range.clone(),
+        }
     }
 }
 
@@ -251,7 +331,9 @@ impl Parser<'_, '_> {
         self.ws();
         let start = self.pos;
         let b = self.text.as_bytes();
-        let Some(&c) = b.get(self.pos) else { return Err(self.err("Unexpected end of file; a JSON value is required.")) };
+        let Some(&c) = b.get(self.pos) else {
+            return Err(self.err("Unexpected end of file; a JSON value is required."));
+        };
         let kind = match c {
             b'{' => {
                 self.pos += 1;
@@ -274,7 +356,13 @@ impl Parser<'_, '_> {
                         }
                         self.pos += 1;
                         let v = self.value()?;
-                        if let Some((_, prev, _)) = props.iter().find(|(k, _, _): &&(String, SourceRange, JNode)| *k == key && key != "//") {
+                        if let Some((_, prev, _)) =
+                            props
+                                .iter()
+                                .find(|(k, _, _): &&(String, SourceRange, JNode)| {
+                                    *k == key && key != "//"
+                                })
+                        {
                             let prev: &SourceRange = prev;
                             self.diags.push(
                                 Diagnostic::error(
@@ -334,14 +422,20 @@ impl Parser<'_, '_> {
                 JKind::Null
             }
             b'-' | b'0'..=b'9' => {
-                while self.pos < b.len() && matches!(b[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while self.pos < b.len()
+                    && matches!(b[self.pos], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     self.pos += 1;
                 }
                 JKind::Number(self.text[start..self.pos].to_string())
             }
             _ => return Err(self.err("A JSON value is required here.")),
         };
-        Ok(JNode { kind, range: self.range(start, self.pos), start })
+        Ok(JNode {
+            kind,
+            range: self.range(start, self.pos),
+            start,
+        })
     }
 
     fn string(&mut self) -> Result<String, Diagnostic> {
@@ -349,12 +443,16 @@ impl Parser<'_, '_> {
         let mut out = String::new();
         let text = self.text;
         loop {
-            let Some(c) = text[self.pos..].chars().next() else { return Err(self.err("Unterminated string.")) };
+            let Some(c) = text[self.pos..].chars().next() else {
+                return Err(self.err("Unterminated string."));
+            };
             self.pos += c.len_utf8();
             match c {
                 '"' => return Ok(out),
                 '\\' => {
-                    let Some(e) = text[self.pos..].chars().next() else { return Err(self.err("Unterminated string.")) };
+                    let Some(e) = text[self.pos..].chars().next() else {
+                        return Err(self.err("Unterminated string."));
+                    };
                     self.pos += 1;
                     match e {
                         '"' => out.push('"'),
@@ -367,10 +465,14 @@ impl Parser<'_, '_> {
                         't' => out.push('\t'),
                         'u' => {
                             let mut code = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&code) && text[self.pos..].starts_with("\\u") {
+                            if (0xD800..0xDC00).contains(&code)
+                                && text[self.pos..].starts_with("\\u")
+                            {
                                 self.pos += 2;
                                 let low = self.hex4()?;
-                                code = 0x10000 + ((code - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3ff);
+                                code = 0x10000
+                                    + ((code - 0xD800) << 10)
+                                    + (low.wrapping_sub(0xDC00) & 0x3ff);
                             }
                             out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                         }
@@ -383,7 +485,10 @@ impl Parser<'_, '_> {
     }
 
     fn hex4(&mut self) -> Result<u32, Diagnostic> {
-        let s = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.err("Invalid unicode escape."))?;
+        let s = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.err("Invalid unicode escape."))?;
         let v = u32::from_str_radix(s, 16).map_err(|_| self.err("Invalid unicode escape."))?;
         self.pos += 4;
         Ok(v)

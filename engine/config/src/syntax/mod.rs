@@ -19,7 +19,13 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub fn new(name: &str, text: &'a str) -> Source<'a> {
-        Source { name: Arc::from(name), text, file_text: text, lines: Cow::Owned(LineIndex::new(text)), offset: 0 }
+        Source {
+            name: Arc::from(name),
+            text,
+            file_text: text,
+            lines: Cow::Owned(LineIndex::new(text)),
+            offset: 0,
+        }
     }
 
     pub fn range(&self, start: usize, end: usize) -> SourceRange {
@@ -29,7 +35,11 @@ impl<'a> Source<'a> {
         SourceRange::from_bytes(self.name.clone(), &self.lines, self.file_text, s, e)
     }
 
-    pub fn span(&self, span: Option<std::ops::Range<usize>>, fallback: &SourceRange) -> SourceRange {
+    pub fn span(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        fallback: &SourceRange,
+    ) -> SourceRange {
         match span {
             Some(s) => self.range(s.start, s.end),
             None => fallback.clone(),

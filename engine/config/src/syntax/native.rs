@@ -1,12 +1,15 @@
 //! Native syntax: `.tf` files parsed by hcl-edit and converted into the syntax tree with source ranges.
 
 use super::Source;
-use crate::ast::{BinaryOp, Call, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traversal, TraversalStep, UnaryOp};
+use crate::ast::{
+    BinaryOp, Call, Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, Traversal, TraversalStep,
+    UnaryOp,
+};
 use crate::body::{Attribute, Block, Body};
+use hcl_edit::Span;
 use hcl_edit::expr::{self as hx, Expression, TraversalOperator};
 use hcl_edit::structure::{self as hs, BlockLabel, Structure};
 use hcl_edit::template::{self as ht, Directive, Element, Strip};
-use hcl_edit::Span;
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 use terrane_values::{Number, Value};
 
@@ -82,7 +85,13 @@ fn embedded_source<'a>(
     offset: usize,
     text: &'a str,
 ) -> Source<'a> {
-    Source { name: std::sync::Arc::from(name), text, file_text, lines: std::borrow::Cow::Borrowed(lines), offset }
+    Source {
+        name: std::sync::Arc::from(name),
+        text,
+        file_text,
+        lines: std::borrow::Cow::Borrowed(lines),
+        offset,
+    }
 }
 
 fn parse_template_in(src: &Source<'_>) -> Result<Expr, Diagnostic> {
@@ -99,19 +108,36 @@ fn parse_template_in(src: &Source<'_>) -> Result<Expr, Diagnostic> {
 
 fn syntax_error(src: &Source<'_>, e: &hcl_edit::parser::Error) -> Diagnostic {
     let loc = e.location();
-    let line_start = src.text.split_inclusive('\n').take(loc.line().saturating_sub(1)).map(str::len).sum::<usize>();
+    let line_start = src
+        .text
+        .split_inclusive('\n')
+        .take(loc.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
     let line_text = e.line();
-    let col_byte: usize = line_text.chars().take(loc.column().saturating_sub(1)).map(char::len_utf8).sum();
+    let col_byte: usize = line_text
+        .chars()
+        .take(loc.column().saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     let start = (line_start + col_byte).min(src.text.len());
     let end = (start + 1).min(src.text.len()).max(start);
-    let (start, end) = if src.offset > 0 { (0, src.text.len()) } else { (start, end) };
+    let (start, end) = if src.offset > 0 {
+        (0, src.text.len())
+    } else {
+        (start, end)
+    };
     let message = e.message().trim();
     let (summary, detail) = summarize_syntax_error(message);
     Diagnostic::error(summary, detail).with_subject(src.range(start, end))
 }
 
 fn summarize_syntax_error(message: &str) -> (String, String) {
-    let detail = if message.is_empty() { "This character is not expected here.".to_string() } else { format!("{}.", capitalize(message)) };
+    let detail = if message.is_empty() {
+        "This character is not expected here.".to_string()
+    } else {
+        format!("{}.", capitalize(message))
+    };
     ("Invalid syntax".to_string(), detail)
 }
 
@@ -164,7 +190,12 @@ impl Converter<'_, '_> {
                         );
                         continue;
                     }
-                    out.attrs.push(Attribute { name, expr, name_range, range: full });
+                    out.attrs.push(Attribute {
+                        name,
+                        expr,
+                        name_range,
+                        range: full,
+                    });
                 }
                 Structure::Block(b) => out.blocks.push(self.block(b, &range, diags)),
             }
@@ -190,7 +221,13 @@ impl Converter<'_, '_> {
         };
         let body_range = self.range(b.span(), &def_range);
         let body = self.body(&b.body, body_range, diags);
-        Block { kind: b.ident.as_str().to_string(), labels, label_ranges, body, def_range }
+        Block {
+            kind: b.ident.as_str().to_string(),
+            labels,
+            label_ranges,
+            body,
+            def_range,
+        }
     }
 
     fn mk(&self, kind: ExprKind, range: SourceRange) -> Expr {
@@ -203,19 +240,32 @@ impl Converter<'_, '_> {
             Expression::Null(_) => ExprKind::Literal(Value::null_dynamic()),
             Expression::Bool(b) => ExprKind::Literal(Value::bool(*b.value())),
             Expression::Number(n) => {
-                let text = e.span().and_then(|s| self.src.text.get(s)).map(str::to_string).unwrap_or_else(|| n.value().to_string());
+                let text = e
+                    .span()
+                    .and_then(|s| self.src.text.get(s))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| n.value().to_string());
                 match Number::parse(text.trim()) {
                     Ok(num) => ExprKind::Literal(Value::number(num)),
-                    Err(_) => ExprKind::Literal(Value::number(Number::from_f64(n.value().as_f64().unwrap_or(0.0)).unwrap_or_else(|_| Number::zero()))),
+                    Err(_) => ExprKind::Literal(Value::number(
+                        Number::from_f64(n.value().as_f64().unwrap_or(0.0))
+                            .unwrap_or_else(|_| Number::zero()),
+                    )),
                 }
             }
-            Expression::String(s) => ExprKind::Literal(Value::string(unescape_template_markers(s.value()))),
-            Expression::Array(a) => ExprKind::Tuple(a.iter().map(|x| self.expr(x, &range)).collect()),
+            Expression::String(s) => {
+                ExprKind::Literal(Value::string(unescape_template_markers(s.value())))
+            }
+            Expression::Array(a) => {
+                ExprKind::Tuple(a.iter().map(|x| self.expr(x, &range)).collect())
+            }
             Expression::Object(o) => {
                 let mut items = Vec::new();
                 for (k, v) in o.iter() {
                     let key = match k {
-                        hx::ObjectKey::Ident(id) => ObjectKey::Name(id.as_str().to_string(), self.range(id.span(), &range)),
+                        hx::ObjectKey::Ident(id) => {
+                            ObjectKey::Name(id.as_str().to_string(), self.range(id.span(), &range))
+                        }
                         hx::ObjectKey::Expression(x) => ObjectKey::Expr(self.expr(x, &range)),
                     };
                     items.push((key, self.expr(v.expr(), &range)));
@@ -275,7 +325,11 @@ impl Converter<'_, '_> {
                     B::And => BinaryOp::And,
                     B::Or => BinaryOp::Or,
                 };
-                ExprKind::Binary(op, Box::new(self.expr(&b.lhs_expr, &range)), Box::new(self.expr(&b.rhs_expr, &range)))
+                ExprKind::Binary(
+                    op,
+                    Box::new(self.expr(&b.lhs_expr, &range)),
+                    Box::new(self.expr(&b.rhs_expr, &range)),
+                )
             }
             Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
                 key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
@@ -300,8 +354,13 @@ impl Converter<'_, '_> {
             while i < ops.len() {
                 let op_range = self.range(ops[i].span(), &range);
                 match ops[i].value() {
-                    TraversalOperator::GetAttr(name) => steps.push(TraversalStep::Attr(name.as_str().to_string(), op_range)),
-                    TraversalOperator::LegacyIndex(n) => steps.push(TraversalStep::Index(Value::int(*n.value() as i64), op_range)),
+                    TraversalOperator::GetAttr(name) => {
+                        steps.push(TraversalStep::Attr(name.as_str().to_string(), op_range))
+                    }
+                    TraversalOperator::LegacyIndex(n) => steps.push(TraversalStep::Index(
+                        Value::int(*n.value() as i64),
+                        op_range,
+                    )),
                     TraversalOperator::Index(x) => match self.static_key(x, &range) {
                         Some(v) => steps.push(TraversalStep::Index(v, op_range)),
                         None => break,
@@ -310,8 +369,17 @@ impl Converter<'_, '_> {
                 }
                 i += 1;
             }
-            let end = steps.last().map_or(root_range.clone(), |s| root_range.to(s.range()));
-            self.mk(ExprKind::ScopeTraversal(Traversal { root: v.as_str().to_string(), root_range, steps }), end)
+            let end = steps
+                .last()
+                .map_or(root_range.clone(), |s| root_range.to(s.range()));
+            self.mk(
+                ExprKind::ScopeTraversal(Traversal {
+                    root: v.as_str().to_string(),
+                    root_range,
+                    steps,
+                }),
+                end,
+            )
         } else {
             self.expr(&t.expr, &range)
         };
@@ -328,7 +396,12 @@ impl Converter<'_, '_> {
         }
     }
 
-    fn apply_ops(&self, base: Expr, ops: &[hcl_edit::Decorated<TraversalOperator>], range: &SourceRange) -> Expr {
+    fn apply_ops(
+        &self,
+        base: Expr,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        range: &SourceRange,
+    ) -> Expr {
         let mut e = base;
         let mut i = 0;
         while i < ops.len() {
@@ -336,7 +409,10 @@ impl Converter<'_, '_> {
             let whole = e.range.to(&op_range);
             match ops[i].value() {
                 TraversalOperator::GetAttr(name) => {
-                    e = self.mk(ExprKind::GetAttr(Box::new(e), name.as_str().to_string()), whole);
+                    e = self.mk(
+                        ExprKind::GetAttr(Box::new(e), name.as_str().to_string()),
+                        whole,
+                    );
                 }
                 TraversalOperator::LegacyIndex(n) => {
                     let key = self.mk(ExprKind::Literal(Value::int(*n.value() as i64)), op_range);
@@ -350,7 +426,13 @@ impl Converter<'_, '_> {
                     let item = self.mk(ExprKind::SplatItem, op_range.clone());
                     let each = self.apply_ops(item, &ops[i + 1..], range);
                     let whole = e.range.to(&each.range);
-                    return self.mk(ExprKind::Splat { source: Box::new(e), each: Box::new(each) }, whole);
+                    return self.mk(
+                        ExprKind::Splat {
+                            source: Box::new(e),
+                            each: Box::new(each),
+                        },
+                        whole,
+                    );
                 }
                 TraversalOperator::AttrSplat(_) => {
                     let mut j = i + 1;
@@ -360,7 +442,13 @@ impl Converter<'_, '_> {
                     let item = self.mk(ExprKind::SplatItem, op_range.clone());
                     let each = self.apply_ops(item, &ops[i + 1..j], range);
                     let whole = e.range.to(&each.range);
-                    e = self.mk(ExprKind::Splat { source: Box::new(e), each: Box::new(each) }, whole);
+                    e = self.mk(
+                        ExprKind::Splat {
+                            source: Box::new(e),
+                            each: Box::new(each),
+                        },
+                        whole,
+                    );
                     i = j;
                     continue;
                 }
@@ -383,7 +471,9 @@ impl Converter<'_, '_> {
         }
         if parts.len() == 1 {
             match &parts[0] {
-                TemplatePart::Literal(s) => return self.mk(ExprKind::Literal(Value::string(s)), range.clone()),
+                TemplatePart::Literal(s) => {
+                    return self.mk(ExprKind::Literal(Value::string(s)), range.clone());
+                }
                 TemplatePart::Interp(e) if unwrap_single => {
                     return self.mk(ExprKind::TemplateWrap(Box::new(e.clone())), range.clone());
                 }
@@ -397,27 +487,32 @@ impl Converter<'_, '_> {
         for el in t.iter() {
             match el {
                 Element::Literal(s) => out.push(Tok::Lit(unescape_template_markers(s.value()))),
-                Element::Interpolation(i) => out.push(Tok::Interp(self.expr(&i.expr, range), i.strip)),
+                Element::Interpolation(i) => {
+                    out.push(Tok::Interp(self.expr(&i.expr, range), i.strip))
+                }
                 Element::Directive(dir) => match &**dir {
-                Directive::If(d) => {
-                    out.push(Tok::If(self.expr(&d.if_expr.cond_expr, range), d.if_expr.strip));
-                    self.flatten(&d.if_expr.template, range, out);
-                    if let Some(e) = &d.else_expr {
-                        out.push(Tok::Else(e.strip));
-                        self.flatten(&e.template, range, out);
+                    Directive::If(d) => {
+                        out.push(Tok::If(
+                            self.expr(&d.if_expr.cond_expr, range),
+                            d.if_expr.strip,
+                        ));
+                        self.flatten(&d.if_expr.template, range, out);
+                        if let Some(e) = &d.else_expr {
+                            out.push(Tok::Else(e.strip));
+                            self.flatten(&e.template, range, out);
+                        }
+                        out.push(Tok::EndIf(d.endif_expr.strip));
                     }
-                    out.push(Tok::EndIf(d.endif_expr.strip));
-                }
-                Directive::For(d) => {
-                    out.push(Tok::For(
-                        d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
-                        d.for_expr.value_var.as_str().to_string(),
-                        self.expr(&d.for_expr.collection_expr, range),
-                        d.for_expr.strip,
-                    ));
-                    self.flatten(&d.for_expr.template, range, out);
-                    out.push(Tok::EndFor(d.endfor_expr.strip));
-                }
+                    Directive::For(d) => {
+                        out.push(Tok::For(
+                            d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                            d.for_expr.value_var.as_str().to_string(),
+                            self.expr(&d.for_expr.collection_expr, range),
+                            d.for_expr.strip,
+                        ));
+                        self.flatten(&d.for_expr.template, range, out);
+                        out.push(Tok::EndFor(d.endfor_expr.strip));
+                    }
                 },
             }
         }
@@ -436,7 +531,12 @@ fn unescape_template_markers(s: &str) -> String {
 fn strip_of(t: &Tok) -> Option<Strip> {
     match t {
         Tok::Lit(_) => None,
-        Tok::Interp(_, s) | Tok::If(_, s) | Tok::Else(s) | Tok::EndIf(s) | Tok::For(_, _, _, s) | Tok::EndFor(s) => Some(*s),
+        Tok::Interp(_, s)
+        | Tok::If(_, s)
+        | Tok::Else(s)
+        | Tok::EndIf(s)
+        | Tok::For(_, _, _, s)
+        | Tok::EndFor(s) => Some(*s),
     }
 }
 
@@ -444,7 +544,9 @@ const TEMPLATE_SPACE: &[char] = &[' ', '\t', '\r', '\n'];
 
 fn apply_strips(toks: &mut [Tok]) {
     for i in 0..toks.len() {
-        let Some(strip) = strip_of(&toks[i]) else { continue };
+        let Some(strip) = strip_of(&toks[i]) else {
+            continue;
+        };
         if matches!(strip, Strip::Start | Strip::Both) && i > 0 {
             if let Tok::Lit(s) = &mut toks[i - 1] {
                 *s = s.trim_end_matches(TEMPLATE_SPACE).to_string();
@@ -483,7 +585,11 @@ fn build_parts(toks: &mut Vec<Tok>, pos: &mut usize) -> Vec<TemplatePart> {
                 if *pos < toks.len() && matches!(toks[*pos], Tok::EndIf(_)) {
                     *pos += 1;
                 }
-                parts.push(TemplatePart::If { cond, then, otherwise });
+                parts.push(TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                });
             }
             Tok::For(key_var, value_var, collection, _) => {
                 *pos += 1;
@@ -491,7 +597,12 @@ fn build_parts(toks: &mut Vec<Tok>, pos: &mut usize) -> Vec<TemplatePart> {
                 if *pos < toks.len() && matches!(toks[*pos], Tok::EndFor(_)) {
                     *pos += 1;
                 }
-                parts.push(TemplatePart::For { key_var, value_var, collection, body });
+                parts.push(TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body,
+                });
             }
             t @ (Tok::Else(_) | Tok::EndIf(_) | Tok::EndFor(_)) => {
                 toks[*pos] = t;

@@ -1,10 +1,12 @@
 //! Applying the change of one resource instance.
 
 use super::writer::{StateSink, StateUpdate};
+use crate::events::{Event, Observer, Operation};
 use crate::objects::{apply_ignore_changes, mark_schema_sensitive, proposed_new, same_object};
 use crate::plan::restore_marks;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 use terrane_addrs::{AbsResourceInstance, ProviderConfig};
 use terrane_config::module::ResourceConfig;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
@@ -14,8 +16,6 @@ use terrane_plan::{Action, ResourceChange};
 use terrane_provider_api::{ApplyRequest, PlanRequest, Provider, ReadDataRequest, Schema};
 use terrane_state::{EachMode, ObjectState, ObjectStatus};
 use terrane_values::{Type, Value};
-use crate::events::{Event, Observer, Operation};
-use std::time::Instant;
 use tokio::sync::Semaphore;
 
 /// What is the same for every instance of a resource.
@@ -32,7 +32,9 @@ pub(crate) struct ApplyShared {
 }
 
 fn id_of(v: &Value) -> Option<String> {
-    v.get_attr("id").and_then(|i| i.as_str()).map(str::to_string)
+    v.get_attr("id")
+        .and_then(|i| i.as_str())
+        .map(str::to_string)
 }
 
 /// The result of one instance.
@@ -47,7 +49,11 @@ fn context(mut diags: Diagnostics, addr: &AbsResourceInstance, verb: &str) -> Di
         .into_iter()
         .map(|mut d| {
             if d.is_error() && !d.summary.contains(&addr.to_string()) {
-                d.detail = if d.detail.is_empty() { format!("while {verb} {addr}") } else { format!("{} (while {verb} {addr})", d.detail) };
+                d.detail = if d.detail.is_empty() {
+                    format!("while {verb} {addr}")
+                } else {
+                    format!("{} (while {verb} {addr})", d.detail)
+                };
             }
             d
         })
@@ -55,7 +61,12 @@ fn context(mut diags: Diagnostics, addr: &AbsResourceInstance, verb: &str) -> Di
     diags
 }
 
-fn object_from(sh: &ApplyShared, v: &Value, change: &ResourceChange, private: Vec<u8>) -> ObjectState {
+fn object_from(
+    sh: &ApplyShared,
+    v: &Value,
+    change: &ResourceChange,
+    private: Vec<u8>,
+) -> ObjectState {
     let mut o = ObjectState::from_value(v, &sh.ty, sh.schema.version).unwrap_or_default();
     o.private = private;
     o.dependencies = change.dependencies.clone();
@@ -77,7 +88,11 @@ pub(crate) async fn apply_change(
     let ectx = EvalContext::with_names(&sh.functions, scope);
     let (config_val, d) = decode_body(&cfg.body, &sh.schema.block, &ectx);
     if d.has_errors() {
-        return InstanceResult { addr, value: None, diags: d };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags: d,
+        };
     }
     diags.extend(d);
     if !config_val.is_wholly_known() {
@@ -85,38 +100,88 @@ pub(crate) async fn apply_change(
             Diagnostic::error("Configuration contains unknown value", format!("The configuration of {addr} still has values that are not known after its dependencies were applied."))
                 .with_subject(cfg.range.clone()),
         );
-        return InstanceResult { addr, value: None, diags };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags,
+        };
     }
     if change.action == Action::Read {
         let (plain, _) = config_val.clone().unmark_deep();
         let started = Instant::now();
         let resp = {
             let _permit = sh.sem.acquire().await.expect("semaphore open");
-            sh.observer.event(Event::Started { addr: addr.clone(), op: Operation::Read });
-            sh.provider.read_data_source(ReadDataRequest { type_name: addr.resource.resource.ty.clone(), config: plain }).await
+            sh.observer.event(Event::Started {
+                addr: addr.clone(),
+                op: Operation::Read,
+            });
+            sh.provider
+                .read_data_source(ReadDataRequest {
+                    type_name: addr.resource.resource.ty.clone(),
+                    config: plain,
+                })
+                .await
         };
         if resp.diagnostics.has_errors() {
-            sh.observer.event(Event::Failed { addr: addr.clone(), op: Operation::Read });
-            return InstanceResult { addr: addr.clone(), value: None, diags: context(resp.diagnostics, &addr, "reading") };
+            sh.observer.event(Event::Failed {
+                addr: addr.clone(),
+                op: Operation::Read,
+            });
+            return InstanceResult {
+                addr: addr.clone(),
+                value: None,
+                diags: context(resp.diagnostics, &addr, "reading"),
+            };
         }
-        sh.observer.event(Event::Completed { addr: addr.clone(), op: Operation::Read, elapsed: started.elapsed(), id: id_of(&resp.state) });
+        sh.observer.event(Event::Completed {
+            addr: addr.clone(),
+            op: Operation::Read,
+            elapsed: started.elapsed(),
+            id: id_of(&resp.state),
+        });
         let state = restore_marks(&resp.state, &config_val);
         let obj = object_from(&sh, &state, &change, Vec::new());
-        sh.sink.send(StateUpdate::Object { addr: addr.clone(), provider: sh.provider_config.clone(), each, deposed: None, object: Some(obj) });
-        return InstanceResult { addr, value: Some(mark_schema_sensitive(&sh.schema.block, &state)), diags };
+        sh.sink.send(StateUpdate::Object {
+            addr: addr.clone(),
+            provider: sh.provider_config.clone(),
+            each,
+            deposed: None,
+            object: Some(obj),
+        });
+        return InstanceResult {
+            addr,
+            value: Some(mark_schema_sensitive(&sh.schema.block, &state)),
+            diags,
+        };
     }
     let prior = match (&prior_obj, change.action) {
-        (Some(o), Action::Update) => o.value(&sh.ty).unwrap_or_else(|_| Value::null(sh.ty.clone())),
-        (Some(o), Action::CreateThenDelete) => o.value(&sh.ty).unwrap_or_else(|_| Value::null(sh.ty.clone())),
+        (Some(o), Action::Update) => o
+            .value(&sh.ty)
+            .unwrap_or_else(|_| Value::null(sh.ty.clone())),
+        (Some(o), Action::CreateThenDelete) => o
+            .value(&sh.ty)
+            .unwrap_or_else(|_| Value::null(sh.ty.clone())),
         _ => Value::null(sh.ty.clone()),
     };
     let creating = change.action != Action::Update;
-    let plan_prior = if creating { Value::null(sh.ty.clone()) } else { prior.clone() };
-    let config_ignored = apply_ignore_changes(&cfg.lifecycle.ignore_changes, &sh.schema.block, &plan_prior, &config_val);
+    let plan_prior = if creating {
+        Value::null(sh.ty.clone())
+    } else {
+        prior.clone()
+    };
+    let config_ignored = apply_ignore_changes(
+        &cfg.lifecycle.ignore_changes,
+        &sh.schema.block,
+        &plan_prior,
+        &config_val,
+    );
     let proposed = proposed_new(&sh.schema.block, &plan_prior, &config_ignored);
     let (plain_prior, _) = plan_prior.clone().unmark_deep();
     let (plain_config, _) = config_ignored.clone().unmark_deep();
-    let private = prior_obj.as_ref().map(|o| o.private.clone()).unwrap_or_default();
+    let private = prior_obj
+        .as_ref()
+        .map(|o| o.private.clone())
+        .unwrap_or_default();
     let _permit = sh.sem.acquire().await.expect("semaphore open");
     let planned = sh
         .provider
@@ -129,9 +194,16 @@ pub(crate) async fn apply_change(
         })
         .await;
     if planned.diagnostics.has_errors() {
-        return InstanceResult { addr: addr.clone(), value: None, diags: context(planned.diagnostics, &addr, "planning") };
+        return InstanceResult {
+            addr: addr.clone(),
+            value: None,
+            diags: context(planned.diagnostics, &addr, "planning"),
+        };
     }
-    if change.after.is_wholly_known() && planned.planned_state.is_wholly_known() && !same_object(&change.after, &planned.planned_state) {
+    if change.after.is_wholly_known()
+        && planned.planned_state.is_wholly_known()
+        && !same_object(&change.after, &planned.planned_state)
+    {
         diags.push(Diagnostic::error(
             "Provider produced inconsistent final plan",
             format!(
@@ -139,7 +211,11 @@ pub(crate) async fn apply_change(
                 sh.provider_config.provider
             ),
         ));
-        return InstanceResult { addr, value: None, diags };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags,
+        };
     }
     if change.action == Action::CreateThenDelete {
         if let Some(old) = &prior_obj {
@@ -153,9 +229,16 @@ pub(crate) async fn apply_change(
             });
         }
     }
-    let op = if creating { Operation::Create } else { Operation::Update };
+    let op = if creating {
+        Operation::Create
+    } else {
+        Operation::Update
+    };
     let started = Instant::now();
-    sh.observer.event(Event::Started { addr: addr.clone(), op });
+    sh.observer.event(Event::Started {
+        addr: addr.clone(),
+        op,
+    });
     let resp = sh
         .provider
         .apply_resource_change(ApplyRequest {
@@ -169,32 +252,67 @@ pub(crate) async fn apply_change(
     drop(_permit);
     let failed = resp.diagnostics.has_errors();
     if failed {
-        sh.observer.event(Event::Failed { addr: addr.clone(), op });
+        sh.observer.event(Event::Failed {
+            addr: addr.clone(),
+            op,
+        });
     } else {
-        sh.observer.event(Event::Completed { addr: addr.clone(), op, elapsed: started.elapsed(), id: id_of(&resp.new_state) });
+        sh.observer.event(Event::Completed {
+            addr: addr.clone(),
+            op,
+            elapsed: started.elapsed(),
+            id: id_of(&resp.new_state),
+        });
     }
-    diags.extend(context(resp.diagnostics, &addr, if creating { "creating" } else { "updating" }));
+    diags.extend(context(
+        resp.diagnostics,
+        &addr,
+        if creating { "creating" } else { "updating" },
+    ));
     let new = restore_marks(&resp.new_state, &config_ignored);
     if new.is_null() {
         if !creating {
-            sh.sink.send(StateUpdate::Object { addr: addr.clone(), provider: sh.provider_config.clone(), each, deposed: None, object: None });
+            sh.sink.send(StateUpdate::Object {
+                addr: addr.clone(),
+                provider: sh.provider_config.clone(),
+                each,
+                deposed: None,
+                object: None,
+            });
         }
-        return InstanceResult { addr, value: None, diags };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags,
+        };
     }
     let mut obj = object_from(&sh, &new, &change, resp.private);
     if failed && creating {
         obj.status = ObjectStatus::Tainted;
     }
-    sh.sink.send(StateUpdate::Object { addr: addr.clone(), provider: sh.provider_config.clone(), each, deposed: None, object: Some(obj) });
+    sh.sink.send(StateUpdate::Object {
+        addr: addr.clone(),
+        provider: sh.provider_config.clone(),
+        each,
+        deposed: None,
+        object: Some(obj),
+    });
     if failed {
-        return InstanceResult { addr, value: None, diags };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags,
+        };
     }
     if change.action == Action::CreateThenDelete && !prior.is_null() {
         let (plain_old, _) = prior.clone().unmark_deep();
         let started = Instant::now();
         let del = {
             let _permit = sh.sem.acquire().await.expect("semaphore open");
-            sh.observer.event(Event::Started { addr: addr.clone(), op: Operation::Destroy });
+            sh.observer.event(Event::Started {
+                addr: addr.clone(),
+                op: Operation::Destroy,
+            });
             sh.provider
                 .apply_resource_change(ApplyRequest {
                     type_name: addr.resource.resource.ty.clone(),
@@ -206,10 +324,22 @@ pub(crate) async fn apply_change(
                 .await
         };
         if del.diagnostics.has_errors() {
-            sh.observer.event(Event::Failed { addr: addr.clone(), op: Operation::Destroy });
-            diags.extend(context(del.diagnostics, &addr, "destroying the replaced object of"));
+            sh.observer.event(Event::Failed {
+                addr: addr.clone(),
+                op: Operation::Destroy,
+            });
+            diags.extend(context(
+                del.diagnostics,
+                &addr,
+                "destroying the replaced object of",
+            ));
         } else {
-            sh.observer.event(Event::Completed { addr: addr.clone(), op: Operation::Destroy, elapsed: started.elapsed(), id: None });
+            sh.observer.event(Event::Completed {
+                addr: addr.clone(),
+                op: Operation::Destroy,
+                elapsed: started.elapsed(),
+                id: None,
+            });
             sh.sink.send(StateUpdate::Object {
                 addr: addr.clone(),
                 provider: sh.provider_config.clone(),
@@ -219,14 +349,26 @@ pub(crate) async fn apply_change(
             });
         }
     }
-    InstanceResult { addr, value: Some(mark_schema_sensitive(&sh.schema.block, &new)), diags }
+    InstanceResult {
+        addr,
+        value: Some(mark_schema_sensitive(&sh.schema.block, &new)),
+        diags,
+    }
 }
 
 /// Destroys one instance (a deletion, or the first half of a replacement).
-pub(crate) async fn destroy_change(sh: Arc<ApplyShared>, change: ResourceChange, prior_obj: Option<ObjectState>) -> InstanceResult {
+pub(crate) async fn destroy_change(
+    sh: Arc<ApplyShared>,
+    change: ResourceChange,
+    prior_obj: Option<ObjectState>,
+) -> InstanceResult {
     let addr = change.addr.clone();
     let Some(obj) = prior_obj else {
-        return InstanceResult { addr, value: None, diags: Diagnostics::new() };
+        return InstanceResult {
+            addr,
+            value: None,
+            diags: Diagnostics::new(),
+        };
     };
     let prior = match obj.value(&sh.ty) {
         Ok(v) => v.unmark_deep().0,
@@ -234,19 +376,35 @@ pub(crate) async fn destroy_change(sh: Arc<ApplyShared>, change: ResourceChange,
             return InstanceResult {
                 addr: addr.clone(),
                 value: None,
-                diags: Diagnostics::from(Diagnostic::error("Invalid resource state", format!("The state of {addr} cannot be read: {e}."))),
-            }
+                diags: Diagnostics::from(Diagnostic::error(
+                    "Invalid resource state",
+                    format!("The state of {addr} cannot be read: {e}."),
+                )),
+            };
         }
     };
     if addr.is_data() {
-        sh.sink.send(StateUpdate::Object { addr: addr.clone(), provider: change.provider.clone(), each: change.each, deposed: None, object: None });
-        return InstanceResult { addr, value: None, diags: Diagnostics::new() };
+        sh.sink.send(StateUpdate::Object {
+            addr: addr.clone(),
+            provider: change.provider.clone(),
+            each: change.each,
+            deposed: None,
+            object: None,
+        });
+        return InstanceResult {
+            addr,
+            value: None,
+            diags: Diagnostics::new(),
+        };
     }
     let started = Instant::now();
     let id = id_of(&prior);
     let resp = {
         let _permit = sh.sem.acquire().await.expect("semaphore open");
-        sh.observer.event(Event::Started { addr: addr.clone(), op: Operation::Destroy });
+        sh.observer.event(Event::Started {
+            addr: addr.clone(),
+            op: Operation::Destroy,
+        });
         sh.provider
             .apply_resource_change(ApplyRequest {
                 type_name: addr.resource.resource.ty.clone(),
@@ -258,11 +416,33 @@ pub(crate) async fn destroy_change(sh: Arc<ApplyShared>, change: ResourceChange,
             .await
     };
     if resp.diagnostics.has_errors() {
-        sh.observer.event(Event::Failed { addr: addr.clone(), op: Operation::Destroy });
-        return InstanceResult { addr: addr.clone(), value: None, diags: context(resp.diagnostics, &addr, "destroying") };
+        sh.observer.event(Event::Failed {
+            addr: addr.clone(),
+            op: Operation::Destroy,
+        });
+        return InstanceResult {
+            addr: addr.clone(),
+            value: None,
+            diags: context(resp.diagnostics, &addr, "destroying"),
+        };
     }
     let _ = id;
-    sh.observer.event(Event::Completed { addr: addr.clone(), op: Operation::Destroy, elapsed: started.elapsed(), id: None });
-    sh.sink.send(StateUpdate::Object { addr: addr.clone(), provider: change.provider.clone(), each: change.each, deposed: None, object: None });
-    InstanceResult { addr, value: None, diags: Diagnostics::new() }
+    sh.observer.event(Event::Completed {
+        addr: addr.clone(),
+        op: Operation::Destroy,
+        elapsed: started.elapsed(),
+        id: None,
+    });
+    sh.sink.send(StateUpdate::Object {
+        addr: addr.clone(),
+        provider: change.provider.clone(),
+        each: change.each,
+        deposed: None,
+        object: None,
+    });
+    InstanceResult {
+        addr,
+        value: None,
+        diags: Diagnostics::new(),
+    }
 }

@@ -9,16 +9,18 @@ pub use writer::{StateSink, StateUpdate, Writer};
 use crate::common::{Common, CommonOut, Context};
 use crate::eval_state::Repetition;
 use crate::expand::expand;
-use crate::graph::{build_apply_graph, GraphInputs, Node};
+use crate::graph::{GraphInputs, Node, build_apply_graph};
 use crate::plan::validate;
 use crate::providers::resolve_provider;
 use crate::refs::{expr_refs, resource_refs};
 use crate::variables::RawInput;
-use crate::walk::{walk, Executor, Task};
-use instance::{apply_change, destroy_change, ApplyShared, InstanceResult};
+use crate::walk::{Executor, Task, walk};
+use instance::{ApplyShared, InstanceResult, apply_change, destroy_change};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use terrane_addrs::{AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ProviderConfig, ResourceMode};
+use terrane_addrs::{
+    AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ProviderConfig, ResourceMode,
+};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::EvalContext;
 use terrane_plan::{Action, Plan, PlanMode, ResourceChange};
@@ -32,12 +34,24 @@ use tokio::sync::Semaphore;
 pub struct ApplyOptions {}
 
 /// Applies a plan to the state it was made from, writing through `writer`. Returns the final state.
-pub async fn apply(ctx: &Context, plan: &Plan, state: &State, writer: Box<dyn StateWriter>, _opts: &ApplyOptions) -> (State, Diagnostics) {
+pub async fn apply(
+    ctx: &Context,
+    plan: &Plan,
+    state: &State,
+    writer: Box<dyn StateWriter>,
+    _opts: &ApplyOptions,
+) -> (State, Diagnostics) {
     let (schemas, mut diags) = validate(ctx, state);
     if diags.has_errors() {
         return (state.clone(), diags);
     }
-    let graph = match build_apply_graph(&GraphInputs { config: &ctx.config, state }, plan) {
+    let graph = match build_apply_graph(
+        &GraphInputs {
+            config: &ctx.config,
+            state,
+        },
+        plan,
+    ) {
         Ok(g) => g,
         Err(d) => {
             diags.extend(d);
@@ -45,8 +59,19 @@ pub async fn apply(ctx: &Context, plan: &Plan, state: &State, writer: Box<dyn St
         }
     };
     let w = Writer::start(state.clone(), writer);
-    let inputs: BTreeMap<String, RawInput> =
-        plan.variables.iter().map(|(k, v)| (k.clone(), RawInput::Value { value: v.clone(), range: None })).collect();
+    let inputs: BTreeMap<String, RawInput> = plan
+        .variables
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                RawInput::Value {
+                    value: v.clone(),
+                    range: None,
+                },
+            )
+        })
+        .collect();
     let mut changes: HashMap<AbsResourceInstance, ResourceChange> = HashMap::new();
     for c in &plan.changes {
         if c.deposed.is_none() {
@@ -67,9 +92,16 @@ pub async fn apply(ctx: &Context, plan: &Plan, state: &State, writer: Box<dyn St
             let iaddr = addr.instance(key.clone());
             let before = state.object(&iaddr);
             if let Some(o) = &inst.current {
-                let changed = before.is_none_or(|b| b.attributes != o.attributes || b.status != o.status);
+                let changed =
+                    before.is_none_or(|b| b.attributes != o.attributes || b.status != o.status);
                 if changed {
-                    applier.sink.send(StateUpdate::Object { addr: iaddr, provider: rs.provider.clone(), each: rs.each, deposed: None, object: Some(o.clone()) });
+                    applier.sink.send(StateUpdate::Object {
+                        addr: iaddr,
+                        provider: rs.provider.clone(),
+                        each: rs.each,
+                        deposed: None,
+                        object: Some(o.clone()),
+                    });
                 }
             }
         }
@@ -78,19 +110,31 @@ pub async fn apply(ctx: &Context, plan: &Plan, state: &State, writer: Box<dyn St
         for key in rs.instances.keys() {
             let iaddr = addr.instance(key.clone());
             if plan.prior_state.object(&iaddr).is_none() && state.object(&iaddr).is_some() {
-                applier.sink.send(StateUpdate::Object { addr: iaddr, provider: rs.provider.clone(), each: rs.each, deposed: None, object: None });
+                applier.sink.send(StateUpdate::Object {
+                    addr: iaddr,
+                    provider: rs.provider.clone(),
+                    each: rs.each,
+                    deposed: None,
+                    object: None,
+                });
             }
         }
     }
     walk(&graph, &mut applier).await;
     if plan.mode == PlanMode::Destroy {
         for name in state.outputs.keys() {
-            applier.sink.send(StateUpdate::Output { name: name.clone(), value: None });
+            applier.sink.send(StateUpdate::Output {
+                name: name.clone(),
+                value: None,
+            });
         }
     } else {
         for o in &plan.outputs {
             if o.action == Action::Delete {
-                applier.sink.send(StateUpdate::Output { name: o.name.clone(), value: None });
+                applier.sink.send(StateUpdate::Output {
+                    name: o.name.clone(),
+                    value: None,
+                });
             }
         }
     }
@@ -114,7 +158,11 @@ struct Applier {
 
 enum ApplyOut {
     Common(CommonOut),
-    Resource(Vec<InstanceResult>, Vec<(AbsResource, terrane_state::EachMode)>, Diagnostics),
+    Resource(
+        Vec<InstanceResult>,
+        Vec<(AbsResource, terrane_state::EachMode)>,
+        Diagnostics,
+    ),
 }
 
 impl Executor for Applier {
@@ -131,12 +179,29 @@ impl Executor for Applier {
                 }
                 let (root_value, d) = self.common.output(path, name);
                 if path.is_root() && !d.has_errors() {
-                    let sensitive = self.common.ctx.config.root.module.outputs.get(name).is_some_and(|o| o.sensitive);
+                    let sensitive = self
+                        .common
+                        .ctx
+                        .config
+                        .root
+                        .module
+                        .outputs
+                        .get(name)
+                        .is_some_and(|o| o.sensitive);
                     match root_value {
                         Some(v) if !v.is_null() && v.is_wholly_known() => {
-                            self.sink.send(StateUpdate::Output { name: name.clone(), value: Some(OutputState { value: v, sensitive }) });
+                            self.sink.send(StateUpdate::Output {
+                                name: name.clone(),
+                                value: Some(OutputState {
+                                    value: v,
+                                    sensitive,
+                                }),
+                            });
                         }
-                        _ => self.sink.send(StateUpdate::Output { name: name.clone(), value: None }),
+                        _ => self.sink.send(StateUpdate::Output {
+                            name: name.clone(),
+                            value: None,
+                        }),
                     }
                 }
                 Task::Done(ApplyOut::Common(CommonOut::Done(d)))
@@ -157,15 +222,20 @@ impl Executor for Applier {
             ApplyOut::Resource(results, resources, diags) => {
                 let mut ok = !diags.has_errors();
                 self.common.diags.extend(diags);
-                let mut values: BTreeMap<AbsResource, BTreeMap<InstanceKey, Value>> =
-                    resources.iter().map(|(a, _)| (a.clone(), BTreeMap::new())).collect();
+                let mut values: BTreeMap<AbsResource, BTreeMap<InstanceKey, Value>> = resources
+                    .iter()
+                    .map(|(a, _)| (a.clone(), BTreeMap::new()))
+                    .collect();
                 for r in results {
                     if r.diags.has_errors() {
                         ok = false;
                     }
                     self.common.diags.extend(r.diags);
                     if let Some(v) = r.value {
-                        values.entry(r.addr.abs_resource()).or_default().insert(r.addr.key().clone(), v);
+                        values
+                            .entry(r.addr.abs_resource())
+                            .or_default()
+                            .insert(r.addr.key().clone(), v);
                     }
                 }
                 for (addr, each) in resources {
@@ -179,9 +249,15 @@ impl Executor for Applier {
 }
 
 impl Applier {
-    fn provider_for(&self, cr: &ConfigResource) -> Option<(ProviderConfig, Arc<dyn terrane_provider_api::Provider>)> {
+    fn provider_for(
+        &self,
+        cr: &ConfigResource,
+    ) -> Option<(ProviderConfig, Arc<dyn terrane_provider_api::Provider>)> {
         let config = &self.common.ctx.config;
-        let pc = match config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)) {
+        let pc = match config
+            .module(&cr.module)
+            .and_then(|m| m.module.resources.get(&cr.resource))
+        {
             Some(rc) => {
                 let (name, alias) = match &rc.provider {
                     Some((n, a)) => (n.clone(), a.clone()),
@@ -189,7 +265,12 @@ impl Applier {
                 };
                 resolve_provider(config, &cr.module, &name, alias.as_deref())
             }
-            None => self.prior.resources.iter().find(|(a, _)| a.config() == *cr).map(|(_, r)| r.provider.clone())?,
+            None => self
+                .prior
+                .resources
+                .iter()
+                .find(|(a, _)| a.config() == *cr)
+                .map(|(_, r)| r.provider.clone())?,
         };
         let p = self.common.providers.get(&pc)?.clone();
         Some((pc, p))
@@ -197,12 +278,33 @@ impl Applier {
 
     fn shared(&self, cr: &ConfigResource) -> Result<Arc<ApplyShared>, Diagnostics> {
         let Some((pc, provider)) = self.provider_for(cr) else {
-            return Err(Diagnostics::from(Diagnostic::error("Provider not configured", format!("No configured provider for {cr}."))));
+            return Err(Diagnostics::from(Diagnostic::error(
+                "Provider not configured",
+                format!("No configured provider for {cr}."),
+            )));
         };
-        let ps = self.common.schemas.get(&pc.provider).cloned().ok_or_else(Diagnostics::new)?;
-        let table = if cr.resource.mode == ResourceMode::Managed { &ps.resources } else { &ps.data_sources };
-        let schema = table.get(&cr.resource.ty).cloned().ok_or_else(Diagnostics::new)?;
-        let cfg = self.common.ctx.config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)).cloned();
+        let ps = self
+            .common
+            .schemas
+            .get(&pc.provider)
+            .cloned()
+            .ok_or_else(Diagnostics::new)?;
+        let table = if cr.resource.mode == ResourceMode::Managed {
+            &ps.resources
+        } else {
+            &ps.data_sources
+        };
+        let schema = table
+            .get(&cr.resource.ty)
+            .cloned()
+            .ok_or_else(Diagnostics::new)?;
+        let cfg = self
+            .common
+            .ctx
+            .config
+            .module(&cr.module)
+            .and_then(|m| m.module.resources.get(&cr.resource))
+            .cloned();
         Ok(Arc::new(ApplyShared {
             ty: schema.block.implied_type(),
             schema,
@@ -222,7 +324,11 @@ impl Applier {
             Err(d) => return Task::Done(ApplyOut::Resource(Vec::new(), Vec::new(), d)),
         };
         let Some(rc) = shared.cfg.clone() else {
-            return Task::Done(ApplyOut::Resource(Vec::new(), Vec::new(), Diagnostics::new()));
+            return Task::Done(ApplyOut::Resource(
+                Vec::new(),
+                Vec::new(),
+                Diagnostics::new(),
+            ));
         };
         let mut diags = Diagnostics::new();
         let mut jobs = Vec::new();
@@ -230,7 +336,10 @@ impl Applier {
         let mut immediate = Vec::new();
         let refs = resource_refs(&rc);
         for mi in self.common.eval.module_instances(&cr.module) {
-            let addr = AbsResource { module: mi.clone(), resource: cr.resource.clone() };
+            let addr = AbsResource {
+                module: mi.clone(),
+                resource: cr.resource.clone(),
+            };
             let count_refs = expr_refs(rc.count.iter().chain(rc.for_each.iter()));
             let names = self.common.scope(&mi, &count_refs, &Repetition::Single);
             let ectx = EvalContext::with_names(&self.common.ctx.functions, names);
@@ -245,8 +354,33 @@ impl Applier {
                     }
                 }
             };
-            let each = expansion.as_ref().map_or(terrane_state::EachMode::None, |e| e.each);
+            let each = match &expansion {
+                Some(e) => e.each,
+                None => self
+                    .prior
+                    .resource(&addr)
+                    .map_or(terrane_state::EachMode::None, |r| r.each),
+            };
             resources.push((addr.clone(), each));
+            if expansion.is_none() {
+                // Destroying: expressions still see the objects as the state has them.
+                if let Some(rs) = self.prior.resource(&addr) {
+                    for (key, inst) in &rs.instances {
+                        if let Some(v) =
+                            inst.current.as_ref().and_then(|o| o.value(&shared.ty).ok())
+                        {
+                            immediate.push(InstanceResult {
+                                addr: addr.instance(key.clone()),
+                                value: Some(crate::objects::mark_schema_sensitive(
+                                    &shared.schema.block,
+                                    &v,
+                                )),
+                                diags: Diagnostics::new(),
+                            });
+                        }
+                    }
+                }
+            }
             for rep in expansion.iter().flat_map(|e| e.instances.iter()) {
                 let iaddr = addr.instance(rep.key());
                 let change = self.changes.get(&iaddr).cloned();
@@ -254,20 +388,28 @@ impl Applier {
                     Some(c) if c.action != Action::NoOp && c.action != Action::Delete => {
                         let scope = self.common.scope(&mi, &refs, rep);
                         let prior = self.prior.object(&iaddr).cloned().or_else(|| {
-                            c.prev_run_addr.as_ref().and_then(|p| self.prior.object(p).cloned())
+                            c.prev_run_addr
+                                .as_ref()
+                                .and_then(|p| self.prior.object(p).cloned())
                         });
                         jobs.push((iaddr, c, scope, prior, each));
                     }
                     _ => {
                         // Unchanged: its value is what the state holds.
                         let prior = self.prior.object(&iaddr).or_else(|| {
-                            change.as_ref().and_then(|c| c.prev_run_addr.as_ref()).and_then(|p| self.prior.object(p))
+                            change
+                                .as_ref()
+                                .and_then(|c| c.prev_run_addr.as_ref())
+                                .and_then(|p| self.prior.object(p))
                         });
                         if let Some(o) = prior {
                             if let Ok(v) = o.value(&shared.ty) {
                                 immediate.push(InstanceResult {
                                     addr: iaddr,
-                                    value: Some(crate::objects::mark_schema_sensitive(&shared.schema.block, &v)),
+                                    value: Some(crate::objects::mark_schema_sensitive(
+                                        &shared.schema.block,
+                                        &v,
+                                    )),
                                     diags: Diagnostics::new(),
                                 });
                             }
@@ -279,7 +421,14 @@ impl Applier {
         Task::Spawn(Box::pin(async move {
             let mut set = tokio::task::JoinSet::new();
             for (addr, change, scope, prior, each) in jobs {
-                set.spawn(apply_change(shared.clone(), addr, change, scope, prior, each));
+                set.spawn(apply_change(
+                    shared.clone(),
+                    addr,
+                    change,
+                    scope,
+                    prior,
+                    each,
+                ));
             }
             let mut results = immediate;
             while let Some(r) = set.join_next().await {
@@ -296,7 +445,9 @@ impl Applier {
         };
         let mut jobs = Vec::new();
         for c in self.changes.values() {
-            if c.addr.config() != *cr || !matches!(c.action, Action::Delete | Action::DeleteThenCreate) {
+            if c.addr.config() != *cr
+                || !matches!(c.action, Action::Delete | Action::DeleteThenCreate)
+            {
                 continue;
             }
             let prior = self.prior.object(&c.addr).cloned();

@@ -61,7 +61,10 @@ impl Writer {
             .name("terrane-state-writer".into())
             .spawn(move || run(rx, state, writer))
             .expect("state writer thread starts");
-        Writer { sink: StateSink { tx }, handle }
+        Writer {
+            sink: StateSink { tx },
+            handle,
+        }
     }
 
     /// A sender of changes.
@@ -77,7 +80,11 @@ impl Writer {
     }
 }
 
-fn run(rx: mpsc::Receiver<StateUpdate>, mut state: State, mut writer: Box<dyn StateWriter>) -> (State, Vec<String>) {
+fn run(
+    rx: mpsc::Receiver<StateUpdate>,
+    mut state: State,
+    mut writer: Box<dyn StateWriter>,
+) -> (State, Vec<String>) {
     let mut errors = Vec::new();
     state.serial = writer.serial();
     while let Ok(first) = rx.recv() {
@@ -88,7 +95,13 @@ fn run(rx: mpsc::Receiver<StateUpdate>, mut state: State, mut writer: Box<dyn St
         let mut changes: Vec<(String, Option<Vec<u8>>)> = Vec::new();
         for u in batch {
             match u {
-                StateUpdate::Object { addr, provider, each, deposed, object } => {
+                StateUpdate::Object {
+                    addr,
+                    provider,
+                    each,
+                    deposed,
+                    object,
+                } => {
                     match &deposed {
                         Some(d) => state.set_deposed(&addr, d, &provider, each, object.clone()),
                         None => state.set_object(&addr, &provider, each, object.clone()),

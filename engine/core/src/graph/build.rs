@@ -7,7 +7,7 @@ use crate::providers::resolve_provider;
 use crate::refs::{expr_refs, module_resource_nodes, ref_nodes, resource_refs, subjects};
 use std::collections::{BTreeMap, BTreeSet};
 use terrane_addrs::{ConfigResource, ModulePath};
-use terrane_config::refs::{parse_ref, RefSubject};
+use terrane_config::refs::{RefSubject, parse_ref};
 use terrane_config::{Config, ModuleNode};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_plan::Plan;
@@ -71,7 +71,10 @@ fn add_config_nodes(g: &mut Graph, config: &Config) {
             g.add(Node::ModuleExpand(p.clone(), c.clone()));
         }
         for r in m.resources.keys() {
-            g.add(Node::Resource(ConfigResource { module: p.clone(), resource: r.clone() }));
+            g.add(Node::Resource(ConfigResource {
+                module: p.clone(),
+                resource: r.clone(),
+            }));
         }
     }
 }
@@ -79,7 +82,9 @@ fn add_config_nodes(g: &mut Graph, config: &Config) {
 fn add_orphans(g: &mut Graph, config: &Config, state: &State) {
     for addr in state.resources.keys() {
         let cr = addr.config();
-        let in_config = config.module(&cr.module).is_some_and(|m| m.module.resources.contains_key(&cr.resource));
+        let in_config = config
+            .module(&cr.module)
+            .is_some_and(|m| m.module.resources.contains_key(&cr.resource));
         if !in_config {
             g.add(Node::Orphan(cr));
         }
@@ -96,7 +101,9 @@ fn connect(g: &mut Graph, from: &Node, to: Vec<Node>) {
 }
 
 fn refs_to_nodes(config: &Config, module: &ModulePath, refs: &[RefSubject]) -> Vec<Node> {
-    refs.iter().flat_map(|r| ref_nodes(config, module, r)).collect()
+    refs.iter()
+        .flat_map(|r| ref_nodes(config, module, r))
+        .collect()
 }
 
 fn add_reference_edges(g: &mut Graph, config: &Config) {
@@ -105,7 +112,11 @@ fn add_reference_edges(g: &mut Graph, config: &Config) {
         let m = &node.module;
         for (name, l) in &m.locals {
             let refs = expr_refs([&l.expr]);
-            connect(g, &Node::Local(p.clone(), name.clone()), refs_to_nodes(config, p, &refs));
+            connect(
+                g,
+                &Node::Local(p.clone(), name.clone()),
+                refs_to_nodes(config, p, &refs),
+            );
         }
         for (name, o) in &m.outputs {
             let mut exprs = vec![&o.expr];
@@ -121,12 +132,20 @@ fn add_reference_edges(g: &mut Graph, config: &Config) {
         }
         for (name, call) in &m.module_calls {
             let refs = expr_refs(call.count.iter().chain(call.for_each.iter()));
-            connect(g, &Node::ModuleExpand(p.clone(), name.clone()), refs_to_nodes(config, p, &refs));
+            connect(
+                g,
+                &Node::ModuleExpand(p.clone(), name.clone()),
+                refs_to_nodes(config, p, &refs),
+            );
             // A child's variable depends on what its argument in the call refers to, in the caller.
             let child = p.child(name);
             for a in &call.inputs.attrs {
                 let refs = expr_refs([&a.expr]);
-                connect(g, &Node::Variable(child.clone(), a.name.clone()), refs_to_nodes(config, p, &refs));
+                connect(
+                    g,
+                    &Node::Variable(child.clone(), a.name.clone()),
+                    refs_to_nodes(config, p, &refs),
+                );
             }
             // depends_on on a module call: everything in the module waits for the targets.
             if !call.depends_on.is_empty() {
@@ -138,7 +157,10 @@ fn add_reference_edges(g: &mut Graph, config: &Config) {
             }
         }
         for (addr, r) in &m.resources {
-            let from = Node::Resource(ConfigResource { module: p.clone(), resource: addr.clone() });
+            let from = Node::Resource(ConfigResource {
+                module: p.clone(),
+                resource: addr.clone(),
+            });
             let refs = resource_refs(r);
             connect(g, &from, refs_to_nodes(config, p, &refs));
             connect(g, &from, depends_on_modules(config, p, &r.depends_on));
@@ -146,16 +168,26 @@ fn add_reference_edges(g: &mut Graph, config: &Config) {
         for v in m.variables.values() {
             for val in &v.validations {
                 let refs = expr_refs([&val.condition, &val.error_message]);
-                let others: Vec<RefSubject> =
-                    refs.into_iter().filter(|s| !matches!(s, RefSubject::Variable(n) if *n == v.name)).collect();
-                connect(g, &Node::Variable(p.clone(), v.name.clone()), refs_to_nodes(config, p, &others));
+                let others: Vec<RefSubject> = refs
+                    .into_iter()
+                    .filter(|s| !matches!(s, RefSubject::Variable(n) if *n == v.name))
+                    .collect();
+                connect(
+                    g,
+                    &Node::Variable(p.clone(), v.name.clone()),
+                    refs_to_nodes(config, p, &others),
+                );
             }
         }
     }
 }
 
 /// `depends_on = [module.x]`: every resource and output inside the module.
-fn depends_on_modules(config: &Config, module: &ModulePath, deps: &[terrane_config::ast::Traversal]) -> Vec<Node> {
+fn depends_on_modules(
+    config: &Config,
+    module: &ModulePath,
+    deps: &[terrane_config::ast::Traversal],
+) -> Vec<Node> {
     let mut out = Vec::new();
     for t in deps {
         if let Ok(r) = parse_ref(t) {
@@ -171,13 +203,19 @@ fn add_module_edges(g: &mut Graph, config: &Config) {
     let nodes: Vec<Node> = g.indices().map(|i| g.node(i).clone()).collect();
     for n in nodes {
         let module = match &n {
-            Node::Variable(m, _) | Node::Local(m, _) | Node::Output(m, _) | Node::ModuleExpand(m, _) => m.clone(),
+            Node::Variable(m, _)
+            | Node::Local(m, _)
+            | Node::Output(m, _)
+            | Node::ModuleExpand(m, _) => m.clone(),
             Node::Resource(r) | Node::Orphan(r) | Node::Destroy(r) => r.module.clone(),
             Node::Provider(_) => continue,
         };
         if let Some(parent) = module.parent() {
             let call = module.0.last().expect("non-root").clone();
-            if config.module(&parent).is_some_and(|p| p.module.module_calls.contains_key(&call)) {
+            if config
+                .module(&parent)
+                .is_some_and(|p| p.module.module_calls.contains_key(&call))
+            {
                 connect(g, &n, vec![Node::ModuleExpand(parent, call)]);
             }
         }
@@ -189,7 +227,10 @@ fn add_provider_edges(g: &mut Graph, config: &Config, state: &State) {
     for n in nodes {
         let pc = match &n {
             Node::Resource(r) | Node::Orphan(r) | Node::Destroy(r) => {
-                match config.module(&r.module).and_then(|m| m.module.resources.get(&r.resource)) {
+                match config
+                    .module(&r.module)
+                    .and_then(|m| m.module.resources.get(&r.resource))
+                {
                     Some(rc) => {
                         let (name, alias) = match &rc.provider {
                             Some((n, a)) => (n.clone(), a.clone()),
@@ -217,12 +258,14 @@ fn add_provider_edges(g: &mut Graph, config: &Config, state: &State) {
     }
 }
 
-fn provider_block<'a>(config: &'a Config, pc: &terrane_addrs::ProviderConfig) -> Option<&'a terrane_config::module::ProviderBlock> {
+fn provider_block<'a>(
+    config: &'a Config,
+    pc: &terrane_addrs::ProviderConfig,
+) -> Option<&'a terrane_config::module::ProviderBlock> {
     let node: &ModuleNode = config.module(&pc.module)?;
-    node.module
-        .providers
-        .iter()
-        .find(|p| node.module.provider_for_local_name(&p.name) == pc.provider && p.alias == pc.alias)
+    node.module.providers.iter().find(|p| {
+        node.module.provider_for_local_name(&p.name) == pc.provider && p.alias == pc.alias
+    })
 }
 
 /// The resources each resource depends on directly, looking through locals, variables, outputs and
@@ -230,7 +273,9 @@ fn provider_block<'a>(config: &'a Config, pc: &terrane_addrs::ProviderConfig) ->
 pub fn resource_dependencies(g: &Graph) -> BTreeMap<ConfigResource, BTreeSet<ConfigResource>> {
     let mut out = BTreeMap::new();
     for i in g.indices() {
-        let Node::Resource(r) = g.node(i) else { continue };
+        let Node::Resource(r) = g.node(i) else {
+            continue;
+        };
         let mut seen = BTreeSet::new();
         let mut stack: Vec<_> = g.dependencies(i).collect();
         let mut deps = BTreeSet::new();
@@ -254,7 +299,10 @@ pub fn resource_dependencies(g: &Graph) -> BTreeMap<ConfigResource, BTreeSet<Con
 fn add_destroy_nodes(g: &mut Graph, config: &Config, state: &State, plan: &Plan) {
     let mut destroying: BTreeSet<ConfigResource> = BTreeSet::new();
     for c in &plan.changes {
-        let deletes_first = matches!(c.action, terrane_plan::Action::Delete | terrane_plan::Action::DeleteThenCreate);
+        let deletes_first = matches!(
+            c.action,
+            terrane_plan::Action::Delete | terrane_plan::Action::DeleteThenCreate
+        );
         if deletes_first || c.deposed.is_some() {
             destroying.insert(c.addr.config());
         }
@@ -285,7 +333,12 @@ fn add_destroy_nodes(g: &mut Graph, config: &Config, state: &State, plan: &Plan)
         }
         for d in ds {
             if destroying.contains(d) && d != r {
-                let (Some(di), Some(ri)) = (g.find(&Node::Destroy(d.clone())), g.find(&Node::Destroy(r.clone()))) else { continue };
+                let (Some(di), Some(ri)) = (
+                    g.find(&Node::Destroy(d.clone())),
+                    g.find(&Node::Destroy(r.clone())),
+                ) else {
+                    continue;
+                };
                 g.depend(di, ri);
             }
         }

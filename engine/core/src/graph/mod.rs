@@ -8,7 +8,7 @@
 mod build;
 mod node;
 
-pub use build::{build_apply_graph, build_plan_graph, resource_dependencies, GraphInputs};
+pub use build::{GraphInputs, build_apply_graph, build_plan_graph, resource_dependencies};
 pub use node::Node;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -57,12 +57,16 @@ impl Graph {
 
     /// What a node depends on.
     pub fn dependencies(&self, i: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.g.edges_directed(i, petgraph::Direction::Outgoing).map(|e| e.target())
+        self.g
+            .edges_directed(i, petgraph::Direction::Outgoing)
+            .map(|e| e.target())
     }
 
     /// What depends on a node.
     pub fn dependents(&self, i: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.g.edges_directed(i, petgraph::Direction::Incoming).map(|e| e.source())
+        self.g
+            .edges_directed(i, petgraph::Direction::Incoming)
+            .map(|e| e.source())
     }
 
     /// The number of nodes.
@@ -78,7 +82,11 @@ impl Graph {
     /// Removes nodes not in `keep`.
     pub fn retain(&mut self, keep: impl Fn(&Node) -> bool) {
         self.g.retain_nodes(|g, i| keep(&g[i]));
-        self.index = self.g.node_indices().map(|i| (self.g[i].clone(), i)).collect();
+        self.index = self
+            .g
+            .node_indices()
+            .map(|i| (self.g[i].clone(), i))
+            .collect();
     }
 
     /// The strongly connected components with more than one node (or a self-loop): the cycles.
@@ -98,7 +106,10 @@ impl Graph {
     pub fn dump(&self) -> String {
         let mut lines = Vec::new();
         for i in self.g.node_indices() {
-            let mut deps: Vec<String> = self.dependencies(i).map(|d| self.g[d].to_string()).collect();
+            let mut deps: Vec<String> = self
+                .dependencies(i)
+                .map(|d| self.g[d].to_string())
+                .collect();
             deps.sort();
             if deps.is_empty() {
                 lines.push(self.g[i].to_string());

@@ -70,7 +70,10 @@ fn change(sh: &Shared, job: &Job, action: Action, before: Value, after: Value) -
         schema_version: sh.schema.version,
         replace_paths: Vec::new(),
         private: Vec::new(),
-        create_before_destroy: sh.cfg.as_ref().is_some_and(|c| c.lifecycle.create_before_destroy),
+        create_before_destroy: sh
+            .cfg
+            .as_ref()
+            .is_some_and(|c| c.lifecycle.create_before_destroy),
         dependencies: sh.dependencies.clone(),
     }
 }
@@ -83,7 +86,10 @@ fn decode_prior(sh: &Shared, job: &Job, diags: &mut Diagnostics) -> Value {
             Err(e) => {
                 diags.push(Diagnostic::error(
                     "Invalid resource state",
-                    format!("The state of {} does not match the schema of {}: {e}.", job.addr, job.addr.resource.resource.ty),
+                    format!(
+                        "The state of {} does not match the schema of {}: {e}.",
+                        job.addr, job.addr.resource.resource.ty
+                    ),
                 ));
                 Value::null(sh.ty.clone())
             }
@@ -94,9 +100,20 @@ fn decode_prior(sh: &Shared, job: &Job, diags: &mut Diagnostics) -> Value {
 /// Plans one managed resource instance.
 pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     let mut diags = Diagnostics::new();
-    let mut out = Outcome { addr: job.addr.clone(), each: job.each, change: None, drift: None, refreshed: None, value: None, diags: Diagnostics::new() };
+    let mut out = Outcome {
+        addr: job.addr.clone(),
+        each: job.each,
+        change: None,
+        drift: None,
+        refreshed: None,
+        value: None,
+        diags: Diagnostics::new(),
+    };
     let mut prior = decode_prior(&sh, &job, &mut diags);
-    let tainted = job.prior.as_ref().is_some_and(|o| o.status == ObjectStatus::Tainted);
+    let tainted = job
+        .prior
+        .as_ref()
+        .is_some_and(|o| o.status == ObjectStatus::Tainted);
     // Refresh.
     if sh.refresh && !prior.is_null() {
         let (plain, _) = prior.clone().unmark_deep();
@@ -106,7 +123,11 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
                 .read_resource(ReadRequest {
                     type_name: job.addr.resource.resource.ty.clone(),
                     prior_state: plain.clone(),
-                    private: job.prior.as_ref().map(|o| o.private.clone()).unwrap_or_default(),
+                    private: job
+                        .prior
+                        .as_ref()
+                        .map(|o| o.private.clone())
+                        .unwrap_or_default(),
                 })
                 .await
         };
@@ -118,13 +139,26 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         }
         let new = resp.new_state;
         if new.is_null() {
-            out.drift = Some(change(&sh, &job, Action::Delete, prior.clone(), Value::null(sh.ty.clone())));
+            out.drift = Some(change(
+                &sh,
+                &job,
+                Action::Delete,
+                prior.clone(),
+                Value::null(sh.ty.clone()),
+            ));
             out.refreshed = Some(None);
             prior = Value::null(sh.ty.clone());
         } else if !same_object(&plain, &new) {
             let new_marked = restore_marks(&new, &prior);
-            out.drift = Some(change(&sh, &job, Action::Update, prior.clone(), new_marked.clone()));
-            let mut obj = ObjectState::from_value(&new_marked, &sh.ty, sh.schema.version).unwrap_or_default();
+            out.drift = Some(change(
+                &sh,
+                &job,
+                Action::Update,
+                prior.clone(),
+                new_marked.clone(),
+            ));
+            let mut obj =
+                ObjectState::from_value(&new_marked, &sh.ty, sh.schema.version).unwrap_or_default();
             if let Some(p) = &job.prior {
                 obj.status = p.status;
                 obj.dependencies = p.dependencies.clone();
@@ -138,8 +172,19 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     let before = prior.clone();
     // Orphans and destroy plans: delete what exists.
     if job.orphan.is_some() || sh.mode == PlanMode::Destroy {
+        if sh.mode == PlanMode::Destroy && !prior.is_null() {
+            // Expressions evaluated while destroying (module arguments, provider configuration) still
+            // see the objects as they are.
+            out.value = Some(mark_schema_sensitive(&sh.schema.block, &prior));
+        }
         if !prior.is_null() {
-            let mut c = change(&sh, &job, Action::Delete, before, Value::null(sh.ty.clone()));
+            let mut c = change(
+                &sh,
+                &job,
+                Action::Delete,
+                before,
+                Value::null(sh.ty.clone()),
+            );
             c.reason = job.orphan;
             if let Some(cfg) = &sh.cfg {
                 if cfg.lifecycle.prevent_destroy {
@@ -172,11 +217,21 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         config: config_val.clone().unmark_deep().0,
     });
     if validate.diagnostics.has_errors() {
-        diags.extend(validate.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+        diags.extend(
+            validate
+                .diagnostics
+                .into_iter()
+                .map(|d| d.or_subject(Some(&cfg.range))),
+        );
         out.diags = diags;
         return out;
     }
-    let config_ignored = apply_ignore_changes(&cfg.lifecycle.ignore_changes, &sh.schema.block, &prior, &config_val);
+    let config_ignored = apply_ignore_changes(
+        &cfg.lifecycle.ignore_changes,
+        &sh.schema.block,
+        &prior,
+        &config_val,
+    );
     let forced = sh.replace.contains(&job.addr);
     let replace_reason = if tainted && !prior.is_null() {
         Some(ActionReason::ReplaceBecauseTainted)
@@ -185,7 +240,11 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     } else {
         None
     };
-    let plan_prior = if replace_reason.is_some() { Value::null(sh.ty.clone()) } else { prior.clone() };
+    let plan_prior = if replace_reason.is_some() {
+        Value::null(sh.ty.clone())
+    } else {
+        prior.clone()
+    };
     let proposed = proposed_new(&sh.schema.block, &plan_prior, &config_ignored);
     let (plain_prior, _) = plan_prior.clone().unmark_deep();
     let (plain_proposed, _) = proposed.clone().unmark_deep();
@@ -198,25 +257,40 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
                 prior_state: plain_prior,
                 proposed_new_state: plain_proposed,
                 config: plain_config,
-                prior_private: job.prior.as_ref().map(|o| o.private.clone()).unwrap_or_default(),
+                prior_private: job
+                    .prior
+                    .as_ref()
+                    .map(|o| o.private.clone())
+                    .unwrap_or_default(),
             })
             .await
     };
     let failed = resp.diagnostics.has_errors();
-    diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+    diags.extend(
+        resp.diagnostics
+            .into_iter()
+            .map(|d| d.or_subject(Some(&cfg.range))),
+    );
     if failed {
         out.diags = diags;
         return out;
     }
     let planned = restore_marks(&resp.planned_state, &config_ignored);
     let cbd = cfg.lifecycle.create_before_destroy;
-    let replace_action = if cbd { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+    let replace_action = if cbd {
+        Action::CreateThenDelete
+    } else {
+        Action::DeleteThenCreate
+    };
     let (action, reason) = if prior.is_null() {
         (Action::Create, None)
     } else if let Some(r) = replace_reason {
         (replace_action, Some(r))
     } else if !resp.requires_replace.is_empty() {
-        (replace_action, Some(ActionReason::ReplaceBecauseCannotUpdate))
+        (
+            replace_action,
+            Some(ActionReason::ReplaceBecauseCannotUpdate),
+        )
     } else if same_object(&prior, &planned) {
         (Action::NoOp, None)
     } else {
@@ -238,7 +312,15 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
 /// Plans one data source instance: read it now if its configuration is known, else during apply.
 pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
     let mut diags = Diagnostics::new();
-    let mut out = Outcome { addr: job.addr.clone(), each: job.each, change: None, drift: None, refreshed: None, value: None, diags: Diagnostics::new() };
+    let mut out = Outcome {
+        addr: job.addr.clone(),
+        each: job.each,
+        change: None,
+        drift: None,
+        refreshed: None,
+        value: None,
+        diags: Diagnostics::new(),
+    };
     if job.orphan.is_some() || sh.mode == PlanMode::Destroy {
         out.refreshed = Some(None);
         return out;
@@ -254,10 +336,24 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
     }
     let known = config_val.is_wholly_known();
     if !known || sh.deps_pending {
-        let planned = crate::objects::proposed_new(&sh.schema.block, &Value::null(sh.ty.clone()), &config_val);
+        let planned = crate::objects::proposed_new(
+            &sh.schema.block,
+            &Value::null(sh.ty.clone()),
+            &config_val,
+        );
         let planned = unknown_computed(&sh.schema.block, &planned);
-        let mut c = change(&sh, &job, Action::Read, Value::null(sh.ty.clone()), planned.clone());
-        c.reason = Some(if known { ActionReason::ReadBecauseDependencyPending } else { ActionReason::ReadBecauseConfigUnknown });
+        let mut c = change(
+            &sh,
+            &job,
+            Action::Read,
+            Value::null(sh.ty.clone()),
+            planned.clone(),
+        );
+        c.reason = Some(if known {
+            ActionReason::ReadBecauseDependencyPending
+        } else {
+            ActionReason::ReadBecauseConfigUnknown
+        });
         out.change = Some(c);
         out.value = Some(planned);
         out.diags = diags;
@@ -266,10 +362,19 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
     let (plain, _) = config_val.clone().unmark_deep();
     let resp = {
         let _permit = sh.sem.acquire().await.expect("semaphore open");
-        sh.provider.read_data_source(ReadDataRequest { type_name: job.addr.resource.resource.ty.clone(), config: plain }).await
+        sh.provider
+            .read_data_source(ReadDataRequest {
+                type_name: job.addr.resource.resource.ty.clone(),
+                config: plain,
+            })
+            .await
     };
     let failed = resp.diagnostics.has_errors();
-    diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(Some(&cfg.range))));
+    diags.extend(
+        resp.diagnostics
+            .into_iter()
+            .map(|d| d.or_subject(Some(&cfg.range))),
+    );
     if failed {
         out.diags = with_resource_context(diags, &job.addr, "read");
         return out;
@@ -283,7 +388,9 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
 }
 
 fn unknown_computed(schema: &terrane_provider_api::schema::Block, v: &Value) -> Value {
-    let Some(m) = v.as_map() else { return v.clone() };
+    let Some(m) = v.as_map() else {
+        return v.clone();
+    };
     Value::object(
         m.iter()
             .map(|(k, x)| {

@@ -8,19 +8,21 @@ pub(crate) use instance::restore_marks;
 use crate::common::{Common, CommonOut, Context};
 use crate::eval_state::Repetition;
 use crate::expand::expand;
-use crate::graph::{build_plan_graph, resource_dependencies, Graph, GraphInputs, Node};
-use crate::providers::{resolve_provider, Schemas};
+use crate::graph::{Graph, GraphInputs, Node, build_plan_graph, resource_dependencies};
+use crate::providers::{Schemas, resolve_provider};
 use crate::refs::{expr_refs, resource_refs};
 use crate::variables::RawInput;
-use crate::walk::{walk, Executor, Task};
-use instance::{plan_data, plan_managed, Job, Outcome, Shared};
+use crate::walk::{Executor, Task, walk};
+use instance::{Job, Outcome, Shared, plan_data, plan_managed};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
-use terrane_addrs::{AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ResourceMode, Target};
+use terrane_addrs::{
+    AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ResourceMode, Target,
+};
 use terrane_config::validate::validate as validate_config;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_lang::decode::check_body_structure;
 use terrane_lang::EvalContext;
+use terrane_lang::decode::check_body_structure;
 use terrane_plan::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
 use terrane_state::{EachMode, State};
 use terrane_values::Value;
@@ -66,15 +68,26 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
                 );
                 continue;
             };
-            let table = if addr.mode == ResourceMode::Managed { &ps.resources } else { &ps.data_sources };
+            let table = if addr.mode == ResourceMode::Managed {
+                &ps.resources
+            } else {
+                &ps.data_sources
+            };
             match table.get(&addr.ty) {
                 Some(s) => diags.extend(check_body_structure(&r.body, &s.block)),
                 None => {
-                    let kind = if addr.mode == ResourceMode::Managed { "resource type" } else { "data source" };
+                    let kind = if addr.mode == ResourceMode::Managed {
+                        "resource type"
+                    } else {
+                        "data source"
+                    };
                     diags.push(
                         Diagnostic::error(
                             format!("Invalid {kind}"),
-                            format!("The provider {} does not support {kind} {:?}.", pc.provider, addr.ty),
+                            format!(
+                                "The provider {} does not support {kind} {:?}.",
+                                pc.provider, addr.ty
+                            ),
                         )
                         .with_subject(r.range.clone()),
                     );
@@ -83,7 +96,10 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
         }
     }
     for (_, rs) in &state.resources {
-        if schemas.get_or_load(&rs.provider.provider, ctx.factory.as_ref()).is_none() {
+        if schemas
+            .get_or_load(&rs.provider.provider, ctx.factory.as_ref())
+            .is_none()
+        {
             diags.push(Diagnostic::error(
                 "Provider not available",
                 format!("The state has objects managed by the provider {}, which terrane does not have.", rs.provider.provider),
@@ -96,12 +112,21 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
 /// Makes a plan. The plan is returned even with errors (marked errored), for rendering what is known.
 pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Diagnostics) {
     let (schemas, mut diags) = validate(ctx, state);
-    let mut plan = Plan { mode: opts.mode, prev_run_state: state.clone(), prior_state: state.clone(), targets: opts.targets.clone(), ..Plan::default() };
+    let mut plan = Plan {
+        mode: opts.mode,
+        prev_run_state: state.clone(),
+        prior_state: state.clone(),
+        targets: opts.targets.clone(),
+        ..Plan::default()
+    };
     if diags.has_errors() {
         plan.errored = true;
         return (plan, diags);
     }
-    let mut graph = match build_plan_graph(&GraphInputs { config: &ctx.config, state }) {
+    let mut graph = match build_plan_graph(&GraphInputs {
+        config: &ctx.config,
+        state,
+    }) {
         Ok(g) => g,
         Err(d) => {
             diags.extend(d);
@@ -130,7 +155,13 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         planner.outputs = state
             .outputs
             .iter()
-            .map(|(n, o)| OutputChange { name: n.clone(), action: Action::Delete, before: o.value.clone(), after: Value::null_dynamic(), sensitive: o.sensitive })
+            .map(|(n, o)| OutputChange {
+                name: n.clone(),
+                action: Action::Delete,
+                before: o.value.clone(),
+                after: Value::null_dynamic(),
+                sensitive: o.sensitive,
+            })
             .collect();
     } else if opts.targets.is_empty() {
         for (name, o) in &state.outputs {
@@ -147,7 +178,9 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         }
     }
     diags.extend(planner.common.diags);
-    planner.changes.sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
+    planner
+        .changes
+        .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     planner.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     planner.outputs.sort_by(|a, b| a.name.cmp(&b.name));
     plan.variables = planner.common.root_values;
@@ -184,7 +217,11 @@ fn filter_targets(graph: &mut Graph, targets: &[Target]) {
     let outputs: Vec<Node> = graph
         .indices()
         .filter(|i| matches!(graph.node(*i), Node::Output(..)))
-        .filter(|i| graph.dependencies(*i).all(|d| keep.contains(graph.node(d)) || !matches!(graph.node(d), Node::Resource(_))))
+        .filter(|i| {
+            graph.dependencies(*i).all(|d| {
+                keep.contains(graph.node(d)) || !matches!(graph.node(d), Node::Resource(_))
+            })
+        })
         .map(|i| graph.node(i).clone())
         .collect();
     keep.extend(outputs);
@@ -231,7 +268,9 @@ impl Executor for Planner {
                 Ok(fut) => Task::Spawn(Box::pin(async move { PlanOut::Common(fut.await) })),
                 Err(d) => Task::Done(PlanOut::Common(CommonOut::Done(d))),
             },
-            Node::Resource(cr) | Node::Orphan(cr) => self.start_resource(cr, matches!(node, Node::Orphan(_))),
+            Node::Resource(cr) | Node::Orphan(cr) => {
+                self.start_resource(cr, matches!(node, Node::Orphan(_)))
+            }
             _ => Task::Done(PlanOut::Common(CommonOut::Done(Diagnostics::new()))),
         }
     }
@@ -242,8 +281,10 @@ impl Executor for Planner {
             PlanOut::Resource(outcomes, resources, diags) => {
                 let mut ok = !diags.has_errors();
                 self.common.diags.extend(diags);
-                let mut values: BTreeMap<AbsResource, BTreeMap<InstanceKey, Value>> =
-                    resources.iter().map(|(a, _)| (a.clone(), BTreeMap::new())).collect();
+                let mut values: BTreeMap<AbsResource, BTreeMap<InstanceKey, Value>> = resources
+                    .iter()
+                    .map(|(a, _)| (a.clone(), BTreeMap::new()))
+                    .collect();
                 for o in outcomes {
                     if o.diags.has_errors() {
                         ok = false;
@@ -261,7 +302,10 @@ impl Executor for Planner {
                         self.refreshed.set_object(&o.addr, &provider, o.each, obj);
                     }
                     if let Some(v) = o.value {
-                        values.entry(o.addr.abs_resource()).or_default().insert(o.addr.key().clone(), v);
+                        values
+                            .entry(o.addr.abs_resource())
+                            .or_default()
+                            .insert(o.addr.key().clone(), v);
                     }
                     if let Some(d) = o.drift {
                         self.drift.push(d);
@@ -286,7 +330,13 @@ impl Executor for Planner {
 impl Planner {
     fn provider_of(&self, addr: &AbsResourceInstance) -> terrane_addrs::ProviderConfig {
         let cr = addr.config();
-        match self.common.ctx.config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)) {
+        match self
+            .common
+            .ctx
+            .config
+            .module(&cr.module)
+            .and_then(|m| m.module.resources.get(&cr.resource))
+        {
             Some(rc) => {
                 let (name, alias) = match &rc.provider {
                     Some((n, a)) => (n.clone(), a.clone()),
@@ -294,14 +344,31 @@ impl Planner {
                 };
                 resolve_provider(&self.common.ctx.config, &cr.module, &name, alias.as_deref())
             }
-            None => self.prev.resource(&addr.abs_resource()).map(|r| r.provider.clone()).unwrap_or_else(|| {
-                resolve_provider(&self.common.ctx.config, &cr.module, cr.resource.implied_provider(), None)
-            }),
+            None => self
+                .prev
+                .resource(&addr.abs_resource())
+                .map(|r| r.provider.clone())
+                .unwrap_or_else(|| {
+                    resolve_provider(
+                        &self.common.ctx.config,
+                        &cr.module,
+                        cr.resource.implied_provider(),
+                        None,
+                    )
+                }),
         }
     }
 
     fn output_change(&mut self, name: &str, after: Value, diags: &mut Diagnostics) {
-        let sensitive = self.common.ctx.config.root.module.outputs.get(name).is_some_and(|o| o.sensitive);
+        let sensitive = self
+            .common
+            .ctx
+            .config
+            .root
+            .module
+            .outputs
+            .get(name)
+            .is_some_and(|o| o.sensitive);
         let before = self.prev.outputs.get(name).map(|o| o.value.clone());
         let _ = diags;
         let action = match &before {
@@ -322,7 +389,14 @@ impl Planner {
 
     fn start_resource(&mut self, cr: &ConfigResource, orphan_node: bool) -> Task<PlanOut> {
         let config = self.common.ctx.config.clone();
-        let rc = if orphan_node { None } else { config.module(&cr.module).and_then(|m| m.module.resources.get(&cr.resource)).cloned() };
+        let rc = if orphan_node {
+            None
+        } else {
+            config
+                .module(&cr.module)
+                .and_then(|m| m.module.resources.get(&cr.resource))
+                .cloned()
+        };
         let pc = match self.prev.resources.iter().find(|(a, _)| a.config() == *cr) {
             Some((_, rs)) if rc.is_none() => rs.provider.clone(),
             _ => {
@@ -337,15 +411,30 @@ impl Planner {
             return Task::Done(PlanOut::Resource(
                 Vec::new(),
                 Vec::new(),
-                Diagnostics::from(Diagnostic::error("Provider not configured", format!("The provider {pc} for {cr} is not configured."))),
+                Diagnostics::from(Diagnostic::error(
+                    "Provider not configured",
+                    format!("The provider {pc} for {cr} is not configured."),
+                )),
             ));
         };
         let Some(ps) = self.common.schemas.get(&pc.provider).cloned() else {
-            return Task::Done(PlanOut::Resource(Vec::new(), Vec::new(), Diagnostics::new()));
+            return Task::Done(PlanOut::Resource(
+                Vec::new(),
+                Vec::new(),
+                Diagnostics::new(),
+            ));
         };
-        let table = if cr.resource.mode == ResourceMode::Managed { &ps.resources } else { &ps.data_sources };
+        let table = if cr.resource.mode == ResourceMode::Managed {
+            &ps.resources
+        } else {
+            &ps.data_sources
+        };
         let Some(schema) = table.get(&cr.resource.ty).cloned() else {
-            return Task::Done(PlanOut::Resource(Vec::new(), Vec::new(), Diagnostics::new()));
+            return Task::Done(PlanOut::Resource(
+                Vec::new(),
+                Vec::new(),
+                Diagnostics::new(),
+            ));
         };
         let mut diags = Diagnostics::new();
         let mut jobs = Vec::new();
@@ -363,7 +452,11 @@ impl Planner {
                             each: rs.each,
                             scope: Default::default(),
                             prior: Some(o.clone()),
-                            orphan: Some(if rc.is_some() { ActionReason::DeleteBecauseNoModule } else { ActionReason::DeleteBecauseNoResourceConfig }),
+                            orphan: Some(if rc.is_some() {
+                                ActionReason::DeleteBecauseNoModule
+                            } else {
+                                ActionReason::DeleteBecauseNoResourceConfig
+                            }),
                         });
                     }
                 }
@@ -384,7 +477,10 @@ impl Planner {
             Target::Instance(_) => false,
         });
         for mi in &module_instances {
-            let addr = AbsResource { module: mi.clone(), resource: cr.resource.clone() };
+            let addr = AbsResource {
+                module: mi.clone(),
+                resource: cr.resource.clone(),
+            };
             let prev_res = self.prev.resource(&addr);
             let Some(rc) = &rc else {
                 // Orphan: every instance goes.
@@ -418,7 +514,9 @@ impl Planner {
                     }
                 }
             };
-            let each = expansion.as_ref().map_or_else(|| prev_res.map_or(EachMode::None, |r| r.each), |e| e.each);
+            let each = expansion
+                .as_ref()
+                .map_or_else(|| prev_res.map_or(EachMode::None, |r| r.each), |e| e.each);
             resources.push((addr.clone(), each));
             let refs = resource_refs(rc);
             let mut wanted: BTreeSet<InstanceKey> = BTreeSet::new();
@@ -428,7 +526,10 @@ impl Planner {
                 wanted.insert(key.clone());
                 let iaddr = addr.instance(key.clone());
                 // A single instance and index 0 of a count are the same object across a change.
-                let (prior, prev_addr) = match prev_res.and_then(|r| r.instances.get(&key)).and_then(|i| i.current.clone()) {
+                let (prior, prev_addr) = match prev_res
+                    .and_then(|r| r.instances.get(&key))
+                    .and_then(|i| i.current.clone())
+                {
                     Some(o) => (Some(o), None),
                     None => {
                         let alias = match &key {
@@ -436,7 +537,12 @@ impl Planner {
                             InstanceKey::None => Some(InstanceKey::Int(0)),
                             _ => None,
                         };
-                        match alias.and_then(|a| prev_res.and_then(|r| r.instances.get(&a)).and_then(|i| i.current.clone()).map(|o| (a, o))) {
+                        match alias.and_then(|a| {
+                            prev_res
+                                .and_then(|r| r.instances.get(&a))
+                                .and_then(|i| i.current.clone())
+                                .map(|o| (a, o))
+                        }) {
                             Some((a, o)) => {
                                 prior_taken.insert(a.clone());
                                 (Some(o), Some(addr.instance(a)))
@@ -445,7 +551,9 @@ impl Planner {
                         }
                     }
                 };
-                let filtered_out = !instance_filter.is_empty() && !whole_targeted && !instance_filter.contains(&&iaddr);
+                let filtered_out = !instance_filter.is_empty()
+                    && !whole_targeted
+                    && !instance_filter.contains(&&iaddr);
                 let scope = self.common.scope(mi, &refs, rep);
                 jobs.push(Job {
                     addr: iaddr,
@@ -473,12 +581,19 @@ impl Planner {
                     let Some(o) = &inst.current else { continue };
                     let reason = match (&expansion, key) {
                         (None, _) => None,
-                        (Some(e), InstanceKey::Int(_)) if e.each == EachMode::List => Some(ActionReason::DeleteBecauseCountIndex),
-                        (Some(e), InstanceKey::Str(_)) if e.each == EachMode::Map => Some(ActionReason::DeleteBecauseEachKey),
+                        (Some(e), InstanceKey::Int(_)) if e.each == EachMode::List => {
+                            Some(ActionReason::DeleteBecauseCountIndex)
+                        }
+                        (Some(e), InstanceKey::Str(_)) if e.each == EachMode::Map => {
+                            Some(ActionReason::DeleteBecauseEachKey)
+                        }
                         _ => Some(ActionReason::DeleteBecauseWrongRepetition),
                     };
                     let iaddr = addr.instance(key.clone());
-                    if !instance_filter.is_empty() && !whole_targeted && !instance_filter.contains(&&iaddr) {
+                    if !instance_filter.is_empty()
+                        && !whole_targeted
+                        && !instance_filter.contains(&&iaddr)
+                    {
                         continue;
                     }
                     jobs.push(Job {
@@ -487,32 +602,56 @@ impl Planner {
                         each: rs.each,
                         scope: Default::default(),
                         prior: Some(o.clone()),
-                        orphan: reason.or(if self.opts.mode == PlanMode::Destroy { None } else { Some(ActionReason::DeleteBecauseNoResourceConfig) }),
+                        orphan: reason.or(if self.opts.mode == PlanMode::Destroy {
+                            None
+                        } else {
+                            Some(ActionReason::DeleteBecauseNoResourceConfig)
+                        }),
                     });
                 }
             }
         }
         let deps_pending = rc.as_ref().is_some_and(|r| {
             r.depends_on.iter().any(|t| {
-                terrane_config::refs::parse_ref(t).ok().is_some_and(|rf| match rf.subject {
-                    terrane_config::refs::RefSubject::Resource(res) | terrane_config::refs::RefSubject::ResourceInstance(res, _) => {
-                        self.pending.contains(&ConfigResource { module: cr.module.clone(), resource: res })
-                    }
-                    _ => false,
-                })
+                terrane_config::refs::parse_ref(t)
+                    .ok()
+                    .is_some_and(|rf| match rf.subject {
+                        terrane_config::refs::RefSubject::Resource(res)
+                        | terrane_config::refs::RefSubject::ResourceInstance(res, _) => {
+                            self.pending.contains(&ConfigResource {
+                                module: cr.module.clone(),
+                                resource: res,
+                            })
+                        }
+                        _ => false,
+                    })
             })
         });
         let dependencies: Vec<AbsResource> = self
             .deps
             .get(cr)
-            .map(|ds| ds.iter().map(|d| AbsResource { module: terrane_addrs::ModuleInstance::root(), resource: d.resource.clone() }).collect())
+            .map(|ds| {
+                ds.iter()
+                    .map(|d| AbsResource {
+                        module: terrane_addrs::ModuleInstance::root(),
+                        resource: d.resource.clone(),
+                    })
+                    .collect()
+            })
             .unwrap_or_default();
         let dependencies = dependencies
             .into_iter()
             .zip(self.deps.get(cr).into_iter().flatten())
             .map(|(a, d)| AbsResource {
                 module: terrane_addrs::ModuleInstance(
-                    d.module.0.iter().map(|n| terrane_addrs::ModuleInstanceStep { name: n.clone(), key: InstanceKey::None }).collect(),
+                    d.module
+                        .0
+                        .iter()
+                        .map(|n| terrane_addrs::ModuleInstanceStep {
+                            name: n.clone(),
+                            key: InstanceKey::None,
+                        })
+                        .collect(),
                 ),
                 resource: a.resource,
             })

@@ -1,8 +1,8 @@
 //! List and tuple functions: length, concat, contains, element, flatten, range, slice, sort, sum and the rest.
 
 use super::util::{s, seq};
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
-use terrane_values::{convert, unify, Kind, Type, Value};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
+use terrane_values::{Kind, Type, Value, convert, unify};
 use unicode_segmentation::UnicodeSegmentation;
 
 fn dynamic(name: &'static str) -> Param {
@@ -15,9 +15,13 @@ pub(super) fn register(f: &mut Functions) {
         Function::new(
             vec![dynamic("value").dynamic().unknown().marked()],
             Returns::Computed(|a| match a[0].ty() {
-                Type::String | Type::Tuple(_) | Type::Object(_) | Type::List(_) | Type::Map(_) | Type::Set(_) | Type::Dynamic => {
-                    Ok(Type::Number)
-                }
+                Type::String
+                | Type::Tuple(_)
+                | Type::Object(_)
+                | Type::List(_)
+                | Type::Map(_)
+                | Type::Set(_)
+                | Type::Dynamic => Ok(Type::Number),
                 _ => fail("argument must be a string, a collection type, or a structural type"),
             }),
             |a, _, _| {
@@ -40,7 +44,15 @@ pub(super) fn register(f: &mut Functions) {
             },
         ),
     );
-    f.add("concat", Function::variadic(vec![], dynamic("seqs"), Returns::Computed(concat_type), concat));
+    f.add(
+        "concat",
+        Function::variadic(
+            vec![],
+            dynamic("seqs"),
+            Returns::Computed(concat_type),
+            concat,
+        ),
+    );
     f.add(
         "contains",
         Function::new(
@@ -58,7 +70,11 @@ pub(super) fn register(f: &mut Functions) {
                         None => unknown = true,
                     }
                 }
-                Ok(if unknown { Value::unknown(Type::Bool) } else { Value::bool(false) })
+                Ok(if unknown {
+                    Value::unknown(Type::Bool)
+                } else {
+                    Value::bool(false)
+                })
             },
         ),
     );
@@ -95,7 +111,8 @@ pub(super) fn register(f: &mut Functions) {
                     if !a[1].is_known() {
                         return Ok(Type::Dynamic);
                     }
-                    let i = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
+                    let i = super::util::to_int(&a[1])
+                        .map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
                     if t.is_empty() {
                         return fail("cannot use element function with an empty list");
                     }
@@ -104,14 +121,18 @@ pub(super) fn register(f: &mut Functions) {
                     }
                     Ok(t[(i as usize) % t.len()].clone())
                 }
-                other => fail(format!("cannot read elements from {}", other.friendly_name())),
+                other => fail(format!(
+                    "cannot read elements from {}",
+                    other.friendly_name()
+                )),
             }),
             |a, _, _| {
                 let (list, marks) = a[0].clone().unmark();
                 if !list.is_known() {
                     return Ok(Value::dynamic_unknown().mark(marks));
                 }
-                let i = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
+                let i = super::util::to_int(&a[1])
+                    .map_err(|m| FnError::Call(format!("invalid index: {m}")))?;
                 let items = seq(&list);
                 if items.is_empty() {
                     return fail("cannot use element function with an empty list");
@@ -144,30 +165,46 @@ pub(super) fn register(f: &mut Functions) {
     );
     f.add(
         "distinct",
-        Function::new(vec![Param::new("list", Type::list(Type::Dynamic))], Returns::Computed(|a| Ok(a[0].ty())), |a, ret, _| {
-            let mut out: Vec<Value> = Vec::new();
-            for v in seq(&a[0]) {
-                if !out.iter().any(|o| o.equals(&v) == Some(true)) {
-                    out.push(v);
+        Function::new(
+            vec![Param::new("list", Type::list(Type::Dynamic))],
+            Returns::Computed(|a| Ok(a[0].ty())),
+            |a, ret, _| {
+                let mut out: Vec<Value> = Vec::new();
+                for v in seq(&a[0]) {
+                    if !out.iter().any(|o| o.equals(&v) == Some(true)) {
+                        out.push(v);
+                    }
                 }
-            }
-            Ok(Value::list(ret.element_type().cloned().unwrap_or(Type::Dynamic), out))
-        }),
+                Ok(Value::list(
+                    ret.element_type().cloned().unwrap_or(Type::Dynamic),
+                    out,
+                ))
+            },
+        ),
     );
     f.add(
         "sort",
-        Function::new(vec![Param::new("list", Type::list(Type::String))], Returns::Fixed(Type::list(Type::String)), |a, _, _| {
-            let items = seq(&a[0]);
-            if items.iter().any(|v| !v.is_known()) {
-                return Ok(Value::unknown(Type::list(Type::String)));
-            }
-            if let Some(i) = items.iter().position(Value::is_null) {
-                return fail(format!("given list element {i} is null; a null string cannot be sorted"));
-            }
-            let mut strs: Vec<&str> = items.iter().map(s).collect();
-            strs.sort_unstable();
-            Ok(Value::list(Type::String, strs.into_iter().map(Value::string).collect()))
-        }),
+        Function::new(
+            vec![Param::new("list", Type::list(Type::String))],
+            Returns::Fixed(Type::list(Type::String)),
+            |a, _, _| {
+                let items = seq(&a[0]);
+                if items.iter().any(|v| !v.is_known()) {
+                    return Ok(Value::unknown(Type::list(Type::String)));
+                }
+                if let Some(i) = items.iter().position(Value::is_null) {
+                    return fail(format!(
+                        "given list element {i} is null; a null string cannot be sorted"
+                    ));
+                }
+                let mut strs: Vec<&str> = items.iter().map(s).collect();
+                strs.sort_unstable();
+                Ok(Value::list(
+                    Type::String,
+                    strs.into_iter().map(Value::string).collect(),
+                ))
+            },
+        ),
     );
     f.add(
         "reverse",
@@ -176,7 +213,13 @@ pub(super) fn register(f: &mut Functions) {
             Returns::Computed(|a| match a[0].ty() {
                 Type::List(e) | Type::Set(e) => Ok(Type::list((*e).clone())),
                 Type::Tuple(t) => Ok(Type::tuple(t.iter().rev().cloned().collect())),
-                other => arg_fail(0, format!("can only reverse list or tuple values, not {}", other.friendly_name())),
+                other => arg_fail(
+                    0,
+                    format!(
+                        "can only reverse list or tuple values, not {}",
+                        other.friendly_name()
+                    ),
+                ),
             }),
             |a, ret, _| {
                 let mut items = seq(&a[0]);
@@ -224,16 +267,25 @@ pub(super) fn register(f: &mut Functions) {
                 Type::Tuple(t) => match t.len() {
                     0 => Ok(Type::Dynamic),
                     1 => Ok(t[0].clone()),
-                    _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+                    _ => arg_fail(
+                        0,
+                        "must be a list, set, or tuple value with either zero or one elements",
+                    ),
                 },
-                _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+                _ => arg_fail(
+                    0,
+                    "must be a list, set, or tuple value with either zero or one elements",
+                ),
             }),
             |a, ret, _| {
                 let items = seq(&a[0]);
                 match items.len() {
                     0 => Ok(Value::null(ret.clone())),
                     1 => Ok(items[0].clone()),
-                    _ => arg_fail(0, "must be a list, set, or tuple value with either zero or one elements"),
+                    _ => arg_fail(
+                        0,
+                        "must be a list, set, or tuple value with either zero or one elements",
+                    ),
                 }
             },
         ),
@@ -241,10 +293,14 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "chunklist",
         Function::new(
-            vec![Param::new("list", Type::list(Type::Dynamic)), Param::new("size", Type::Number)],
+            vec![
+                Param::new("list", Type::list(Type::Dynamic)),
+                Param::new("size", Type::Number),
+            ],
             Returns::Computed(|a| Ok(Type::list(a[0].ty()))),
             |a, ret, _| {
-                let size = super::util::to_int(&a[1]).map_err(|m| FnError::Call(format!("invalid size: {m}")))?;
+                let size = super::util::to_int(&a[1])
+                    .map_err(|m| FnError::Call(format!("invalid size: {m}")))?;
                 if size < 0 {
                     return fail("the size argument must be positive");
                 }
@@ -257,7 +313,10 @@ pub(super) fn register(f: &mut Functions) {
                 let chunks: Vec<Value> = if size == 0 {
                     vec![Value::list(ety.clone(), items)]
                 } else {
-                    items.chunks(size as usize).map(|c| Value::list(ety.clone(), c.to_vec())).collect()
+                    items
+                        .chunks(size as usize)
+                        .map(|c| Value::list(ety.clone(), c.to_vec()))
+                        .collect()
                 };
                 Ok(Value::list(inner, chunks))
             },
@@ -266,13 +325,18 @@ pub(super) fn register(f: &mut Functions) {
 }
 
 fn slice_bounds(start: &Value, end: &Value, len: usize) -> Result<(usize, usize), FnError> {
-    let st = super::util::to_int(start).map_err(|m| FnError::Arg(1, format!("invalid start index: {m}")))?;
-    let en = super::util::to_int(end).map_err(|m| FnError::Arg(2, format!("invalid end index: {m}")))?;
+    let st = super::util::to_int(start)
+        .map_err(|m| FnError::Arg(1, format!("invalid start index: {m}")))?;
+    let en =
+        super::util::to_int(end).map_err(|m| FnError::Arg(2, format!("invalid end index: {m}")))?;
     if st < 0 {
         return arg_fail(1, "start index must not be less than zero");
     }
     if en > len as i64 {
-        return arg_fail(2, "end index must not be greater than the length of the list");
+        return arg_fail(
+            2,
+            "end index must not be greater than the length of the list",
+        );
     }
     if st > en {
         return arg_fail(1, "start index must not be greater than end index");
@@ -304,7 +368,15 @@ fn concat_type(a: &[Value]) -> Result<Type, FnError> {
                     etys.push((*e).clone());
                 }
             }
-            other => return arg_fail(i, format!("all arguments must be lists or tuples; got {}", other.friendly_name())),
+            other => {
+                return arg_fail(
+                    i,
+                    format!(
+                        "all arguments must be lists or tuples; got {}",
+                        other.friendly_name()
+                    ),
+                );
+            }
         }
     }
     Ok(Type::tuple(etys))
@@ -328,11 +400,21 @@ fn concat(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnEr
 fn flatten_values(v: &Value) -> Option<Vec<Value>> {
     let mut out = Vec::new();
     for e in seq(v) {
-        if !e.is_known() && matches!(e.ty(), Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic) {
+        if !e.is_known()
+            && matches!(
+                e.ty(),
+                Type::List(_) | Type::Set(_) | Type::Tuple(_) | Type::Dynamic
+            )
+        {
             return None;
         }
         let (inner, marks) = e.clone().unmark();
-        if !inner.is_null() && matches!(inner.kind(), Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)) {
+        if !inner.is_null()
+            && matches!(
+                inner.kind(),
+                Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)
+            )
+        {
             let flat = flatten_values(&inner)?;
             out.extend(flat.into_iter().map(|x| x.mark(marks)));
         } else {

@@ -4,7 +4,7 @@
 use super::encoding::base64_encode;
 use super::filesystem::read_for_hash;
 use super::util::{int_arg, s};
-use super::{fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, fail};
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
@@ -43,7 +43,11 @@ const HASHES: [(&str, Hasher, bool); 6] = [
 ];
 
 fn encode(hash: &[u8], base64: bool) -> Value {
-    Value::string(if base64 { base64_encode(hash) } else { hex(hash) })
+    Value::string(if base64 {
+        base64_encode(hash)
+    } else {
+        hex(hash)
+    })
 }
 
 pub(super) fn register(f: &mut Functions) {
@@ -58,7 +62,14 @@ pub(super) fn register(f: &mut Functions) {
             4 => (|a, _, _| hash_str(a, 4), |a, _, c| hash_file(a, c, 4)),
             _ => (|a, _, _| hash_str(a, 5), |a, _, c| hash_file(a, c, 5)),
         };
-        f.add(name, Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), on_string));
+        f.add(
+            name,
+            Function::new(
+                vec![Param::new("str", Type::String)],
+                Returns::Fixed(Type::String),
+                on_string,
+            ),
+        );
         let file_name: &'static str = match idx {
             0 => "filemd5",
             1 => "filesha1",
@@ -67,7 +78,14 @@ pub(super) fn register(f: &mut Functions) {
             4 => "filebase64sha256",
             _ => "filebase64sha512",
         };
-        f.add(file_name, Function::new(vec![Param::new("path", Type::String)], Returns::Fixed(Type::String), on_file));
+        f.add(
+            file_name,
+            Function::new(
+                vec![Param::new("path", Type::String)],
+                Returns::Fixed(Type::String),
+                on_file,
+            ),
+        );
     }
     f.add(
         "bcrypt",
@@ -78,11 +96,19 @@ pub(super) fn register(f: &mut Functions) {
             bcrypt_hash,
         ),
     );
-    f.add("uuid", Function::new(vec![], Returns::Fixed(Type::String), |_, _, _| Ok(Value::string(uuid_v4()?))));
+    f.add(
+        "uuid",
+        Function::new(vec![], Returns::Fixed(Type::String), |_, _, _| {
+            Ok(Value::string(uuid_v4()?))
+        }),
+    );
     f.add(
         "uuidv5",
         Function::new(
-            vec![Param::new("namespace", Type::String), Param::new("name", Type::String)],
+            vec![
+                Param::new("namespace", Type::String),
+                Param::new("name", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let ns = match s(&a[0]) {
@@ -92,7 +118,12 @@ pub(super) fn register(f: &mut Functions) {
                     "x500" => parse_uuid("6ba7b814-9dad-11d1-80b4-00c04fd430c8"),
                     other => parse_uuid(other),
                 };
-                let ns = ns.map_err(|e| FnError::Call(format!("uuidv5() doesn't support namespace {} ({e})", s(&a[0]))))?;
+                let ns = ns.map_err(|e| {
+                    FnError::Call(format!(
+                        "uuidv5() doesn't support namespace {} ({e})",
+                        s(&a[0])
+                    ))
+                })?;
                 Ok(Value::string(uuid_v5(&ns, s(&a[1]).as_bytes())))
             },
         ),
@@ -112,29 +143,44 @@ fn hash_file(a: &[Value], c: &super::CallCtx<'_>, idx: usize) -> Result<Value, F
 
 fn bcrypt_hash(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
     if a.len() > 2 {
-        return fail(format!("bcrypt() takes no more than two arguments, but got {}", a.len()));
+        return fail(format!(
+            "bcrypt() takes no more than two arguments, but got {}",
+            a.len()
+        ));
     }
     let cost = match a.get(1) {
         Some(c) => int_arg(c, 1)?,
         None => 10,
     };
     if !(4..=31).contains(&cost) {
-        return fail(format!("error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)"));
+        return fail(format!(
+            "error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)"
+        ));
     }
     let parts = bcrypt::hash_with_result(s(&a[0]), cost as u32)
         .map_err(|e| FnError::Call(format!("error occured generating password {e}")))?;
-    Ok(Value::string(parts.format_for_version(bcrypt::Version::TwoA)))
+    Ok(Value::string(
+        parts.format_for_version(bcrypt::Version::TwoA),
+    ))
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], FnError> {
     let mut b = [0u8; N];
-    getrandom::fill(&mut b).map_err(|e| FnError::Call(format!("failed to read random bytes: {e}")))?;
+    getrandom::fill(&mut b)
+        .map_err(|e| FnError::Call(format!("failed to read random bytes: {e}")))?;
     Ok(b)
 }
 
 fn format_uuid(b: &[u8; 16]) -> String {
     let h = hex(b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// A random (version 4) UUID.
@@ -175,7 +221,8 @@ pub fn parse_uuid(text: &str) -> Result<[u8; 16], String> {
     };
     let mut out = [0u8; 16];
     for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(hexdigits.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16).map_err(|_| "invalid UUID format".to_string())?;
+        *o = u8::from_str_radix(hexdigits.get(i * 2..i * 2 + 2).unwrap_or("zz"), 16)
+            .map_err(|_| "invalid UUID format".to_string())?;
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! `encoding/csv`: RFC 4180 quoting, blank lines skipped, every record as long as the header.
 
 use super::util::s;
-use super::{fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, fail};
 use std::collections::BTreeMap;
 use terrane_values::{Type, Value};
 
@@ -23,7 +23,15 @@ pub(super) fn register(f: &mut Functions) {
                 let ety = row_type(&header);
                 let rows = rows
                     .into_iter()
-                    .map(|r| Value::object(header.iter().cloned().zip(r.into_iter().map(Value::string)).collect()))
+                    .map(|r| {
+                        Value::object(
+                            header
+                                .iter()
+                                .cloned()
+                                .zip(r.into_iter().map(Value::string))
+                                .collect(),
+                        )
+                    })
                     .collect();
                 Ok(Value::list(ety, rows))
             },
@@ -37,8 +45,14 @@ fn row_type(header: &[String]) -> Type {
 
 /// The header and the records.
 fn parse(text: &str) -> Result<(Vec<String>, Vec<Vec<String>>), FnError> {
-    let mut r = Reader { chars: text.chars().collect(), pos: 0, line: 0 };
-    let Some((_, header)) = r.record()? else { return fail("missing header line") };
+    let mut r = Reader {
+        chars: text.chars().collect(),
+        pos: 0,
+        line: 0,
+    };
+    let Some((_, header)) = r.record()? else {
+        return fail("missing header line");
+    };
     let mut seen = BTreeMap::new();
     for h in &header {
         if seen.insert(h.clone(), ()).is_some() {
@@ -48,7 +62,9 @@ fn parse(text: &str) -> Result<(Vec<String>, Vec<Vec<String>>), FnError> {
     let mut rows = Vec::new();
     while let Some((line, rec)) = r.record()? {
         if rec.len() != header.len() {
-            return fail(format!("CSV parse error on line {line}: wrong number of fields"));
+            return fail(format!(
+                "CSV parse error on line {line}: wrong number of fields"
+            ));
         }
         rows.push(rec);
     }
@@ -103,7 +119,10 @@ impl Reader {
                 loop {
                     match self.peek() {
                         None => {
-                            return fail(format!("CSV parse error on line {}: extraneous or missing \" in quoted-field", self.line + 2));
+                            return fail(format!(
+                                "CSV parse error on line {}: extraneous or missing \" in quoted-field",
+                                self.line + 2
+                            ));
                         }
                         Some('"') if self.chars.get(self.pos + 1) == Some(&'"') => {
                             field.push('"');
@@ -137,7 +156,10 @@ impl Reader {
                 while !(self.at_line_end() || self.peek() == Some(',')) {
                     let c = self.peek().unwrap_or('\n');
                     if c == '"' {
-                        return fail(format!("CSV parse error on line {}: bare \" in non-quoted-field", self.line + 1));
+                        return fail(format!(
+                            "CSV parse error on line {}: bare \" in non-quoted-field",
+                            self.line + 1
+                        ));
                     }
                     field.push(c);
                     self.pos += 1;

@@ -2,7 +2,7 @@
 //! timestamps parsed with Go's rules and messages.
 
 use super::util::s;
-use super::{arg_fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail};
 use terrane_values::{Type, Value};
 
 /// An instant with the UTC offset it was written in.
@@ -20,7 +20,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "formatdate",
         Function::new(
-            vec![Param::new("format", Type::String), Param::new("time", Type::String)],
+            vec![
+                Param::new("format", Type::String),
+                Param::new("time", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let t = parse_rfc3339(s(&a[1])).map_err(|m| FnError::Arg(1, m))?;
@@ -31,7 +34,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "timeadd",
         Function::new(
-            vec![Param::new("timestamp", Type::String), Param::new("duration", Type::String)],
+            vec![
+                Param::new("timestamp", Type::String),
+                Param::new("duration", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let t = parse_rfc3339(s(&a[0])).map_err(FnError::Call)?;
@@ -39,35 +45,55 @@ pub(super) fn register(f: &mut Functions) {
                 let total = t.nanos as i128 + d as i128;
                 let unix = t.unix + total.div_euclid(1_000_000_000) as i64;
                 let nanos = total.rem_euclid(1_000_000_000) as u32;
-                Ok(Value::string(format_rfc3339(&Timestamp { unix, nanos, offset: t.offset })))
+                Ok(Value::string(format_rfc3339(&Timestamp {
+                    unix,
+                    nanos,
+                    offset: t.offset,
+                })))
             },
         ),
     );
     f.add(
         "timecmp",
         Function::new(
-            vec![Param::new("timestamp_a", Type::String), Param::new("timestamp_b", Type::String)],
+            vec![
+                Param::new("timestamp_a", Type::String),
+                Param::new("timestamp_b", Type::String),
+            ],
             Returns::Fixed(Type::Number),
             |a, _, _| {
                 let x = parse_rfc3339(s(&a[0])).map_err(|m| FnError::Arg(0, m))?;
                 let y = parse_rfc3339(s(&a[1])).map_err(|m| FnError::Arg(1, m))?;
-                Ok(Value::int(match (x.unix, x.nanos).cmp(&(y.unix, y.nanos)) {
-                    std::cmp::Ordering::Less => -1,
-                    std::cmp::Ordering::Equal => 0,
-                    std::cmp::Ordering::Greater => 1,
-                }))
+                Ok(Value::int(
+                    match (x.unix, x.nanos).cmp(&(y.unix, y.nanos)) {
+                        std::cmp::Ordering::Less => -1,
+                        std::cmp::Ordering::Equal => 0,
+                        std::cmp::Ordering::Greater => 1,
+                    },
+                ))
             },
         ),
     );
     for name in ["timestamp", "plantimestamp"] {
-        f.add(name, Function::new(vec![], Returns::Fixed(Type::String), |_, _, _| Ok(Value::string(now_rfc3339()))));
+        f.add(
+            name,
+            Function::new(vec![], Returns::Fixed(Type::String), |_, _, _| {
+                Ok(Value::string(now_rfc3339()))
+            }),
+        );
     }
 }
 
 /// The current time in UTC as RFC 3339, to the second.
 pub fn now_rfc3339() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    format_rfc3339(&Timestamp { unix: now.as_secs() as i64, nanos: 0, offset: 0 })
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format_rfc3339(&Timestamp {
+        unix: now.as_secs() as i64,
+        nanos: 0,
+        offset: 0,
+    })
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -91,7 +117,15 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -116,7 +150,10 @@ fn fields(t: &Timestamp) -> (i64, u32, u32, u32, u32, u32, u32) {
 /// Formats as Go's `time.RFC3339` (`2006-01-02T15:04:05Z07:00`).
 pub fn format_rfc3339(t: &Timestamp) -> String {
     let (y, mo, d, h, mi, s, _) = fields(t);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", offset_text(t.offset, true, true))
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}",
+        offset_text(t.offset, true, true)
+    )
 }
 
 fn offset_text(offset: i32, z_for_utc: bool, colon: bool) -> String {
@@ -125,7 +162,11 @@ fn offset_text(offset: i32, z_for_utc: bool, colon: bool) -> String {
     }
     let sign = if offset < 0 { '-' } else { '+' };
     let abs = offset.unsigned_abs() / 60;
-    if colon { format!("{sign}{:02}:{:02}", abs / 60, abs % 60) } else { format!("{sign}{:02}{:02}", abs / 60, abs % 60) }
+    if colon {
+        format!("{sign}{:02}:{:02}", abs / 60, abs % 60)
+    } else {
+        format!("{sign}{:02}{:02}", abs / 60, abs % 60)
+    }
 }
 
 /// Parses an RFC 3339 timestamp as Go's `time.Parse(time.RFC3339, ...)` does, with Terraform's wording
@@ -141,9 +182,17 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
     let sep = |value: &str, want: char| -> Result<(), String> {
         match value.chars().next() {
             Some(c) if c == want => Ok(()),
-            _ if want == 'T' => Err("not a valid RFC3339 timestamp: missing required time introducer 'T'".into()),
-            None => Err(format!("not a valid RFC3339 timestamp: end of string where {:?} is expected", want.to_string())),
-            Some(_) => Err(format!("not a valid RFC3339 timestamp: found {value:?} where {:?} is expected", want.to_string())),
+            _ if want == 'T' => {
+                Err("not a valid RFC3339 timestamp: missing required time introducer 'T'".into())
+            }
+            None => Err(format!(
+                "not a valid RFC3339 timestamp: end of string where {:?} is expected",
+                want.to_string()
+            )),
+            Some(_) => Err(format!(
+                "not a valid RFC3339 timestamp: found {value:?} where {:?} is expected",
+                want.to_string()
+            )),
         }
     };
     let mut v = text;
@@ -188,10 +237,17 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
     v = &v[1..];
     let second = two(&mut v, "second", 59, 0)?;
     let mut nanos = 0u32;
-    if v.len() >= 2 && (v.starts_with('.') || v.starts_with(',')) && v.as_bytes()[1].is_ascii_digit() {
+    if v.len() >= 2
+        && (v.starts_with('.') || v.starts_with(','))
+        && v.as_bytes()[1].is_ascii_digit()
+    {
         let digits: String = v[1..].chars().take_while(char::is_ascii_digit).collect();
         v = &v[1 + digits.len()..];
-        let padded: String = digits.chars().chain(std::iter::repeat('0')).take(9).collect();
+        let padded: String = digits
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(9)
+            .collect();
         nanos = padded.parse().unwrap_or(0);
     }
     let offset = if let Some(rest) = v.strip_prefix('Z') {
@@ -203,7 +259,14 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
             return Err(bad("UTC offset", v));
         }
         let (hh, mm) = (v[1..3].parse::<i32>(), v[4..6].parse::<i32>());
-        let (Ok(hh), Ok(mm), true) = (hh, mm, v[1..3].bytes().chain(v[4..6].bytes()).all(|c| c.is_ascii_digit())) else {
+        let (Ok(hh), Ok(mm), true) = (
+            hh,
+            mm,
+            v[1..3]
+                .bytes()
+                .chain(v[4..6].bytes())
+                .all(|c| c.is_ascii_digit()),
+        ) else {
             return Err(bad("UTC offset", v));
         };
         let off = (hh * 60 + mm) * 60;
@@ -223,12 +286,36 @@ pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
     }
     let days = days_from_civil(year, month, day);
     let unix = days * 86400 + (hour * 3600 + minute * 60 + second) as i64 - offset as i64;
-    Ok(Timestamp { unix, nanos, offset })
+    Ok(Timestamp {
+        unix,
+        nanos,
+        offset,
+    })
 }
 
-const MONTHS: [&str; 12] =
-    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 /// Splits a `formatdate` spec into tokens: runs of one letter, quoted literals, other literal runs.
 fn date_tokens(format: &str) -> Vec<String> {
@@ -278,7 +365,8 @@ pub fn format_date(format: &str, t: &Timestamp) -> Result<String, FnError> {
     for tok in date_tokens(format) {
         let first = tok.chars().next().unwrap_or(' ');
         let n = tok.chars().count();
-        let verb_err = |what: &str| arg_fail::<()>(0, format!("invalid date format verb {tok:?}: {what}"));
+        let verb_err =
+            |what: &str| arg_fail::<()>(0, format!("invalid date format verb {tok:?}: {what}"));
         match first {
             '\'' => {
                 if tok == "''" {
@@ -313,7 +401,10 @@ pub fn format_date(format: &str, t: &Timestamp) -> Result<String, FnError> {
             'h' | 'H' | 'm' | 's' => {
                 let (v, what) = match first {
                     'h' => (hour, "24-hour must either be \"h\" or \"hh\""),
-                    'H' => (if hour % 12 == 0 { 12 } else { hour % 12 }, "12-hour must either be \"H\" or \"HH\""),
+                    'H' => (
+                        if hour % 12 == 0 { 12 } else { hour % 12 },
+                        "12-hour must either be \"H\" or \"HH\"",
+                    ),
                     'm' => (minute, "minute must either be \"m\" or \"mm\""),
                     _ => (second, "second must either be \"s\" or \"ss\""),
                 };
@@ -342,7 +433,9 @@ pub fn format_date(format: &str, t: &Timestamp) -> Result<String, FnError> {
                 5 => out.push_str(&offset_text(t.offset, false, true)),
                 _ => verb_err("timezone must be Z, ZZZZ, or ZZZZZ")?,
             },
-            c if c.is_ascii_alphabetic() => return arg_fail(0, format!("invalid date format verb {tok:?}")),
+            c if c.is_ascii_alphabetic() => {
+                return arg_fail(0, format!("invalid date format verb {tok:?}"));
+            }
             _ => out.push_str(&tok),
         }
     }

@@ -52,9 +52,14 @@ pub fn parse_duration(orig: &str) -> Result<i64, String> {
         if int_len == 0 && !post {
             return Err(invalid());
         }
-        let unit_len = s.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(s.len());
+        let unit_len = s
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(s.len());
         if unit_len == 0 {
-            return Err(format!("time: missing unit in duration {}", go_time_quote(orig)));
+            return Err(format!(
+                "time: missing unit in duration {}",
+                go_time_quote(orig)
+            ));
         }
         let unit = &s[..unit_len];
         s = &s[unit_len..];
@@ -65,7 +70,13 @@ pub fn parse_duration(orig: &str) -> Result<i64, String> {
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => return Err(format!("time: unknown unit {} in duration {}", go_time_quote(unit), go_time_quote(orig))),
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_time_quote(unit),
+                    go_time_quote(orig)
+                ));
+            }
         };
         if v > (1u128 << 63) / per {
             return Err(invalid());

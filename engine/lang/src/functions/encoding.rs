@@ -1,22 +1,26 @@
 //! Encoding functions: JSON, base64, URL encoding.
 
 use super::util::s;
-use super::{fail, FnError, Function, Functions, Param, Returns};
-use terrane_values::json::{from_json_implied, write_json_string};
+use super::{FnError, Function, Functions, Param, Returns, fail};
 use terrane_values::Kind;
+use terrane_values::json::{from_json_implied, write_json_string};
 use terrane_values::{Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
     f.add(
         "jsonencode",
-        Function::new(vec![Param::new("val", Type::Dynamic).nullable().dynamic()], Returns::Fixed(Type::String), |a, _, _| {
-            if !a[0].is_wholly_known() {
-                return Ok(Value::unknown(Type::String));
-            }
-            let mut out = String::new();
-            json_text(&a[0], &mut out)?;
-            Ok(Value::string(out))
-        }),
+        Function::new(
+            vec![Param::new("val", Type::Dynamic).nullable().dynamic()],
+            Returns::Fixed(Type::String),
+            |a, _, _| {
+                if !a[0].is_wholly_known() {
+                    return Ok(Value::unknown(Type::String));
+                }
+                let mut out = String::new();
+                json_text(&a[0], &mut out)?;
+                Ok(Value::string(out))
+            },
+        ),
     );
     f.add(
         "jsondecode",
@@ -33,34 +37,49 @@ pub(super) fn register(f: &mut Functions) {
     );
     f.add(
         "base64encode",
-        Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
-            Ok(Value::string(base64_encode(s(&a[0]).as_bytes())))
-        }),
+        Function::new(
+            vec![Param::new("str", Type::String)],
+            Returns::Fixed(Type::String),
+            |a, _, _| Ok(Value::string(base64_encode(s(&a[0]).as_bytes()))),
+        ),
     );
     f.add(
         "base64decode",
-        Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
-            let bytes = go_base64_decode(s(&a[0])).map_err(|_| FnError::Call(format!("failed to decode base64 data '{}'", s(&a[0]))))?;
-            match String::from_utf8(bytes) {
-                Ok(t) => Ok(Value::string(t)),
-                Err(_) => fail("the result of decoding the provided string is not valid UTF-8"),
-            }
-        }),
+        Function::new(
+            vec![Param::new("str", Type::String)],
+            Returns::Fixed(Type::String),
+            |a, _, _| {
+                let bytes = go_base64_decode(s(&a[0])).map_err(|_| {
+                    FnError::Call(format!("failed to decode base64 data '{}'", s(&a[0])))
+                })?;
+                match String::from_utf8(bytes) {
+                    Ok(t) => Ok(Value::string(t)),
+                    Err(_) => fail("the result of decoding the provided string is not valid UTF-8"),
+                }
+            },
+        ),
     );
     f.add(
         "base64gzip",
-        Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
-            Ok(Value::string(base64_encode(&gzip(s(&a[0]).as_bytes()))))
-        }),
+        Function::new(
+            vec![Param::new("str", Type::String)],
+            Returns::Fixed(Type::String),
+            |a, _, _| Ok(Value::string(base64_encode(&gzip(s(&a[0]).as_bytes())))),
+        ),
     );
     f.add(
         "urlencode",
-        Function::new(vec![Param::new("str", Type::String)], Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(url_query_escape(s(&a[0]))))),
+        Function::new(
+            vec![Param::new("str", Type::String)],
+            Returns::Fixed(Type::String),
+            |a, _, _| Ok(Value::string(url_query_escape(s(&a[0])))),
+        ),
     );
 }
 
 fn decode(text: &str) -> Result<Value, FnError> {
-    let j: serde_json::Value = serde_json::from_str(text).map_err(|e| FnError::Call(format!("invalid JSON: {e}")))?;
+    let j: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| FnError::Call(format!("invalid JSON: {e}")))?;
     from_json_implied(&j).map_err(|e| FnError::Call(e.to_string()))
 }
 
@@ -70,12 +89,24 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         out.push(B64[(n >> 18) as usize & 63] as char);
         out.push(B64[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 { B64[(n >> 6) as usize & 63] as char } else { '=' });
-        out.push(if chunk.len() > 2 { B64[n as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 1 {
+            B64[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            B64[n as usize & 63] as char
+        } else {
+            '='
+        });
     }
     out
 }
@@ -119,7 +150,9 @@ fn json_text(v: &Value, out: &mut String) -> Result<(), FnError> {
 /// Gzip with the header Go's `compress/gzip` writes (no name, no time, unknown OS).
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut enc = flate2::GzBuilder::new().operating_system(255).write(Vec::new(), flate2::Compression::default());
+    let mut enc = flate2::GzBuilder::new()
+        .operating_system(255)
+        .write(Vec::new(), flate2::Compression::default());
     let _ = enc.write_all(data);
     enc.finish().unwrap_or_default()
 }
@@ -184,7 +217,10 @@ pub fn go_base64_decode(text: &str) -> Result<Vec<u8>, usize> {
             quad[j] = v;
             j += 1;
         }
-        let n = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6 | quad[3] as u32;
+        let n = (quad[0] as u32) << 18
+            | (quad[1] as u32) << 12
+            | (quad[2] as u32) << 6
+            | quad[3] as u32;
         out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
 }
@@ -194,7 +230,9 @@ pub fn url_query_escape(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }

@@ -3,7 +3,7 @@
 
 use super::filesystem::{go_clean, locate};
 use super::util::s;
-use super::{fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, fail};
 use std::path::Path;
 use terrane_values::{Type, Value};
 
@@ -11,7 +11,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "fileset",
         Function::new(
-            vec![Param::new("path", Type::String), Param::new("pattern", Type::String)],
+            vec![
+                Param::new("path", Type::String),
+                Param::new("pattern", Type::String),
+            ],
             Returns::Fixed(Type::set(Type::String)),
             |a, _, c| fileset(c.functions.base_dir(), s(&a[0]), s(&a[1])),
         ),
@@ -34,7 +37,9 @@ fn fileset(base: &Path, dir: &str, pattern: &str) -> Result<Value, FnError> {
     let parts: Vec<&str> = rel_pattern.split('/').collect();
     for p in &parts {
         if !valid_component(p) {
-            return fail(format!("failed to glob pattern ({shown_pattern}): syntax error in pattern"));
+            return fail(format!(
+                "failed to glob pattern ({shown_pattern}): syntax error in pattern"
+            ));
         }
     }
     let mut files = Vec::new();
@@ -52,11 +57,19 @@ fn fileset(base: &Path, dir: &str, pattern: &str) -> Result<Value, FnError> {
 
 /// Every regular file below `dir`, as slash-separated paths relative to the starting directory.
 fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
-        let Ok(meta) = std::fs::metadata(entry.path()) else { continue };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let Ok(meta) = std::fs::metadata(entry.path()) else {
+            continue;
+        };
         if meta.is_dir() {
             walk(&entry.path(), &rel, out);
         } else if meta.is_file() {
@@ -139,7 +152,9 @@ fn match_component(p: &str, name: &str) -> bool {
         }
         let Some(close) = close else { return false };
         let (head, body, tail) = (&p[..open], &p[open + 1..close], &p[close + 1..]);
-        return split_alternatives(body).iter().any(|alt| match_component(&format!("{head}{alt}{tail}"), name));
+        return split_alternatives(body)
+            .iter()
+            .any(|alt| match_component(&format!("{head}{alt}{tail}"), name));
     }
     let pc: Vec<char> = p.chars().collect();
     let nc: Vec<char> = name.chars().collect();
@@ -165,7 +180,9 @@ fn split_alternatives(body: &str) -> Vec<String> {
 }
 
 fn match_chars(p: &[char], n: &[char]) -> bool {
-    let Some((&first, rest)) = p.split_first() else { return n.is_empty() };
+    let Some((&first, rest)) = p.split_first() else {
+        return n.is_empty();
+    };
     match first {
         '*' => (0..=n.len()).any(|k| match_chars(rest, &n[k..])),
         '?' => !n.is_empty() && match_chars(rest, &n[1..]),
@@ -174,8 +191,12 @@ fn match_chars(p: &[char], n: &[char]) -> bool {
             _ => false,
         },
         '[' => {
-            let Some(end) = class_end(p, 0) else { return false };
-            let Some((&c, more)) = n.split_first() else { return false };
+            let Some(end) = class_end(p, 0) else {
+                return false;
+            };
+            let Some((&c, more)) = n.split_first() else {
+                return false;
+            };
             class_matches(&p[1..end], c) && match_chars(&p[end + 1..], more)
         }
         lit => n.first() == Some(&lit) && match_chars(rest, &n[1..]),

@@ -2,7 +2,7 @@
 //! table's base directory); messages name paths as Terraform does, relative to the working directory.
 
 use super::util::s;
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
 use std::path::{Path, PathBuf};
 use terrane_values::{Type, Value};
 
@@ -23,7 +23,10 @@ pub(super) fn register(f: &mut Functions) {
             let (full, shown) = locate(c.functions.base_dir(), s(&a[0]))?;
             match std::fs::metadata(&full) {
                 Ok(m) if m.is_file() => Ok(Value::bool(true)),
-                Ok(m) => fail(format!("{shown} is not a regular file, but {:?}", mode_string(&m))),
+                Ok(m) => fail(format!(
+                    "{shown} is not a regular file, but {:?}",
+                    mode_string(&m)
+                )),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Value::bool(false)),
                 Err(_) => fail(format!("failed to stat {shown}")),
             }
@@ -32,11 +35,23 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "filebase64",
         Function::new(path1(), Returns::Fixed(Type::String), |a, _, c| {
-            Ok(Value::string(super::encoding::base64_encode(&read(c.functions.base_dir(), s(&a[0]))?.0)))
+            Ok(Value::string(super::encoding::base64_encode(
+                &read(c.functions.base_dir(), s(&a[0]))?.0,
+            )))
         }),
     );
-    f.add("basename", Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_base(s(&a[0]))))));
-    f.add("dirname", Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_dir(s(&a[0]))))));
+    f.add(
+        "basename",
+        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(go_base(s(&a[0]))))
+        }),
+    );
+    f.add(
+        "dirname",
+        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(go_dir(s(&a[0]))))
+        }),
+    );
     f.add(
         "abspath",
         Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
@@ -52,7 +67,9 @@ pub(super) fn register(f: &mut Functions) {
     );
     f.add(
         "pathexpand",
-        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(expand_home(s(&a[0]))?))),
+        Function::new(path1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(expand_home(s(&a[0]))?))
+        }),
     );
 }
 
@@ -64,7 +81,8 @@ pub fn expand_home(p: &str) -> Result<String, FnError> {
     if p.len() > 1 && !p[1..].starts_with(['/', '\\']) {
         return fail("cannot expand user-specific home dir");
     }
-    let home = std::env::var("HOME").map_err(|_| FnError::Call("failed to expand ~: $HOME is not defined".into()))?;
+    let home = std::env::var("HOME")
+        .map_err(|_| FnError::Call("failed to expand ~: $HOME is not defined".into()))?;
     Ok(format!("{home}{}", &p[1..]))
 }
 
@@ -72,14 +90,20 @@ pub fn expand_home(p: &str) -> Result<String, FnError> {
 /// with the root module's base directory being `.`).
 pub fn locate(base: &Path, p: &str) -> Result<(PathBuf, String), FnError> {
     let expanded = expand_home(p).map_err(|e| match e {
-        FnError::Call(m) if m.starts_with("cannot") => FnError::Call(format!("failed to expand ~: {m}")),
+        FnError::Call(m) if m.starts_with("cannot") => {
+            FnError::Call(format!("failed to expand ~: {m}"))
+        }
         e => e,
     })?;
     let path = Path::new(&expanded);
     if path.is_absolute() {
         return Ok((path.to_path_buf(), go_clean(&expanded)));
     }
-    let shown = if base.is_absolute() { go_clean(&expanded) } else { go_clean(&format!("{}/{expanded}", base.to_string_lossy())) };
+    let shown = if base.is_absolute() {
+        go_clean(&expanded)
+    } else {
+        go_clean(&format!("{}/{expanded}", base.to_string_lossy()))
+    };
     Ok((base.join(path), shown))
 }
 
@@ -89,7 +113,12 @@ pub fn read(base: &Path, p: &str) -> Result<(Vec<u8>, String), FnError> {
     let (full, shown) = locate(base, p)?;
     match std::fs::read(&full) {
         Ok(bytes) => Ok((bytes, shown)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => arg_fail(0, format!("no file exists at {shown}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => arg_fail(
+            0,
+            format!(
+                "no file exists at {shown}; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource"
+            ),
+        ),
         Err(_) => arg_fail(0, format!("failed to read {shown}")),
     }
 }
@@ -101,7 +130,9 @@ pub fn read_for_hash(base: &Path, p: &str) -> Result<Vec<u8>, FnError> {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-            std::io::ErrorKind::IsADirectory => return FnError::Call(format!("read {shown}: is a directory")),
+            std::io::ErrorKind::IsADirectory => {
+                return FnError::Call(format!("read {shown}: is a directory"));
+            }
             _ => e.to_string(),
         };
         FnError::Call(format!("open {shown}: {why}"))
@@ -112,7 +143,13 @@ pub fn read_for_hash(base: &Path, p: &str) -> Result<Vec<u8>, FnError> {
 fn mode_string(m: &std::fs::Metadata) -> String {
     use std::os::unix::fs::PermissionsExt;
     let ft = m.file_type();
-    let kind = if ft.is_dir() { "d" } else if ft.is_symlink() { "L" } else { "" };
+    let kind = if ft.is_dir() {
+        "d"
+    } else if ft.is_symlink() {
+        "L"
+    } else {
+        ""
+    };
     let mut out = kind.to_string();
     if kind.is_empty() {
         out.push('-');

@@ -4,7 +4,7 @@
 //! argument indexes.
 
 use terrane_values::json::{to_json_text, write_json_string};
-use terrane_values::{convert, Kind, Number, Type, Value};
+use terrane_values::{Kind, Number, Type, Value, convert};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// A parsed verb.
@@ -39,7 +39,9 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
     let mut max_used = 0usize;
     let unrecognized = |at: usize| {
         let c = fmt[at..].chars().next().unwrap_or(' ');
-        FormatError::Call(format!("unrecognized format character {c:?} at offset {at}"))
+        FormatError::Call(format!(
+            "unrecognized format character {c:?} at offset {at}"
+        ))
     };
     while i < bytes.len() {
         if bytes[i] != b'%' {
@@ -51,7 +53,9 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
         let start = i;
         i += 1;
         if i >= bytes.len() {
-            return Err(FormatError::Call(format!("invalid format string starting at offset {i}")));
+            return Err(FormatError::Call(format!(
+                "invalid format string starting at offset {i}"
+            )));
         }
         if bytes[i] == b'%' {
             out.push('%');
@@ -88,7 +92,11 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
         if i < bytes.len() && bytes[i] == b'[' {
             i += 1;
             if i >= bytes.len() || !(b'1'..=b'9').contains(&bytes[i]) {
-                return Err(if i >= bytes.len() { FormatError::Call(format!("invalid format string starting at offset {i}")) } else { unrecognized(i) });
+                return Err(if i >= bytes.len() {
+                    FormatError::Call(format!("invalid format string starting at offset {i}"))
+                } else {
+                    unrecognized(i)
+                });
             }
             let digits_start = i;
             while i < bytes.len() && bytes[i].is_ascii_digit() {
@@ -96,7 +104,11 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
             }
             next_arg = fmt[digits_start..i].parse().unwrap_or(1);
             if i >= bytes.len() || bytes[i] != b']' {
-                return Err(if i >= bytes.len() { FormatError::Call(format!("invalid format string starting at offset {i}")) } else { unrecognized(i) });
+                return Err(if i >= bytes.len() {
+                    FormatError::Call(format!("invalid format string starting at offset {i}"))
+                } else {
+                    unrecognized(i)
+                });
             }
             i += 1;
         }
@@ -116,7 +128,9 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
             v.prec = Some(fmt[p_start..i].parse().unwrap_or(0));
         }
         let Some(mode) = fmt[i.min(fmt.len())..].chars().next() else {
-            return Err(FormatError::Call(format!("invalid format string starting at offset {i}")));
+            return Err(FormatError::Call(format!(
+                "invalid format string starting at offset {i}"
+            )));
         };
         if !mode.is_ascii_alphabetic() {
             return Err(unrecognized(i));
@@ -126,8 +140,14 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
         v.raw = fmt[start..i].to_string();
         v.arg = next_arg;
         next_arg += 1;
-        if !matches!(mode, 'v' | 't' | 'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 's' | 'q') {
-            return Err(FormatError::Call(format!("unsupported format verb {mode:?} in {:?} at offset {}", v.raw, v.offset)));
+        if !matches!(
+            mode,
+            'v' | 't' | 'b' | 'd' | 'o' | 'x' | 'X' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 's' | 'q'
+        ) {
+            return Err(FormatError::Call(format!(
+                "unsupported format verb {mode:?} in {:?} at offset {}",
+                v.raw, v.offset
+            )));
         }
         let Some(arg) = args.get(v.arg - 1) else {
             return Err(FormatError::Call(format!(
@@ -139,10 +159,17 @@ pub fn format(fmt: &str, args: &[Value]) -> Result<String, FormatError> {
             )));
         };
         max_used = max_used.max(v.arg);
-        out.push_str(&format_one(&v, arg).map_err(|e| FormatError::Call(format!("unsupported value for {:?} at {}: {e}", v.raw, v.offset)))?);
+        out.push_str(&format_one(&v, arg).map_err(|e| {
+            FormatError::Call(format!(
+                "unsupported value for {:?} at {}: {e}",
+                v.raw, v.offset
+            ))
+        })?);
     }
     if max_used < args.len() {
-        return Err(FormatError::TooMany(format!("too many arguments; only {max_used} used by format string")));
+        return Err(FormatError::TooMany(format!(
+            "too many arguments; only {max_used} used by format string"
+        )));
     }
     Ok(out)
 }
@@ -160,11 +187,18 @@ fn format_one(v: &Verb, arg: &Value) -> Result<String, String> {
                     _ => {}
                 }
             }
-            to_json_text(arg).map(|j| pad(v, &j)).map_err(|e| e.to_string())
+            to_json_text(arg)
+                .map(|j| pad(v, &j))
+                .map_err(|e| e.to_string())
         }
         't' => {
             let b = convert(arg, &Type::Bool).map_err(|e| e.message)?;
-            Ok(if b.as_bool() == Some(true) { "true" } else { "false" }.to_string())
+            Ok(if b.as_bool() == Some(true) {
+                "true"
+            } else {
+                "false"
+            }
+            .to_string())
         }
         's' | 'q' => {
             let s = convert(arg, &Type::String).map_err(|e| e.message)?;
@@ -196,13 +230,19 @@ fn format_one(v: &Verb, arg: &Value) -> Result<String, String> {
 
 /// cty's `formatPadWidth`: pads to the width in grapheme clusters.
 fn pad(v: &Verb, text: &str) -> String {
-    let Some(width) = v.width else { return text.to_string() };
+    let Some(width) = v.width else {
+        return text.to_string();
+    };
     let len = text.graphemes(true).count();
     if len >= width {
         return text.to_string();
     }
     let fill = if v.zero { "0" } else { " " }.repeat(width - len);
-    if v.minus { format!("{text}{fill}") } else { format!("{fill}{text}") }
+    if v.minus {
+        format!("{text}{fill}")
+    } else {
+        format!("{fill}{text}")
+    }
 }
 
 /// Go's `big.Int.Format`.
@@ -219,7 +259,15 @@ fn format_int(v: &Verb, n: &Number) -> String {
     if v.mode == 'X' {
         digits = digits.to_uppercase();
     }
-    let sign = if neg { "-" } else if v.plus { "+" } else if v.space { " " } else { "" };
+    let sign = if neg {
+        "-"
+    } else if v.plus {
+        "+"
+    } else if v.space {
+        " "
+    } else {
+        ""
+    };
     let prefix = match (v.sharp, v.mode) {
         (true, 'b') => "0b",
         (true, 'o') => "0",
@@ -247,7 +295,12 @@ fn format_int(v: &Verb, n: &Number) -> String {
             left = d;
         }
     }
-    format!("{}{sign}{prefix}{}{digits}{}", " ".repeat(left), "0".repeat(zeros), " ".repeat(right))
+    format!(
+        "{}{sign}{prefix}{}{digits}{}",
+        " ".repeat(left),
+        "0".repeat(zeros),
+        " ".repeat(right)
+    )
 }
 
 /// Go's `big.Float.Format`.
@@ -262,10 +315,21 @@ fn format_float(v: &Verb, n: &Number) -> String {
         Some(rest) => ("-", rest.to_string()),
         None => match text.strip_prefix('+') {
             Some(rest) => (if v.space { " " } else { "+" }, rest.to_string()),
-            None => (if v.plus { "+" } else if v.space { " " } else { "" }, text.clone()),
+            None => (
+                if v.plus {
+                    "+"
+                } else if v.space {
+                    " "
+                } else {
+                    ""
+                },
+                text.clone(),
+            ),
         },
     };
-    let padding = v.width.map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
+    let padding = v
+        .width
+        .map_or(0, |w| w.saturating_sub(sign.len() + body.len()));
     if v.zero && !n.is_infinite() {
         format!("{sign}{}{body}", "0".repeat(padding))
     } else if v.minus {

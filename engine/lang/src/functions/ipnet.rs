@@ -2,7 +2,7 @@
 //! the quirks) of Go's `net` package and the go-cidr library that Terraform uses.
 
 use super::util::{int_arg, n, s, to_int};
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
 use num_bigint::{BigInt, Sign};
 use num_traits::ToPrimitive;
 use std::fmt::Write;
@@ -21,31 +21,48 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "cidrhost",
         Function::new(
-            vec![Param::new("prefix", Type::String), Param::new("hostnum", Type::Number)],
+            vec![
+                Param::new("prefix", Type::String),
+                Param::new("hostnum", Type::Number),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let num = big_whole(&a[1])?;
-                let net = parse_cidr(s(&a[0])).map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
+                let net = parse_cidr(s(&a[0]))
+                    .map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
                 host(&net, num).map(Value::string)
             },
         ),
     );
     f.add(
         "cidrnetmask",
-        Function::new(vec![Param::new("prefix", Type::String)], Returns::Fixed(Type::String), |a, _, _| {
-            let net = parse_cidr(s(&a[0])).map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
-            Ok(Value::string(ip_string(mask(net.prefix, net.bits), net.bits)))
-        }),
+        Function::new(
+            vec![Param::new("prefix", Type::String)],
+            Returns::Fixed(Type::String),
+            |a, _, _| {
+                let net = parse_cidr(s(&a[0]))
+                    .map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
+                Ok(Value::string(ip_string(
+                    mask(net.prefix, net.bits),
+                    net.bits,
+                )))
+            },
+        ),
     );
     f.add(
         "cidrsubnet",
         Function::new(
-            vec![Param::new("prefix", Type::String), Param::new("newbits", Type::Number), Param::new("netnum", Type::Number)],
+            vec![
+                Param::new("prefix", Type::String),
+                Param::new("newbits", Type::Number),
+                Param::new("netnum", Type::Number),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let newbits = to_int(&a[1]).map_err(FnError::Call)?;
                 let num = big_whole(&a[2])?;
-                let net = parse_cidr(s(&a[0])).map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
+                let net = parse_cidr(s(&a[0]))
+                    .map_err(|e| FnError::Call(format!("invalid CIDR expression: {e}")))?;
                 subnet(&net, newbits, num).map(Value::string)
             },
         ),
@@ -70,7 +87,11 @@ fn big_whole(v: &Value) -> Result<BigInt, FnError> {
 }
 
 fn mask(prefix: u32, bits: u32) -> u128 {
-    let full: u128 = if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 };
+    let full: u128 = if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    };
     match prefix {
         0 => 0,
         p if p >= bits => full,
@@ -94,7 +115,11 @@ fn parse_cidr(text: &str) -> Result<Net, String> {
     if prefix > bits {
         return Err(bad());
     }
-    Ok(Net { addr: addr & mask(prefix, bits), bits, prefix })
+    Ok(Net {
+        addr: addr & mask(prefix, bits),
+        bits,
+        prefix,
+    })
 }
 
 fn parse_ipv4(text: &str) -> Option<u32> {
@@ -163,7 +188,13 @@ fn parse_ipv6(text: &str) -> Option<u128> {
 fn ip_string(addr: u128, bits: u32) -> String {
     if bits == 32 || addr >> 32 == 0xffff {
         let v = addr as u32;
-        return format!("{}.{}.{}.{}", v >> 24, (v >> 16) & 255, (v >> 8) & 255, v & 255);
+        return format!(
+            "{}.{}.{}.{}",
+            v >> 24,
+            (v >> 16) & 255,
+            (v >> 8) & 255,
+            v & 255
+        );
     }
     let groups: Vec<u16> = (0..8).map(|i| (addr >> (112 - 16 * i)) as u16).collect();
     // The longest run of zero groups (at least two) becomes `::`.
@@ -207,7 +238,11 @@ fn cidr_string(addr: u128, bits: u32, prefix: u32) -> String {
 /// two's-complement semantics, then keeps the magnitude's low bytes.
 fn insert_num(addr: u128, bits: u32, num: &BigInt, prefix_len: i64) -> Result<u128, FnError> {
     let shift = bits as i64 - prefix_len;
-    let shifted = if shift >= 0 { num << shift as usize } else { num >> (-shift) as usize };
+    let shifted = if shift >= 0 {
+        num << shift as usize
+    } else {
+        num >> (-shift) as usize
+    };
     let combined = BigInt::from(addr) | shifted;
     let mag = combined.magnitude();
     if mag.bits() > bits as u64 {
@@ -224,11 +259,21 @@ fn host(net: &Net, num: BigInt) -> Result<String, FnError> {
         num = &max - (-num - 1);
     }
     if num.sign() == Sign::Minus || num > max {
-        return fail(format!("prefix of {} does not accommodate a host numbered {num}", net.prefix));
+        return fail(format!(
+            "prefix of {} does not accommodate a host numbered {num}",
+            net.prefix
+        ));
     }
     // An IPv6 network holding a v4-mapped address takes the host number as if it were IPv4.
-    let width = if net.bits == 32 || net.addr >> 32 == 0xffff { 32 } else { 128 };
-    Ok(ip_string(insert_num(net.addr, net.bits, &num, width)?, net.bits))
+    let width = if net.bits == 32 || net.addr >> 32 == 0xffff {
+        32
+    } else {
+        128
+    };
+    Ok(ip_string(
+        insert_num(net.addr, net.bits, &num, width)?,
+        net.bits,
+    ))
 }
 
 /// The low 64 bits of the magnitude, as Go's `big.Int.Uint64` gives them.
@@ -239,18 +284,28 @@ fn low_u64(num: &BigInt) -> u64 {
 fn subnet(net: &Net, newbits: i64, num: BigInt) -> Result<String, FnError> {
     let new_len = net.prefix as i64 + newbits;
     if new_len > net.bits as i64 {
-        return fail(format!("insufficient address space to extend prefix of {} by {newbits}", net.prefix));
+        return fail(format!(
+            "insufficient address space to extend prefix of {} by {newbits}",
+            net.prefix
+        ));
     }
-    let max: u64 = if (0..64).contains(&newbits) { (1u64 << newbits) - 1 } else { u64::MAX };
+    let max: u64 = if (0..64).contains(&newbits) {
+        (1u64 << newbits) - 1
+    } else {
+        u64::MAX
+    };
     if low_u64(&num) > max {
-        return fail(format!("prefix extension of {newbits} does not accommodate a subnet numbered {num}"));
+        return fail(format!(
+            "prefix extension of {newbits} does not accommodate a subnet numbered {num}"
+        ));
     }
     let addr = insert_num(net.addr, net.bits, &num, new_len)?;
     Ok(cidr_string(addr, net.bits, new_len.max(0) as u32))
 }
 
 fn subnets(prefix: &str, lengths: &[Value]) -> Result<Value, FnError> {
-    let net = parse_cidr(prefix).map_err(|e| FnError::Arg(0, format!("invalid CIDR expression: {e}")))?;
+    let net =
+        parse_cidr(prefix).map_err(|e| FnError::Arg(0, format!("invalid CIDR expression: {e}")))?;
     if lengths.is_empty() {
         return Ok(Value::list(Type::String, Vec::new()));
     }
@@ -258,7 +313,10 @@ fn subnets(prefix: &str, lengths: &[Value]) -> Result<Value, FnError> {
     let first = int_arg(&lengths[0], 1)? + net.prefix as i64;
     let first = first.clamp(0, bits as i64) as u32;
     // go-cidr's PreviousSubnet: the subnet of the first length just below the network.
-    let mut current = (net.addr.wrapping_sub(1) & mask(first, bits) & full(bits), first);
+    let mut current = (
+        net.addr.wrapping_sub(1) & mask(first, bits) & full(bits),
+        first,
+    );
     let mut out = Vec::with_capacity(lengths.len());
     for (i, l) in lengths.iter().enumerate() {
         let len = int_arg(l, i + 1)?;
@@ -271,7 +329,12 @@ fn subnets(prefix: &str, lengths: &[Value]) -> Result<Value, FnError> {
         let len = len as u32 + net.prefix;
         if len > bits {
             let proto = if bits == 32 { "IPv4" } else { "IPv6" };
-            return arg_fail(i + 1, format!("would extend prefix to {len} bits, which is too long for an {proto} address"));
+            return arg_fail(
+                i + 1,
+                format!(
+                    "would extend prefix to {len} bits, which is too long for an {proto} address"
+                ),
+            );
         }
         // go-cidr's NextSubnet: the subnet of the new length after the last address of the current one.
         let last = current.0 | (!mask(current.1, bits) & full(bits));
@@ -294,5 +357,9 @@ fn subnets(prefix: &str, lengths: &[Value]) -> Result<Value, FnError> {
 }
 
 fn full(bits: u32) -> u128 {
-    if bits == 128 { u128::MAX } else { (1u128 << bits) - 1 }
+    if bits == 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    }
 }

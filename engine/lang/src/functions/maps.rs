@@ -1,9 +1,9 @@
 //! Map and object functions: keys, values, lookup, merge, zipmap, transpose.
 
 use super::util::{s, seq};
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
 use std::collections::BTreeMap;
-use terrane_values::{convert, Type, Value};
+use terrane_values::{Type, Value, convert};
 
 fn dynamic(name: &'static str) -> Param {
     Param::new(name, Type::Dynamic)
@@ -25,7 +25,10 @@ pub(super) fn register(f: &mut Functions) {
                 if !map.is_known() {
                     return Ok(Value::unknown(ret.clone()).mark(marks));
                 }
-                let keys: Vec<Value> = map.as_map().map(|m| m.keys().map(Value::string).collect()).unwrap_or_default();
+                let keys: Vec<Value> = map
+                    .as_map()
+                    .map(|m| m.keys().map(Value::string).collect())
+                    .unwrap_or_default();
                 Ok(match ret {
                     Type::List(_) => Value::list(Type::String, keys),
                     _ => Value::tuple(keys),
@@ -45,7 +48,10 @@ pub(super) fn register(f: &mut Functions) {
                 _ => fail("values() requires a map as the first argument"),
             }),
             |a, ret, _| {
-                let vals: Vec<Value> = a[0].as_map().map(|m| m.values().cloned().collect()).unwrap_or_default();
+                let vals: Vec<Value> = a[0]
+                    .as_map()
+                    .map(|m| m.values().cloned().collect())
+                    .unwrap_or_default();
                 Ok(match ret {
                     Type::List(e) => Value::list((**e).clone(), vals),
                     _ => Value::tuple(vals),
@@ -56,17 +62,31 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "lookup",
         Function::variadic(
-            vec![dynamic("inputMap").marked(), Param::new("key", Type::String).marked()],
+            vec![
+                dynamic("inputMap").marked(),
+                Param::new("key", Type::String).marked(),
+            ],
             dynamic("default").nullable().unknown().dynamic().marked(),
             Returns::Computed(lookup_type),
             lookup,
         ),
     );
-    f.add("merge", Function::variadic(vec![], dynamic("maps").dynamic().nullable(), Returns::Computed(merge_type), merge));
+    f.add(
+        "merge",
+        Function::variadic(
+            vec![],
+            dynamic("maps").dynamic().nullable(),
+            Returns::Computed(merge_type),
+            merge,
+        ),
+    );
     f.add(
         "zipmap",
         Function::new(
-            vec![Param::new("keys", Type::list(Type::String)), dynamic("values")],
+            vec![
+                Param::new("keys", Type::list(Type::String)),
+                dynamic("values"),
+            ],
             Returns::Computed(|a| match a[1].ty() {
                 Type::List(e) => Ok(Type::map((*e).clone())),
                 Type::Tuple(t) => {
@@ -75,7 +95,11 @@ pub(super) fn register(f: &mut Functions) {
                     }
                     let keys = seq(&a[0]);
                     if keys.len() != t.len() {
-                        return fail(format!("number of keys ({}) does not match number of values ({})", keys.len(), t.len()));
+                        return fail(format!(
+                            "number of keys ({}) does not match number of values ({})",
+                            keys.len(),
+                            t.len()
+                        ));
                     }
                     let mut attrs = BTreeMap::new();
                     for (k, ty) in keys.iter().zip(t.iter()) {
@@ -89,7 +113,11 @@ pub(super) fn register(f: &mut Functions) {
                 let keys = seq(&a[0]);
                 let vals = seq(&a[1]);
                 if keys.len() != vals.len() {
-                    return fail(format!("number of keys ({}) does not match number of values ({})", keys.len(), vals.len()));
+                    return fail(format!(
+                        "number of keys ({}) does not match number of values ({})",
+                        keys.len(),
+                        vals.len()
+                    ));
                 }
                 let mut m = BTreeMap::new();
                 for (i, (k, v)) in keys.iter().zip(vals).enumerate() {
@@ -120,12 +148,16 @@ pub(super) fn register(f: &mut Functions) {
                         if v.is_null() {
                             return fail("input contains a null value");
                         }
-                        out.entry(s(&v).to_string()).or_default().push(Value::string(&k));
+                        out.entry(s(&v).to_string())
+                            .or_default()
+                            .push(Value::string(&k));
                     }
                 }
                 Ok(Value::map(
                     Type::list(Type::String),
-                    out.into_iter().map(|(k, v)| (k, Value::list(Type::String, v))).collect(),
+                    out.into_iter()
+                        .map(|(k, v)| (k, Value::list(Type::String, v)))
+                        .collect(),
                 ))
             },
         ),
@@ -134,7 +166,10 @@ pub(super) fn register(f: &mut Functions) {
 
 fn lookup_type(a: &[Value]) -> Result<Type, FnError> {
     if a.len() > 3 {
-        return fail(format!("lookup() takes two or three arguments, got {}", a.len()));
+        return fail(format!(
+            "lookup() takes two or three arguments, got {}",
+            a.len()
+        ));
     }
     match a[0].ty() {
         Type::Object(o) => {
@@ -153,7 +188,10 @@ fn lookup_type(a: &[Value]) -> Result<Type, FnError> {
         }
         Type::Map(e) => {
             if a.len() == 3 && convert(&a[2], &e).is_err() {
-                return arg_fail(2, "the default value must have the same type as the map elements");
+                return arg_fail(
+                    2,
+                    "the default value must have the same type as the map elements",
+                );
             }
             Ok((*e).clone())
         }
@@ -170,11 +208,19 @@ fn lookup(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnEr
     }
     let k = s(&key);
     if let Some(v) = map.as_map().and_then(|m| m.get(k)) {
-        let v = if *ret == Type::Dynamic { v.clone() } else { convert(v, ret).map_err(|e| FnError::Call(e.message))? };
+        let v = if *ret == Type::Dynamic {
+            v.clone()
+        } else {
+            convert(v, ret).map_err(|e| FnError::Call(e.message))?
+        };
         return Ok(v.mark(marks));
     }
     if a.len() == 3 {
-        let d = if *ret == Type::Dynamic { a[2].clone() } else { convert(&a[2], ret).map_err(|e| FnError::Arg(2, e.message))? };
+        let d = if *ret == Type::Dynamic {
+            a[2].clone()
+        } else {
+            convert(&a[2], ret).map_err(|e| FnError::Arg(2, e.message))?
+        };
         return Ok(d.mark(marks));
     }
     fail(format!("lookup failed to find key {k:?}"))
@@ -202,7 +248,11 @@ fn merge_type(a: &[Value]) -> Result<Type, FnError> {
             Type::Map(e) => {
                 if v.is_null() {
                 } else if v.is_known() {
-                    for k in v.as_map().map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                    for k in v
+                        .as_map()
+                        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+                        .unwrap_or_default()
+                    {
                         attrs.insert(k, (**e).clone());
                     }
                 } else {
@@ -210,7 +260,12 @@ fn merge_type(a: &[Value]) -> Result<Type, FnError> {
                 }
             }
             Type::Object(_) => {}
-            other => return fail(format!("arguments must be maps or objects, got {:?}", other.friendly_name())),
+            other => {
+                return fail(format!(
+                    "arguments must be maps or objects, got {:?}",
+                    other.friendly_name()
+                ));
+            }
         }
         match &first {
             None => first = Some(ty),

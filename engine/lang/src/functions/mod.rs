@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use terrane_config::body::suggest;
 use terrane_diagnostics::{Diagnostic, SourceRange};
-use terrane_values::{convert, Marks, Type, Value};
+use terrane_values::{Marks, Type, Value, convert};
 
 /// A function parameter.
 #[derive(Clone, Debug)]
@@ -55,7 +55,14 @@ pub struct Param {
 impl Param {
     /// A parameter of the given type that accepts nothing special.
     pub fn new(name: &'static str, ty: Type) -> Param {
-        Param { name, ty, allow_null: false, allow_unknown: false, allow_dynamic: false, allow_marked: false }
+        Param {
+            name,
+            ty,
+            allow_null: false,
+            allow_unknown: false,
+            allow_dynamic: false,
+            allow_marked: false,
+        }
     }
 
     /// Accepts null.
@@ -134,12 +141,22 @@ pub struct Function {
 impl Function {
     /// A function with fixed parameters.
     pub fn new(params: Vec<Param>, returns: Returns, imp: Impl) -> Function {
-        Function { params, var_param: None, returns, imp }
+        Function {
+            params,
+            var_param: None,
+            returns,
+            imp,
+        }
     }
 
     /// A function with a variadic last parameter.
     pub fn variadic(params: Vec<Param>, var: Param, returns: Returns, imp: Impl) -> Function {
-        Function { params, var_param: Some(var), returns, imp }
+        Function {
+            params,
+            var_param: Some(var),
+            returns,
+            imp,
+        }
     }
 }
 
@@ -152,7 +169,10 @@ pub struct Functions {
 impl Functions {
     /// Every built-in function; file functions resolve relative paths against `base_dir`.
     pub fn new(base_dir: impl Into<PathBuf>) -> Functions {
-        let mut f = Functions { table: BTreeMap::new(), base_dir: base_dir.into() };
+        let mut f = Functions {
+            table: BTreeMap::new(),
+            base_dir: base_dir.into(),
+        };
         string::register(&mut f);
         string_regex::register(&mut f);
         collection::register(&mut f);
@@ -208,36 +228,64 @@ impl Functions {
         let name = name.strip_prefix("core::").unwrap_or(name);
         let Some(f) = self.table.get(name) else {
             let names: Vec<&str> = self.table.keys().copied().collect();
-            let hint = suggest(name, &names).map(|s| format!(" Did you mean {s:?}?")).unwrap_or_default();
+            let hint = suggest(name, &names)
+                .map(|s| format!(" Did you mean {s:?}?"))
+                .unwrap_or_default();
             let detail = if name.contains("::") {
                 format!("There is no function named {name:?}.")
             } else {
                 format!("There is no function named {name:?}.{hint}")
             };
-            return Err(Diagnostic::error("Call to unknown function", detail).with_subject(name_range.clone()));
+            return Err(Diagnostic::error("Call to unknown function", detail)
+                .with_subject(name_range.clone()));
         };
-        let arg_range = |i: usize| arg_ranges.get(i).or(arg_ranges.last()).unwrap_or(whole).clone();
+        let arg_range = |i: usize| {
+            arg_ranges
+                .get(i)
+                .or(arg_ranges.last())
+                .unwrap_or(whole)
+                .clone()
+        };
         if args.len() < f.params.len() {
             let missing = &f.params[args.len()];
-            let qual = if f.var_param.is_some() { " at least" } else { "" };
+            let qual = if f.var_param.is_some() {
+                " at least"
+            } else {
+                ""
+            };
             return Err(Diagnostic::error(
                 "Not enough function arguments",
-                format!("Function {name:?} expects{qual} {} argument(s). Missing value for {:?}.", f.params.len(), missing.name),
+                format!(
+                    "Function {name:?} expects{qual} {} argument(s). Missing value for {:?}.",
+                    f.params.len(),
+                    missing.name
+                ),
             )
             .with_subject(whole.clone()));
         }
         if f.var_param.is_none() && args.len() > f.params.len() {
             return Err(Diagnostic::error(
                 "Too many function arguments",
-                format!("Function {name:?} expects only {} argument(s).", f.params.len()),
+                format!(
+                    "Function {name:?} expects only {} argument(s).",
+                    f.params.len()
+                ),
             )
             .with_subject(arg_range(f.params.len())));
         }
-        let param_of = |i: usize| -> &Param { f.params.get(i).or(f.var_param.as_ref()).expect("arity checked") };
+        let param_of = |i: usize| -> &Param {
+            f.params
+                .get(i)
+                .or(f.var_param.as_ref())
+                .expect("arity checked")
+        };
         let invalid = |i: usize, msg: &str| {
-            Diagnostic::error("Invalid function argument", format!("Invalid value for {:?} parameter: {msg}.", param_of(i).name))
-                .with_subject(arg_range(i))
-                .with_context(whole.clone())
+            Diagnostic::error(
+                "Invalid function argument",
+                format!("Invalid value for {:?} parameter: {msg}.", param_of(i).name),
+            )
+            .with_subject(arg_range(i))
+            .with_context(whole.clone())
         };
         let mut converted = Vec::with_capacity(args.len());
         for (i, a) in args.iter().enumerate() {
@@ -251,7 +299,11 @@ impl Functions {
         let mut dynamic_result = false;
         for (i, v) in converted.iter().enumerate() {
             let p = param_of(i);
-            let v = if p.allow_marked { v.clone() } else { v.clone().unmark_deep().0 };
+            let v = if p.allow_marked {
+                v.clone()
+            } else {
+                v.clone().unmark_deep().0
+            };
             if v.is_null() && !p.allow_null {
                 return Err(invalid(i, "argument must not be null"));
             }
@@ -262,9 +314,12 @@ impl Functions {
         }
         let call_err = |e: FnError| match e {
             FnError::Arg(i, msg) => invalid(i, &msg),
-            FnError::Call(msg) => Diagnostic::error("Error in function call", format!("Call to function {name:?} failed: {msg}."))
-                .with_subject(call_start(name_range))
-                .with_context(whole.clone()),
+            FnError::Call(msg) => Diagnostic::error(
+                "Error in function call",
+                format!("Call to function {name:?} failed: {msg}."),
+            )
+            .with_subject(call_start(name_range))
+            .with_context(whole.clone()),
         };
         let ret_ty = if dynamic_result {
             Type::Dynamic
@@ -317,9 +372,15 @@ fn call_start(name_range: &SourceRange) -> SourceRange {
 /// A range as HCL prints it in messages: `file:1,3-16`, or `file:1,3-2,4` across lines.
 pub(crate) fn range_text(r: &SourceRange) -> String {
     if r.start.line == r.end.line {
-        format!("{}:{},{}-{}", r.file, r.start.line, r.start.column, r.end.column)
+        format!(
+            "{}:{},{}-{}",
+            r.file, r.start.line, r.start.column, r.end.column
+        )
     } else {
-        format!("{}:{},{}-{},{}", r.file, r.start.line, r.start.column, r.end.line, r.end.column)
+        format!(
+            "{}:{},{}-{},{}",
+            r.file, r.start.line, r.start.column, r.end.line, r.end.column
+        )
     }
 }
 
@@ -344,7 +405,10 @@ pub(crate) mod util {
 
     /// A whole number as i64, with cty's message when it is not one.
     pub fn to_int(v: &Value) -> Result<i64, String> {
-        n(v).to_i64().ok_or_else(|| "value must be a whole number, between -9223372036854775808 and 9223372036854775807".into())
+        n(v).to_i64().ok_or_else(|| {
+            "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
+                .into()
+        })
     }
 
     /// A whole-number argument as i64; failing, an error about argument `i`.

@@ -1,31 +1,61 @@
 //! Numeric functions.
 
 use super::util::{int_arg, int_call, n};
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
 use num_bigint::BigInt;
 use terrane_values::{Number, Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
     let num1 = || vec![Param::new("num", Type::Number)];
-    f.add("abs", Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::number(n(&a[0]).abs()))));
-    f.add("ceil", Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::number(n(&a[0]).ceil()))));
-    f.add("floor", Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::number(n(&a[0]).floor()))));
+    f.add(
+        "abs",
+        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| {
+            Ok(Value::number(n(&a[0]).abs()))
+        }),
+    );
+    f.add(
+        "ceil",
+        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| {
+            Ok(Value::number(n(&a[0]).ceil()))
+        }),
+    );
+    f.add(
+        "floor",
+        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| {
+            Ok(Value::number(n(&a[0]).floor()))
+        }),
+    );
     f.add(
         "signum",
-        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| Ok(Value::int(int_call(&a[0])?.signum()))),
+        Function::new(num1(), Returns::Fixed(Type::Number), |a, _, _| {
+            Ok(Value::int(int_call(&a[0])?.signum()))
+        }),
     );
     f.add(
         "max",
-        Function::variadic(vec![], Param::new("numbers", Type::Number), Returns::Fixed(Type::Number), |a, _, _| extreme(a, true)),
+        Function::variadic(
+            vec![],
+            Param::new("numbers", Type::Number),
+            Returns::Fixed(Type::Number),
+            |a, _, _| extreme(a, true),
+        ),
     );
     f.add(
         "min",
-        Function::variadic(vec![], Param::new("numbers", Type::Number), Returns::Fixed(Type::Number), |a, _, _| extreme(a, false)),
+        Function::variadic(
+            vec![],
+            Param::new("numbers", Type::Number),
+            Returns::Fixed(Type::Number),
+            |a, _, _| extreme(a, false),
+        ),
     );
     f.add(
         "pow",
         Function::new(
-            vec![Param::new("num", Type::Number), Param::new("power", Type::Number)],
+            vec![
+                Param::new("num", Type::Number),
+                Param::new("power", Type::Number),
+            ],
             Returns::Fixed(Type::Number),
             |a, _, _| float_result(n(&a[0]).to_f64().powf(n(&a[1]).to_f64())),
         ),
@@ -33,7 +63,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "log",
         Function::new(
-            vec![Param::new("num", Type::Number), Param::new("base", Type::Number)],
+            vec![
+                Param::new("num", Type::Number),
+                Param::new("base", Type::Number),
+            ],
             Returns::Fixed(Type::Number),
             |a, _, _| float_result(n(&a[0]).to_f64().ln() / n(&a[1]).to_f64().ln()),
         ),
@@ -41,11 +74,20 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "parseint",
         Function::new(
-            vec![Param::new("number", Type::Dynamic), Param::new("base", Type::Number)],
+            vec![
+                Param::new("number", Type::Dynamic),
+                Param::new("base", Type::Number),
+            ],
             Returns::Fixed(Type::Number),
             |a, _, _| {
                 let Some(text) = a[0].as_str() else {
-                    return arg_fail(0, format!("first argument must be a string, not {}", a[0].ty().friendly_name()));
+                    return arg_fail(
+                        0,
+                        format!(
+                            "first argument must be a string, not {}",
+                            a[0].ty().friendly_name()
+                        ),
+                    );
                 };
                 let base = int_arg(&a[1], 1)?;
                 if !(2..=62).contains(&base) {
@@ -89,7 +131,9 @@ fn parse_big_int(text: &str, base: u32) -> Option<BigInt> {
 }
 
 fn float_result(v: f64) -> Result<Value, FnError> {
-    Number::from_f64(v).map(Value::number).map_err(|_| FnError::Call("the result is not a number".into()))
+    Number::from_f64(v)
+        .map(Value::number)
+        .map_err(|_| FnError::Call("the result is not a number".into()))
 }
 
 fn extreme(a: &[Value], max: bool) -> Result<Value, FnError> {
@@ -99,7 +143,11 @@ fn extreme(a: &[Value], max: bool) -> Result<Value, FnError> {
     let mut best = n(&a[0]);
     for v in &a[1..] {
         let x = n(v);
-        let better = if max { x.cmp_value(&best).is_gt() } else { x.cmp_value(&best).is_lt() };
+        let better = if max {
+            x.cmp_value(&best).is_gt()
+        } else {
+            x.cmp_value(&best).is_lt()
+        };
         if better {
             best = x;
         }

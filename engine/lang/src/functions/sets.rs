@@ -1,8 +1,8 @@
 //! Set functions (setproduct, setunion, setintersection, setsubtract) and matchkeys.
 
 use super::util::seq;
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
-use terrane_values::{convert, unify, Type, Value};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
+use terrane_values::{Type, Value, convert, unify};
 
 fn dynamic(name: &'static str) -> Param {
     Param::new(name, Type::Dynamic)
@@ -11,16 +11,28 @@ fn dynamic(name: &'static str) -> Param {
 pub(super) fn register(f: &mut Functions) {
     f.add(
         "setproduct",
-        Function::variadic(vec![], dynamic("sets"), Returns::Computed(setproduct_type), setproduct),
+        Function::variadic(
+            vec![],
+            dynamic("sets"),
+            Returns::Computed(setproduct_type),
+            setproduct,
+        ),
     );
-    for (name, op) in [("setunion", 0u8), ("setintersection", 1), ("setsubtract", 2)] {
+    for (name, op) in [
+        ("setunion", 0u8),
+        ("setintersection", 1),
+        ("setsubtract", 2),
+    ] {
         let imp: super::Impl = match op {
             0 => |a, ret, _| set_op(a, ret, 0),
             1 => |a, ret, _| set_op(a, ret, 1),
             _ => |a, ret, _| set_op(a, ret, 2),
         };
         let rt: fn(&[Value]) -> Result<Type, FnError> = |a| {
-            let tys: Vec<Type> = a.iter().map(|v| v.ty().element_type().cloned().unwrap_or(Type::Dynamic)).collect();
+            let tys: Vec<Type> = a
+                .iter()
+                .map(|v| v.ty().element_type().cloned().unwrap_or(Type::Dynamic))
+                .collect();
             match unify(&tys) {
                 Some(t) => Ok(Type::set(t)),
                 None => fail("given sets must all have compatible element types"),
@@ -30,7 +42,10 @@ pub(super) fn register(f: &mut Functions) {
             f.add(
                 name,
                 Function::new(
-                    vec![Param::new("a", Type::set(Type::Dynamic)), Param::new("b", Type::set(Type::Dynamic))],
+                    vec![
+                        Param::new("a", Type::set(Type::Dynamic)),
+                        Param::new("b", Type::set(Type::Dynamic)),
+                    ],
                     Returns::Computed(rt),
                     imp,
                 ),
@@ -59,7 +74,11 @@ pub(super) fn register(f: &mut Functions) {
             |a, ret, _| {
                 // Keys and search values are compared after conversion to their unified type.
                 let ety = unify(&[a[1].ty(), a[2].ty()]).unwrap_or(Type::list(Type::Dynamic));
-                let conv = |v: &Value, i: usize| convert(v, &ety).map(|c| seq(&c)).map_err(|e| FnError::Arg(i, e.message));
+                let conv = |v: &Value, i: usize| {
+                    convert(v, &ety)
+                        .map(|c| seq(&c))
+                        .map_err(|e| FnError::Arg(i, e.message))
+                };
                 let vals = seq(&a[0]);
                 let keys = conv(&a[1], 1)?;
                 let search = conv(&a[2], 2)?;
@@ -75,7 +94,10 @@ pub(super) fn register(f: &mut Functions) {
                         }
                     }
                 }
-                Ok(Value::list(ret.element_type().cloned().unwrap_or(Type::Dynamic), out))
+                Ok(Value::list(
+                    ret.element_type().cloned().unwrap_or(Type::Dynamic),
+                    out,
+                ))
             },
         ),
     );
@@ -106,7 +128,11 @@ fn setproduct_type(a: &[Value]) -> Result<Type, FnError> {
         }
     }
     let tuple = Type::tuple(elem_tys);
-    Ok(if list_count == a.len() { Type::list(tuple) } else { Type::set(tuple) })
+    Ok(if list_count == a.len() {
+        Type::list(tuple)
+    } else {
+        Type::set(tuple)
+    })
 }
 
 fn setproduct(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, FnError> {
@@ -127,7 +153,9 @@ fn setproduct(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, 
             for it in &items {
                 let mut p = prefix.clone();
                 let conv = match elem_tys.get(i) {
-                    Some(t) if *t != Type::Dynamic => convert(it, t).map_err(|e| FnError::Arg(i, e.message))?,
+                    Some(t) if *t != Type::Dynamic => {
+                        convert(it, t).map_err(|e| FnError::Arg(i, e.message))?
+                    }
                     _ => it.clone(),
                 };
                 p.push(conv);
@@ -137,7 +165,11 @@ fn setproduct(a: &[Value], ret: &Type, _: &super::CallCtx<'_>) -> Result<Value, 
         total = next;
     }
     let rows: Vec<Value> = total.into_iter().map(Value::tuple).collect();
-    let rows_ty = if rows.is_empty() { ety.clone() } else { rows[0].ty() };
+    let rows_ty = if rows.is_empty() {
+        ety.clone()
+    } else {
+        rows[0].ty()
+    };
     Ok(match ret {
         Type::Set(_) => Value::set(rows_ty, rows),
         _ => Value::list(rows_ty, rows),
@@ -149,13 +181,25 @@ fn set_op(a: &[Value], ret: &Type, op: u8) -> Result<Value, FnError> {
     let sets: Vec<Vec<Value>> = a
         .iter()
         .enumerate()
-        .map(|(i, v)| convert(v, ret).map(|c| seq(&c)).map_err(|e| FnError::Arg(i, e.message)))
+        .map(|(i, v)| {
+            convert(v, ret)
+                .map(|c| seq(&c))
+                .map_err(|e| FnError::Arg(i, e.message))
+        })
         .collect::<Result<_, _>>()?;
     let contains = |set: &[Value], x: &Value| set.iter().any(|y| y.equals(x) == Some(true));
     let out: Vec<Value> = match op {
         0 => sets.iter().flatten().cloned().collect(),
-        1 => sets[0].iter().filter(|x| sets[1..].iter().all(|s| contains(s, x))).cloned().collect(),
-        _ => sets[0].iter().filter(|x| !contains(&sets[1], x)).cloned().collect(),
+        1 => sets[0]
+            .iter()
+            .filter(|x| sets[1..].iter().all(|s| contains(s, x)))
+            .cloned()
+            .collect(),
+        _ => sets[0]
+            .iter()
+            .filter(|x| !contains(&sets[1], x))
+            .cloned()
+            .collect(),
     };
     Ok(Value::set(ety, out))
 }

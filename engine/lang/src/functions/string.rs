@@ -1,24 +1,48 @@
 //! String functions.
 
 use super::util::{int_call, s, seq};
-use super::{arg_fail, fail, Function, Functions, Param, Returns};
+use super::{Function, Functions, Param, Returns, arg_fail, fail};
 use terrane_values::{Kind, Type, Value};
 use unicode_segmentation::UnicodeSegmentation;
 
 pub(super) fn register(f: &mut Functions) {
     let str1 = || vec![Param::new("str", Type::String)];
-    f.add("upper", Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_upper(s(&a[0]))))));
-    f.add("lower", Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_lower(s(&a[0]))))));
-    f.add("title", Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(go_title(s(&a[0]))))));
-    f.add("trimspace", Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(s(&a[0]).trim_matches(is_go_space)))));
+    f.add(
+        "upper",
+        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(go_upper(s(&a[0]))))
+        }),
+    );
+    f.add(
+        "lower",
+        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(go_lower(s(&a[0]))))
+        }),
+    );
+    f.add(
+        "title",
+        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(go_title(s(&a[0]))))
+        }),
+    );
+    f.add(
+        "trimspace",
+        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(s(&a[0]).trim_matches(is_go_space)))
+        }),
+    );
     f.add(
         "chomp",
-        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| Ok(Value::string(s(&a[0]).trim_end_matches(['\r', '\n'])))),
+        Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
+            Ok(Value::string(s(&a[0]).trim_end_matches(['\r', '\n'])))
+        }),
     );
     f.add(
         "strrev",
         Function::new(str1(), Returns::Fixed(Type::String), |a, _, _| {
-            Ok(Value::string(s(&a[0]).graphemes(true).rev().collect::<String>()))
+            Ok(Value::string(
+                s(&a[0]).graphemes(true).rev().collect::<String>(),
+            ))
         }),
     );
     f.add(
@@ -36,7 +60,10 @@ pub(super) fn register(f: &mut Functions) {
                 for (i, list) in a[1..].iter().enumerate() {
                     for e in seq(list).iter() {
                         if e.is_null() {
-                            return arg_fail(i + 1, format!("element {j} is null; cannot concatenate null values"));
+                            return arg_fail(
+                                i + 1,
+                                format!("element {j} is null; cannot concatenate null values"),
+                            );
                         }
                         j += 1;
                         match e.as_str() {
@@ -52,7 +79,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "split",
         Function::new(
-            vec![Param::new("separator", Type::String), Param::new("str", Type::String)],
+            vec![
+                Param::new("separator", Type::String),
+                Param::new("str", Type::String),
+            ],
             Returns::Fixed(Type::list(Type::String)),
             |a, _, _| {
                 let (sep, text) = (s(&a[0]), s(&a[1]));
@@ -68,13 +98,20 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "replace",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("substr", Type::String), Param::new("replace", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("substr", Type::String),
+                Param::new("replace", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let (text, sub, rep) = (s(&a[0]), s(&a[1]), s(&a[2]));
                 if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
-                    let re = super::string_regex::compile(&sub[1..sub.len() - 1]).map_err(|e| super::FnError::Call(e.text()))?;
-                    return Ok(Value::string(super::string_regex::replace_all(&re, text, rep)));
+                    let re = super::string_regex::compile(&sub[1..sub.len() - 1])
+                        .map_err(|e| super::FnError::Call(e.text()))?;
+                    return Ok(Value::string(super::string_regex::replace_all(
+                        &re, text, rep,
+                    )));
                 }
                 Ok(Value::string(text.replace(sub, rep)))
             },
@@ -83,7 +120,11 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "substr",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("offset", Type::Number), Param::new("length", Type::Number)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("offset", Type::Number),
+                Param::new("length", Type::Number),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let text = s(&a[0]);
@@ -99,7 +140,11 @@ pub(super) fn register(f: &mut Functions) {
                 if start >= clusters.len() {
                     return Ok(Value::string(""));
                 }
-                let end = if length < 0 { clusters.len() } else { (start + length as usize).min(clusters.len()) };
+                let end = if length < 0 {
+                    clusters.len()
+                } else {
+                    (start + length as usize).min(clusters.len())
+                };
                 Ok(Value::string(clusters[start..end].concat()))
             },
         ),
@@ -107,7 +152,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "indent",
         Function::new(
-            vec![Param::new("spaces", Type::Number), Param::new("str", Type::String)],
+            vec![
+                Param::new("spaces", Type::Number),
+                Param::new("str", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let n = int_call(&a[0])?;
@@ -123,7 +171,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "trim",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("cutset", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("cutset", Type::String),
+            ],
             Returns::Fixed(Type::String),
             |a, _, _| {
                 let cut: Vec<char> = s(&a[1]).chars().collect();
@@ -134,23 +185,40 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "trimprefix",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("prefix", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("prefix", Type::String),
+            ],
             Returns::Fixed(Type::String),
-            |a, _, _| Ok(Value::string(s(&a[0]).strip_prefix(s(&a[1])).unwrap_or(s(&a[0])))),
+            |a, _, _| {
+                Ok(Value::string(
+                    s(&a[0]).strip_prefix(s(&a[1])).unwrap_or(s(&a[0])),
+                ))
+            },
         ),
     );
     f.add(
         "trimsuffix",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("suffix", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("suffix", Type::String),
+            ],
             Returns::Fixed(Type::String),
-            |a, _, _| Ok(Value::string(s(&a[0]).strip_suffix(s(&a[1])).unwrap_or(s(&a[0])))),
+            |a, _, _| {
+                Ok(Value::string(
+                    s(&a[0]).strip_suffix(s(&a[1])).unwrap_or(s(&a[0])),
+                ))
+            },
         ),
     );
     f.add(
         "startswith",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("prefix", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("prefix", Type::String),
+            ],
             Returns::Fixed(Type::Bool),
             |a, _, _| Ok(Value::bool(s(&a[0]).starts_with(s(&a[1])))),
         ),
@@ -158,7 +226,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "endswith",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("suffix", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("suffix", Type::String),
+            ],
             Returns::Fixed(Type::Bool),
             |a, _, _| Ok(Value::bool(s(&a[0]).ends_with(s(&a[1])))),
         ),
@@ -166,7 +237,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "strcontains",
         Function::new(
-            vec![Param::new("str", Type::String), Param::new("substr", Type::String)],
+            vec![
+                Param::new("str", Type::String),
+                Param::new("substr", Type::String),
+            ],
             Returns::Fixed(Type::Bool),
             |a, _, _| Ok(Value::bool(s(&a[0]).contains(s(&a[1])))),
         ),
@@ -181,7 +255,9 @@ pub(super) fn register(f: &mut Functions) {
                 if a[1..].iter().any(|v| !v.is_wholly_known()) {
                     return Ok(Value::unknown(Type::String));
                 }
-                super::format::format(s(&a[0]), &a[1..]).map(Value::string).map_err(format_error)
+                super::format::format(s(&a[0]), &a[1..])
+                    .map(Value::string)
+                    .map_err(format_error)
             },
         ),
     );
@@ -209,7 +285,14 @@ fn formatlist(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, su
             match len {
                 None => len = Some(n),
                 Some(m) if m != n => {
-                    return arg_fail(i + 1, format!("argument {} has length {n}, which is inconsistent with argument {} of length {m}", i + 1, 1));
+                    return arg_fail(
+                        i + 1,
+                        format!(
+                            "argument {} has length {n}, which is inconsistent with argument {} of length {m}",
+                            i + 1,
+                            1
+                        ),
+                    );
                 }
                 _ => {}
             }
@@ -225,7 +308,9 @@ fn formatlist(a: &[Value], _: &Type, _: &super::CallCtx<'_>) -> Result<Value, su
         let row: Vec<Value> = args
             .iter()
             .map(|v| match v.kind() {
-                Kind::List(..) | Kind::Tuple(_) | Kind::Set(..) => v.as_seq().map(|e| e[idx].clone()).unwrap_or_default(),
+                Kind::List(..) | Kind::Tuple(_) | Kind::Set(..) => {
+                    v.as_seq().map(|e| e[idx].clone()).unwrap_or_default()
+                }
                 _ => v.clone(),
             })
             .collect();
@@ -251,7 +336,10 @@ fn format_error(e: super::format::FormatError) -> super::FnError {
 }
 
 fn is_go_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}') || (c as u32 > 0xff && c.is_whitespace())
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
 }
 
 /// Go's `strings.ToUpper`: simple one-to-one case mapping (so `ß` stays `ß`).
@@ -312,7 +400,11 @@ pub fn go_title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if go_is_separator(prev) { title_case(c) } else { c };
+            let out = if go_is_separator(prev) {
+                title_case(c)
+            } else {
+                c
+            };
             prev = c;
             out
         })

@@ -2,21 +2,33 @@
 //! `replace`, `regex` and `regexall`, and Go's messages for invalid patterns.
 
 use super::util::s;
-use super::{arg_fail, fail, FnError, Function, Functions, Param, Returns};
+use super::{FnError, Function, Functions, Param, Returns, arg_fail, fail};
 use regex::Regex;
 use regex_syntax::ast::ErrorKind;
 use std::collections::BTreeMap;
 use terrane_values::{Type, Value};
 
 pub(super) fn register(f: &mut Functions) {
-    let params = || vec![Param::new("pattern", Type::String), Param::new("string", Type::String)];
+    let params = || {
+        vec![
+            Param::new("pattern", Type::String),
+            Param::new("string", Type::String),
+        ]
+    };
     f.add(
         "regex",
         Function::new(
             params(),
-            Returns::Computed(|a| if a[0].is_known() { result_type(s(&a[0])) } else { Ok(Type::Dynamic) }),
+            Returns::Computed(|a| {
+                if a[0].is_known() {
+                    result_type(s(&a[0]))
+                } else {
+                    Ok(Type::Dynamic)
+                }
+            }),
             |a, ret, _| {
-                let re = compile(s(&a[0])).map_err(|e| FnError::Arg(0, format!("error parsing pattern: {}", e.text())))?;
+                let re = compile(s(&a[0]))
+                    .map_err(|e| FnError::Arg(0, format!("error parsing pattern: {}", e.text())))?;
                 match re.captures(s(&a[1])) {
                     Some(c) => Ok(capture_value(&re, &c, ret)),
                     None => fail("pattern did not match any part of the given string"),
@@ -28,11 +40,21 @@ pub(super) fn register(f: &mut Functions) {
         "regexall",
         Function::new(
             params(),
-            Returns::Computed(|a| if a[0].is_known() { result_type(s(&a[0])).map(Type::list) } else { Ok(Type::list(Type::Dynamic)) }),
+            Returns::Computed(|a| {
+                if a[0].is_known() {
+                    result_type(s(&a[0])).map(Type::list)
+                } else {
+                    Ok(Type::list(Type::Dynamic))
+                }
+            }),
             |a, ret, _| {
                 let ety = ret.element_type().cloned().unwrap_or(Type::Dynamic);
-                let re = compile(s(&a[0])).map_err(|e| FnError::Arg(0, format!("error parsing pattern: {}", e.text())))?;
-                let items = re.captures_iter(s(&a[1])).map(|c| capture_value(&re, &c, &ety)).collect();
+                let re = compile(s(&a[0]))
+                    .map_err(|e| FnError::Arg(0, format!("error parsing pattern: {}", e.text())))?;
+                let items = re
+                    .captures_iter(s(&a[1]))
+                    .map(|c| capture_value(&re, &c, &ety))
+                    .collect();
                 Ok(Value::list(ety, items))
             },
         ),
@@ -42,20 +64,33 @@ pub(super) fn register(f: &mut Functions) {
 /// The result type for a pattern: a string without capture groups, a list of strings for unnamed
 /// groups, an object for named groups.
 fn result_type(pattern: &str) -> Result<Type, FnError> {
-    let re = compile(pattern).map_err(|e| FnError::Arg(0, format!("invalid regexp pattern: {} in {}", e.code, e.expr)))?;
+    let re = compile(pattern).map_err(|e| {
+        FnError::Arg(
+            0,
+            format!("invalid regexp pattern: {} in {}", e.code, e.expr),
+        )
+    })?;
     let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
     let named: Vec<&str> = names.iter().flatten().copied().collect();
     let unnamed = names.len() - named.len();
     match (unnamed, named.len()) {
         (0, 0) => Ok(Type::String),
         (n, 0) => Ok(Type::tuple(vec![Type::String; n])),
-        (0, _) => Ok(Type::object(named.iter().map(|n| (n.to_string(), Type::String)))),
-        _ => arg_fail(0, "invalid regexp pattern: cannot mix both named and unnamed capture groups"),
+        (0, _) => Ok(Type::object(
+            named.iter().map(|n| (n.to_string(), Type::String)),
+        )),
+        _ => arg_fail(
+            0,
+            "invalid regexp pattern: cannot mix both named and unnamed capture groups",
+        ),
     }
 }
 
 fn capture_value(re: &Regex, c: &regex::Captures<'_>, ty: &Type) -> Value {
-    let group = |i: usize| c.get(i).map_or_else(|| Value::null(Type::String), |m| Value::string(m.as_str()));
+    let group = |i: usize| {
+        c.get(i)
+            .map_or_else(|| Value::null(Type::String), |m| Value::string(m.as_str()))
+    };
     match ty {
         Type::Tuple(_) => Value::tuple((1..c.len()).map(group).collect()),
         Type::Object(_) => {
@@ -96,25 +131,49 @@ pub fn compile(pattern: &str) -> Result<Regex, PatternError> {
             ErrorKind::ClassUnclosed => ("missing closing ]", rest),
             ErrorKind::GroupUnclosed => ("missing closing )", pattern),
             ErrorKind::GroupUnopened => ("unexpected )", pattern),
-            ErrorKind::RepetitionMissing => ("missing argument to repetition operator", &pattern[span.start.offset..span.end.offset]),
-            ErrorKind::ClassRangeInvalid => ("invalid character class range", &pattern[span.start.offset..span.end.offset]),
+            ErrorKind::RepetitionMissing => (
+                "missing argument to repetition operator",
+                &pattern[span.start.offset..span.end.offset],
+            ),
+            ErrorKind::ClassRangeInvalid => (
+                "invalid character class range",
+                &pattern[span.start.offset..span.end.offset],
+            ),
             ErrorKind::EscapeUnexpectedEof => ("trailing backslash at end of expression", ""),
-            ErrorKind::EscapeUnrecognized | ErrorKind::ClassEscapeInvalid => {
-                ("invalid escape sequence", &pattern[span.start.offset..span.end.offset])
-            }
-            ErrorKind::RepetitionCountInvalid | ErrorKind::RepetitionCountUnclosed | ErrorKind::RepetitionCountDecimalEmpty => {
-                ("invalid repeat count", &pattern[span.start.offset..span.end.offset])
-            }
-            ErrorKind::GroupNameInvalid | ErrorKind::GroupNameEmpty | ErrorKind::GroupNameDuplicate { .. } => {
-                ("invalid named capture", &pattern[span.start.offset..span.end.offset])
-            }
-            ErrorKind::UnicodeClassInvalid => ("invalid character class range", &pattern[span.start.offset..span.end.offset]),
-            _ => ("invalid or unsupported Perl syntax", &pattern[span.start.offset..span.end.offset]),
+            ErrorKind::EscapeUnrecognized | ErrorKind::ClassEscapeInvalid => (
+                "invalid escape sequence",
+                &pattern[span.start.offset..span.end.offset],
+            ),
+            ErrorKind::RepetitionCountInvalid
+            | ErrorKind::RepetitionCountUnclosed
+            | ErrorKind::RepetitionCountDecimalEmpty => (
+                "invalid repeat count",
+                &pattern[span.start.offset..span.end.offset],
+            ),
+            ErrorKind::GroupNameInvalid
+            | ErrorKind::GroupNameEmpty
+            | ErrorKind::GroupNameDuplicate { .. } => (
+                "invalid named capture",
+                &pattern[span.start.offset..span.end.offset],
+            ),
+            ErrorKind::UnicodeClassInvalid => (
+                "invalid character class range",
+                &pattern[span.start.offset..span.end.offset],
+            ),
+            _ => (
+                "invalid or unsupported Perl syntax",
+                &pattern[span.start.offset..span.end.offset],
+            ),
         };
-        return Err(PatternError { code: code.into(), expr: expr.into() });
+        return Err(PatternError {
+            code: code.into(),
+            expr: expr.into(),
+        });
     }
-    Regex::new(&go_classes(pattern))
-        .map_err(|e| PatternError { code: "invalid or unsupported Perl syntax".into(), expr: e.to_string() })
+    Regex::new(&go_classes(pattern)).map_err(|e| PatternError {
+        code: "invalid or unsupported Perl syntax".into(),
+        expr: e.to_string(),
+    })
 }
 
 /// Rewrites the Perl classes and word boundaries to Go's ASCII-only meaning.

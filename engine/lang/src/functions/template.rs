@@ -3,7 +3,7 @@
 
 use super::filesystem::read;
 use super::util::s;
-use super::{arg_fail, range_text, CallCtx, FnError, Function, Functions, Param, Returns};
+use super::{CallCtx, FnError, Function, Functions, Param, Returns, arg_fail, range_text};
 use crate::context::EvalContext;
 use terrane_config::syntax::native::parse_template;
 use terrane_diagnostics::Diagnostic;
@@ -13,7 +13,10 @@ pub(super) fn register(f: &mut Functions) {
     f.add(
         "templatefile",
         Function::new(
-            vec![Param::new("path", Type::String), Param::new("vars", Type::Dynamic)],
+            vec![
+                Param::new("path", Type::String),
+                Param::new("vars", Type::Dynamic),
+            ],
             Returns::Fixed(Type::Dynamic),
             templatefile,
         ),
@@ -25,8 +28,15 @@ pub(super) fn register_recursion_guard(f: &mut Functions) {
     f.add(
         "templatefile",
         Function::new(
-            vec![Param::new("path", Type::String), Param::new("vars", Type::Dynamic)],
-            Returns::Computed(|_| Err(FnError::Call("cannot recursively call templatefile from inside templatefile call".into()))),
+            vec![
+                Param::new("path", Type::String),
+                Param::new("vars", Type::Dynamic),
+            ],
+            Returns::Computed(|_| {
+                Err(FnError::Call(
+                    "cannot recursively call templatefile from inside templatefile call".into(),
+                ))
+            }),
             |_, _, _| Ok(Value::dynamic_unknown()),
         ),
     );
@@ -48,7 +58,11 @@ fn templatefile(a: &[Value], _: &Type, c: &CallCtx<'_>) -> Result<Value, FnError
         if !entries.contains_key(&t.root) {
             return arg_fail(
                 1,
-                format!("vars map does not contain key {:?}, referenced at {}", t.root, range_text(&t.root_range)),
+                format!(
+                    "vars map does not contain key {:?}, referenced at {}",
+                    t.root,
+                    range_text(&t.root_range)
+                ),
             );
         }
     }
@@ -63,7 +77,11 @@ fn templatefile(a: &[Value], _: &Type, c: &CallCtx<'_>) -> Result<Value, FnError
     match errors.split_first() {
         None => Ok(v),
         Some((first, [])) => Err(FnError::Call(diag_text(first))),
-        Some((first, rest)) => Err(FnError::Call(format!("{}, and {} other diagnostic(s)", diag_text(first), rest.len()))),
+        Some((first, rest)) => Err(FnError::Call(format!(
+            "{}, and {} other diagnostic(s)",
+            diag_text(first),
+            rest.len()
+        ))),
     }
 }
 

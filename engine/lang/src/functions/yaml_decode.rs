@@ -2,7 +2,7 @@
 //! does: YAML 1.1 booleans and nulls, decimal, hexadecimal and octal numbers, timestamps as RFC 3339
 //! strings; mappings become objects and sequences tuples.
 
-use super::datetime::{format_rfc3339, Timestamp};
+use super::datetime::{Timestamp, format_rfc3339};
 use super::util::s;
 use super::{FnError, Function, Functions, Param, Returns};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -17,7 +17,13 @@ pub(super) fn register(f: &mut Functions) {
         "yamldecode",
         Function::new(
             vec![Param::new("src", Type::String)],
-            Returns::Computed(|a| if a[0].is_known() { decode(s(&a[0])).map(|v| v.ty()) } else { Ok(Type::Dynamic) }),
+            Returns::Computed(|a| {
+                if a[0].is_known() {
+                    decode(s(&a[0])).map(|v| v.ty())
+                } else {
+                    Ok(Type::Dynamic)
+                }
+            }),
             |a, _, _| decode(s(&a[0])),
         ),
     );
@@ -30,7 +36,11 @@ fn err<T>(msg: impl Into<String>) -> Result<T, FnError> {
 /// Decodes a single YAML document.
 pub fn decode(src: &str) -> Result<Value, FnError> {
     let src = if src.is_empty() { "\n" } else { src };
-    let mut d = Decoder { parser: Parser::new_from_str(src), anchors: HashMap::new(), pending: HashSet::new() };
+    let mut d = Decoder {
+        parser: Parser::new_from_str(src),
+        anchors: HashMap::new(),
+        pending: HashSet::new(),
+    };
     if !matches!(d.next()?, Event::StreamStart) {
         return err("missing stream start token");
     }
@@ -129,7 +139,9 @@ impl Decoder<'_> {
                 loop {
                     let key = match self.next()? {
                         Event::MappingEnd => break,
-                        Event::Scalar(text, style, _, tag) => resolve_scalar(&long_tag(&tag), &text, style)?,
+                        Event::Scalar(text, style, _, tag) => {
+                            resolve_scalar(&long_tag(&tag), &text, style)?
+                        }
                         _ => return err("only strings are allowed as mapping keys"),
                     };
                     if key.is_null() {
@@ -157,7 +169,10 @@ impl Decoder<'_> {
 /// cty-yaml's scalar resolution. Quoted and block scalars are always strings.
 fn resolve_scalar(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, FnError> {
     let short = tag.strip_prefix(TAG_PREFIX);
-    let known = matches!(short, None | Some("str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary")) && (tag.is_empty() || short.is_some());
+    let known = matches!(
+        short,
+        None | Some("str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary")
+    ) && (tag.is_empty() || short.is_some());
     if !known {
         return err(format!("unsupported tag {tag:?}"));
     }
@@ -177,7 +192,9 @@ fn resolve_scalar(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, Fn
     }
     if let Some(v) = special(src) {
         return match (short, &v) {
-            (Some("bool"), v) if v.as_bool().is_none() => err(format!("cannot parse {src:?} as {tag}")),
+            (Some("bool"), v) if v.as_bool().is_none() => {
+                err(format!("cannot parse {src:?} as {tag}"))
+            }
             _ => Ok(v),
         };
     }
@@ -189,14 +206,17 @@ fn resolve_scalar(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, Fn
             return Ok(Value::string(format_rfc3339(&t)));
         }
     }
-    let numeric_start = src.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-' || c == '.');
+    let numeric_start =
+        src.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-' || c == '.');
     if numeric_start || matches!(short, Some("int" | "float")) {
         if let Some(n) = parse_number(src) {
             return Ok(Value::number(n));
         }
     }
     match short {
-        Some("bool") | Some("int") | Some("float") | Some("timestamp") => err(format!("cannot parse {src:?} as {tag}")),
+        Some("bool") | Some("int") | Some("float") | Some("timestamp") => {
+            err(format!("cannot parse {src:?} as {tag}"))
+        }
         Some("null") => Ok(Value::null_dynamic()),
         _ => Ok(Value::string(src)),
     }
@@ -205,10 +225,16 @@ fn resolve_scalar(tag: &str, src: &str, style: TScalarStyle) -> Result<Value, Fn
 /// The YAML 1.1 words for booleans, nulls and infinities.
 fn special(src: &str) -> Option<Value> {
     Some(match src {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Value::bool(true),
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Value::bool(false),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Value::bool(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Value::bool(false)
+        }
         "" | "~" | "null" | "Null" | "NULL" => Value::null_dynamic(),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::number(Number::infinity(false)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            Value::number(Number::infinity(false))
+        }
         "-.inf" | "-.Inf" | "-.INF" => Value::number(Number::infinity(true)),
         _ => return None,
     })
@@ -217,7 +243,11 @@ fn special(src: &str) -> Option<Value> {
 fn parse_number(src: &str) -> Option<Number> {
     let plain = src.replace('_', "");
     let decimal = plain.trim_start_matches(['+', '-']);
-    if !decimal.is_empty() && decimal.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
+    if !decimal.is_empty()
+        && decimal
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
         if let Ok(n) = Number::parse(&plain) {
             return Some(n);
         }
@@ -226,13 +256,14 @@ fn parse_number(src: &str) -> Option<Number> {
         Some(r) => (true, r),
         None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
     };
-    let (radix, digits) = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, h)
-    } else if let Some(o) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, o)
-    } else {
-        return None;
-    };
+    let (radix, digits) =
+        if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, h)
+        } else if let Some(o) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, o)
+        } else {
+            return None;
+        };
     let v = u64::from_str_radix(digits, radix).ok()?;
     if neg {
         let v = i64::try_from(v).ok()?;
@@ -252,7 +283,11 @@ fn parse_timestamp(s: &str) -> Option<Timestamp> {
     let year: i64 = s[..4].parse().ok()?;
     let mut rest = &s[5..];
     let num = |rest: &mut &str, max_len: usize| -> Option<u32> {
-        let n = rest.bytes().take(max_len).take_while(u8::is_ascii_digit).count();
+        let n = rest
+            .bytes()
+            .take(max_len)
+            .take_while(u8::is_ascii_digit)
+            .count();
         if n == 0 {
             return None;
         }

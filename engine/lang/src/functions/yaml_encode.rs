@@ -28,9 +28,14 @@ pub(super) fn register(f: &mut Functions) {
 
 /// The YAML document for a known value.
 pub fn encode(v: &Value) -> Result<String, FnError> {
-    let mut e = Emitter { out: String::new(), column: 0 };
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
     match v.kind() {
-        Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) | Kind::Map(..) | Kind::Object(_) if v.length() != Some(0) => {
+        Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) | Kind::Map(..) | Kind::Object(_)
+            if v.length() != Some(0) =>
+        {
             e.node(v, 0)?;
         }
         _ => {
@@ -94,7 +99,9 @@ impl Emitter {
                         self.write(":");
                     }
                     match item.kind() {
-                        Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) if item.length() != Some(0) => {
+                        Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)
+                            if item.length() != Some(0) =>
+                        {
                             self.write("\n");
                             self.node(item, indent)?;
                         }
@@ -121,7 +128,9 @@ impl Emitter {
     /// A sequence item's value, written after its `- `.
     fn value(&mut self, v: &Value, indent: usize) -> Result<(), FnError> {
         match v.kind() {
-            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) | Kind::Map(..) | Kind::Object(_) if v.length() != Some(0) => {
+            Kind::List(..) | Kind::Set(..) | Kind::Tuple(_) | Kind::Map(..) | Kind::Object(_)
+                if v.length() != Some(0) =>
+            {
                 self.node(v, indent)
             }
             _ => {
@@ -156,7 +165,11 @@ impl Emitter {
                 self.write("{}");
                 return Ok(false);
             }
-            Kind::Unknown(_) => return Err(FnError::Call("cannot serialize unknown value as YAML".into())),
+            Kind::Unknown(_) => {
+                return Err(FnError::Call(
+                    "cannot serialize unknown value as YAML".into(),
+                ));
+            }
         }
         Ok(true)
     }
@@ -208,7 +221,12 @@ impl Emitter {
                 self.write(&esc);
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i != 0 && i != chars.len() - 1 {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i != 0
+                    && i != chars.len() - 1
+                {
                     self.write("\n");
                     self.write(&" ".repeat(indent));
                     if chars.get(i + 1) == Some(&' ') {

@@ -24,7 +24,10 @@ pub(super) fn parse(s: &str, prec: u32) -> Result<Number, ParseNumberError> {
     }
     let rest = &s[i..];
     if rest == "Inf" || rest == "inf" {
-        return Ok(Number { repr: Repr::Inf { neg }, prec });
+        return Ok(Number {
+            repr: Repr::Inf { neg },
+            prec,
+        });
     }
     let mut digits: Vec<u8> = Vec::new();
     let mut frac_digits: i64 = 0;
@@ -59,7 +62,9 @@ pub(super) fn parse(s: &str, prec: u32) -> Result<Number, ParseNumberError> {
         }
         let start = i;
         while i < bytes.len() && bytes[i].is_ascii_digit() {
-            exp10 = exp10.saturating_mul(10).saturating_add((bytes[i] - b'0') as i64);
+            exp10 = exp10
+                .saturating_mul(10)
+                .saturating_add((bytes[i] - b'0') as i64);
             i += 1;
         }
         if start == i {
@@ -73,15 +78,24 @@ pub(super) fn parse(s: &str, prec: u32) -> Result<Number, ParseNumberError> {
         return Err(ParseNumberError);
     }
     if digits.is_empty() {
-        return Ok(Number { repr: Repr::Zero { neg }, prec });
+        return Ok(Number {
+            repr: Repr::Zero { neg },
+            prec,
+        });
     }
     let exp10 = exp10.saturating_sub(frac_digits);
     let top = exp10 + digits.len() as i64;
     if top > MAX_DECIMAL_EXP {
-        return Ok(Number { repr: Repr::Inf { neg }, prec });
+        return Ok(Number {
+            repr: Repr::Inf { neg },
+            prec,
+        });
     }
     if top < -MAX_DECIMAL_EXP {
-        return Ok(Number { repr: Repr::Zero { neg }, prec });
+        return Ok(Number {
+            repr: Repr::Zero { neg },
+            prec,
+        });
     }
     let d = BigUint::parse_bytes(&digits, 10).ok_or(ParseNumberError)?;
     if exp10 >= 0 {
@@ -96,7 +110,13 @@ pub(super) fn parse(s: &str, prec: u32) -> Result<Number, ParseNumberError> {
     let num = d << (shift as usize);
     let q = &num / &den;
     let sticky = !(&num % &den).is_zero();
-    Ok(Number::from_parts(neg, q, -(k as i64) - shift, sticky, prec))
+    Ok(Number::from_parts(
+        neg,
+        q,
+        -(k as i64) - shift,
+        sticky,
+        prec,
+    ))
 }
 
 /// A decimal `0.digits × 10^exp` with no trailing zero digits; empty digits mean zero.
@@ -110,13 +130,19 @@ impl Decimal {
     /// The exact decimal value of `mant × 2^shift`.
     fn exact(mant: &BigUint, shift: i64) -> Decimal {
         if mant.is_zero() {
-            return Decimal { digits: Vec::new(), exp: 0 };
+            return Decimal {
+                digits: Vec::new(),
+                exp: 0,
+            };
         }
         let (text, point_shift) = if shift >= 0 {
             ((mant.clone() << (shift as usize)).to_str_radix(10), 0)
         } else {
             let k = (-shift) as u32;
-            ((mant * BigUint::from(5u32).pow(k)).to_str_radix(10), k as i64)
+            (
+                (mant * BigUint::from(5u32).pow(k)).to_str_radix(10),
+                k as i64,
+            )
         };
         let mut digits = text.into_bytes();
         let exp = digits.len() as i64 - point_shift;
@@ -192,7 +218,11 @@ fn round_shortest(d: &mut Decimal, mant: &BigUint, exp: i64, prec: u32) {
     // Scale the mantissa to prec+1 bits so that its last bit is half an ulp.
     let bits = mant.bits() as i64;
     let s = bits - (prec as i64 + 1);
-    let (m, e) = if s < 0 { (mant.clone() << ((-s) as usize), exp + s) } else { (mant.clone() >> (s as usize), exp + s) };
+    let (m, e) = if s < 0 {
+        (mant.clone() << ((-s) as usize), exp + s)
+    } else {
+        (mant.clone() >> (s as usize), exp + s)
+    };
     let lower = Decimal::exact(&(&m - 1u32), e);
     let upper = Decimal::exact(&(&m + 1u32), e);
     let inclusive = !m.bit(1);
@@ -234,7 +264,10 @@ pub(super) fn format(x: &Number, format: char, prec: i32) -> String {
             out.push_str("Inf");
             return out;
         }
-        Repr::Zero { .. } => Decimal { digits: Vec::new(), exp: 0 },
+        Repr::Zero { .. } => Decimal {
+            digits: Vec::new(),
+            exp: 0,
+        },
         Repr::Finite { mant, exp, .. } => Decimal::exact(mant, *exp),
     };
     let mut prec = prec as i64;
@@ -336,7 +369,11 @@ fn fmt_f(out: &mut String, prec: i64, d: &Decimal) {
         out.push('.');
         for i in 0..prec {
             let idx = d.exp + i;
-            out.push(if idx < 0 { '0' } else { d.at(idx as usize) as char });
+            out.push(if idx < 0 {
+                '0'
+            } else {
+                d.at(idx as usize) as char
+            });
         }
     }
 }

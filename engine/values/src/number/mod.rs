@@ -34,10 +34,18 @@ pub struct Number {
 
 #[derive(Clone)]
 enum Repr {
-    Zero { neg: bool },
+    Zero {
+        neg: bool,
+    },
     /// `mant * 2^exp`, `mant` odd and at most `prec` bits long.
-    Finite { neg: bool, mant: Arc<BigUint>, exp: i64 },
-    Inf { neg: bool },
+    Finite {
+        neg: bool,
+        mant: Arc<BigUint>,
+        exp: i64,
+    },
+    Inf {
+        neg: bool,
+    },
 }
 
 /// The result of an operation that has no numeric value (zero divided by zero, infinity minus infinity).
@@ -48,12 +56,18 @@ pub struct NotANumber;
 impl Number {
     /// Zero at the default precision.
     pub fn zero() -> Number {
-        Number { repr: Repr::Zero { neg: false }, prec: DEFAULT_PREC }
+        Number {
+            repr: Repr::Zero { neg: false },
+            prec: DEFAULT_PREC,
+        }
     }
 
     /// Positive or negative infinity.
     pub fn infinity(neg: bool) -> Number {
-        Number { repr: Repr::Inf { neg }, prec: DEFAULT_PREC }
+        Number {
+            repr: Repr::Inf { neg },
+            prec: DEFAULT_PREC,
+        }
     }
 
     /// An integer, with the precision Go gives `SetInt64` (64 bits).
@@ -79,18 +93,35 @@ impl Number {
             return Err(NotANumber);
         }
         if v.is_infinite() {
-            return Ok(Number { repr: Repr::Inf { neg: v < 0.0 }, prec: FLOAT64_PREC });
+            return Ok(Number {
+                repr: Repr::Inf { neg: v < 0.0 },
+                prec: FLOAT64_PREC,
+            });
         }
         if v == 0.0 {
-            return Ok(Number { repr: Repr::Zero { neg: v.is_sign_negative() }, prec: FLOAT64_PREC });
+            return Ok(Number {
+                repr: Repr::Zero {
+                    neg: v.is_sign_negative(),
+                },
+                prec: FLOAT64_PREC,
+            });
         }
         let bits = v.to_bits();
         let neg = bits >> 63 == 1;
         let exp_bits = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (mant, exp) =
-            if exp_bits == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp_bits - 1075) };
-        Ok(Number::from_parts(neg, BigUint::from(mant), exp, false, FLOAT64_PREC))
+        let (mant, exp) = if exp_bits == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), exp_bits - 1075)
+        };
+        Ok(Number::from_parts(
+            neg,
+            BigUint::from(mant),
+            exp,
+            false,
+            FLOAT64_PREC,
+        ))
     }
 
     /// Parses a decimal number (`-12.5e3`, `Inf`) at the default 512-bit precision, as Terraform parses
@@ -103,10 +134,20 @@ impl Number {
     /// `mant`'s last bit were dropped.
     fn from_parts(neg: bool, mant: BigUint, exp: i64, sticky: bool, prec: u32) -> Number {
         if mant.is_zero() {
-            return Number { repr: Repr::Zero { neg }, prec };
+            return Number {
+                repr: Repr::Zero { neg },
+                prec,
+            };
         }
         let (mant, exp) = round_mantissa(mant, exp, sticky, prec);
-        Number { repr: Repr::Finite { neg, mant: Arc::new(mant), exp }, prec }
+        Number {
+            repr: Repr::Finite {
+                neg,
+                mant: Arc::new(mant),
+                exp,
+            },
+            prec,
+        }
     }
 
     /// The precision of this number in bits.
@@ -117,8 +158,13 @@ impl Number {
     /// This number rounded to another precision.
     pub fn with_precision(&self, prec: u32) -> Number {
         match &self.repr {
-            Repr::Finite { neg, mant, exp } => Number::from_parts(*neg, (**mant).clone(), *exp, false, prec),
-            repr => Number { repr: repr.clone(), prec },
+            Repr::Finite { neg, mant, exp } => {
+                Number::from_parts(*neg, (**mant).clone(), *exp, false, prec)
+            }
+            repr => Number {
+                repr: repr.clone(),
+                prec,
+            },
         }
     }
 
@@ -213,7 +259,10 @@ impl Number {
                     f64::INFINITY
                 }
             }
-            Repr::Finite { .. } => self.to_text_shortest_prec(FLOAT64_PREC).parse::<f64>().unwrap_or(f64::NAN),
+            Repr::Finite { .. } => self
+                .to_text_shortest_prec(FLOAT64_PREC)
+                .parse::<f64>()
+                .unwrap_or(f64::NAN),
         }
     }
 
@@ -225,15 +274,26 @@ impl Number {
     pub fn neg(&self) -> Number {
         let repr = match &self.repr {
             Repr::Zero { neg } => Repr::Zero { neg: !neg },
-            Repr::Finite { neg, mant, exp } => Repr::Finite { neg: !neg, mant: mant.clone(), exp: *exp },
+            Repr::Finite { neg, mant, exp } => Repr::Finite {
+                neg: !neg,
+                mant: mant.clone(),
+                exp: *exp,
+            },
             Repr::Inf { neg } => Repr::Inf { neg: !neg },
         };
-        Number { repr, prec: self.prec }
+        Number {
+            repr,
+            prec: self.prec,
+        }
     }
 
     /// The absolute value.
     pub fn abs(&self) -> Number {
-        if self.sign_bit() { self.neg() } else { self.clone() }
+        if self.sign_bit() {
+            self.neg()
+        } else {
+            self.clone()
+        }
     }
 
     /// `self + other`, at the larger precision of the two.
@@ -251,16 +311,36 @@ impl Number {
         match (&self.repr, &other.repr) {
             (Repr::Inf { neg: a }, Repr::Inf { neg: b }) => {
                 if a == b {
-                    Ok(Number { repr: Repr::Inf { neg: *a }, prec })
+                    Ok(Number {
+                        repr: Repr::Inf { neg: *a },
+                        prec,
+                    })
                 } else {
                     Err(NotANumber)
                 }
             }
-            (Repr::Inf { neg }, _) | (_, Repr::Inf { neg }) => Ok(Number { repr: Repr::Inf { neg: *neg }, prec }),
-            (Repr::Zero { neg: a }, Repr::Zero { neg: b }) => Ok(Number { repr: Repr::Zero { neg: *a && *b }, prec }),
+            (Repr::Inf { neg }, _) | (_, Repr::Inf { neg }) => Ok(Number {
+                repr: Repr::Inf { neg: *neg },
+                prec,
+            }),
+            (Repr::Zero { neg: a }, Repr::Zero { neg: b }) => Ok(Number {
+                repr: Repr::Zero { neg: *a && *b },
+                prec,
+            }),
             (Repr::Zero { .. }, _) => Ok(other.with_precision(prec)),
             (_, Repr::Zero { .. }) => Ok(self.with_precision(prec)),
-            (Repr::Finite { neg: na, mant: ma, exp: ea }, Repr::Finite { neg: nb, mant: mb, exp: eb }) => {
+            (
+                Repr::Finite {
+                    neg: na,
+                    mant: ma,
+                    exp: ea,
+                },
+                Repr::Finite {
+                    neg: nb,
+                    mant: mb,
+                    exp: eb,
+                },
+            ) => {
                 let e = (*ea).min(*eb);
                 let a = (**ma).clone() << ((ea - e) as usize);
                 let b = (**mb).clone() << ((eb - e) as usize);
@@ -268,7 +348,10 @@ impl Number {
                     Ok(Number::from_parts(*na, a + b, e, false, prec))
                 } else {
                     match a.cmp(&b) {
-                        Ordering::Equal => Ok(Number { repr: Repr::Zero { neg: false }, prec }),
+                        Ordering::Equal => Ok(Number {
+                            repr: Repr::Zero { neg: false },
+                            prec,
+                        }),
                         Ordering::Greater => Ok(Number::from_parts(*na, a - b, e, false, prec)),
                         Ordering::Less => Ok(Number::from_parts(*nb, b - a, e, false, prec)),
                     }
@@ -286,12 +369,25 @@ impl Number {
     pub fn mul_prec(&self, other: &Number, prec: u32) -> Result<Number, NotANumber> {
         let neg = self.sign_bit() != other.sign_bit();
         match (&self.repr, &other.repr) {
-            (Repr::Inf { .. }, Repr::Zero { .. }) | (Repr::Zero { .. }, Repr::Inf { .. }) => Err(NotANumber),
-            (Repr::Inf { .. }, _) | (_, Repr::Inf { .. }) => Ok(Number { repr: Repr::Inf { neg }, prec }),
-            (Repr::Zero { .. }, _) | (_, Repr::Zero { .. }) => Ok(Number { repr: Repr::Zero { neg }, prec }),
-            (Repr::Finite { mant: ma, exp: ea, .. }, Repr::Finite { mant: mb, exp: eb, .. }) => {
-                Ok(Number::from_parts(neg, &**ma * &**mb, ea + eb, false, prec))
+            (Repr::Inf { .. }, Repr::Zero { .. }) | (Repr::Zero { .. }, Repr::Inf { .. }) => {
+                Err(NotANumber)
             }
+            (Repr::Inf { .. }, _) | (_, Repr::Inf { .. }) => Ok(Number {
+                repr: Repr::Inf { neg },
+                prec,
+            }),
+            (Repr::Zero { .. }, _) | (_, Repr::Zero { .. }) => Ok(Number {
+                repr: Repr::Zero { neg },
+                prec,
+            }),
+            (
+                Repr::Finite {
+                    mant: ma, exp: ea, ..
+                },
+                Repr::Finite {
+                    mant: mb, exp: eb, ..
+                },
+            ) => Ok(Number::from_parts(neg, &**ma * &**mb, ea + eb, false, prec)),
         }
     }
 
@@ -301,15 +397,36 @@ impl Number {
         let prec = self.prec.max(other.prec);
         let neg = self.sign_bit() != other.sign_bit();
         match (&self.repr, &other.repr) {
-            (Repr::Zero { .. }, Repr::Zero { .. }) | (Repr::Inf { .. }, Repr::Inf { .. }) => Err(NotANumber),
-            (Repr::Inf { .. }, _) | (_, Repr::Zero { .. }) => Ok(Number { repr: Repr::Inf { neg }, prec }),
-            (Repr::Zero { .. }, _) | (_, Repr::Inf { .. }) => Ok(Number { repr: Repr::Zero { neg }, prec }),
-            (Repr::Finite { mant: ma, exp: ea, .. }, Repr::Finite { mant: mb, exp: eb, .. }) => {
+            (Repr::Zero { .. }, Repr::Zero { .. }) | (Repr::Inf { .. }, Repr::Inf { .. }) => {
+                Err(NotANumber)
+            }
+            (Repr::Inf { .. }, _) | (_, Repr::Zero { .. }) => Ok(Number {
+                repr: Repr::Inf { neg },
+                prec,
+            }),
+            (Repr::Zero { .. }, _) | (_, Repr::Inf { .. }) => Ok(Number {
+                repr: Repr::Zero { neg },
+                prec,
+            }),
+            (
+                Repr::Finite {
+                    mant: ma, exp: ea, ..
+                },
+                Repr::Finite {
+                    mant: mb, exp: eb, ..
+                },
+            ) => {
                 let want = prec as i64 + 2 + mb.bits() as i64 - ma.bits() as i64;
                 let shift = want.max(0);
                 let num = (**ma).clone() << (shift as usize);
                 let (q, r) = num.div_rem(&**mb);
-                Ok(Number::from_parts(neg, q, ea - eb - shift, !r.is_zero(), prec))
+                Ok(Number::from_parts(
+                    neg,
+                    q,
+                    ea - eb - shift,
+                    !r.is_zero(),
+                    prec,
+                ))
             }
         }
     }
@@ -342,7 +459,9 @@ impl Number {
     }
 
     fn round_integer(&self, up: bool) -> Number {
-        let Some(trunc) = self.to_bigint_trunc() else { return self.clone() };
+        let Some(trunc) = self.to_bigint_trunc() else {
+            return self.clone();
+        };
         if self.is_integer() {
             return self.clone();
         }
@@ -353,9 +472,18 @@ impl Number {
             _ => trunc,
         };
         if adjusted.is_zero() {
-            return Number { repr: Repr::Zero { neg }, prec: self.prec };
+            return Number {
+                repr: Repr::Zero { neg },
+                prec: self.prec,
+            };
         }
-        Number::from_parts(adjusted.sign() == Sign::Minus, adjusted.magnitude().clone(), 0, false, self.prec)
+        Number::from_parts(
+            adjusted.sign() == Sign::Minus,
+            adjusted.magnitude().clone(),
+            0,
+            false,
+            self.prec,
+        )
     }
 
     /// Orders two numbers by value (negative zero equals zero).
@@ -373,8 +501,14 @@ impl Number {
         if ra != rb || ra.abs() != 1 {
             return ra.cmp(&rb);
         }
-        let (Repr::Finite { mant: ma, exp: ea, .. }, Repr::Finite { mant: mb, exp: eb, .. }) =
-            (&self.repr, &other.repr)
+        let (
+            Repr::Finite {
+                mant: ma, exp: ea, ..
+            },
+            Repr::Finite {
+                mant: mb, exp: eb, ..
+            },
+        ) = (&self.repr, &other.repr)
         else {
             unreachable!("both finite by rank");
         };
@@ -384,9 +518,14 @@ impl Number {
 
     /// Terraform's number equality: two numbers are equal when they print the same (`-0` equals `0`).
     pub fn equals(&self, other: &Number) -> bool {
-        if self.prec == other.prec || (self.is_integer() && other.is_integer() && self.fits_exactly() && other.fits_exactly())
+        if self.prec == other.prec
+            || (self.is_integer()
+                && other.is_integer()
+                && self.fits_exactly()
+                && other.fits_exactly())
         {
-            return self.cmp_value(other) == Ordering::Equal && self.is_infinite() == other.is_infinite();
+            return self.cmp_value(other) == Ordering::Equal
+                && self.is_infinite() == other.is_infinite();
         }
         let (a, b) = (self.to_string(), other.to_string());
         a.trim_start_matches('-') == "0" && b.trim_start_matches('-') == "0" || a == b
@@ -395,7 +534,9 @@ impl Number {
     /// Whether the value is an integer whose bits all fit the precision (so it prints as itself).
     fn fits_exactly(&self) -> bool {
         match &self.repr {
-            Repr::Finite { mant, exp, .. } => *exp >= 0 && mant.bits() as i64 + exp <= self.prec as i64,
+            Repr::Finite { mant, exp, .. } => {
+                *exp >= 0 && mant.bits() as i64 + exp <= self.prec as i64
+            }
             Repr::Zero { .. } => true,
             Repr::Inf { .. } => false,
         }

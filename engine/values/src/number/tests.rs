@@ -30,8 +30,14 @@ fn one_third_has_512_bits_of_digits() {
 fn large_and_tiny_values_stay_exact() {
     let huge = n("1e40").mul(&n("1e40")).unwrap().to_string();
     assert_eq!(huge, format!("1{}", "0".repeat(80)));
-    assert_eq!(n("1").div(&n("1e30")).unwrap().to_string(), "0.000000000000000000000000000001");
-    assert_eq!(n("123456789012345678901").to_string(), "123456789012345678901");
+    assert_eq!(
+        n("1").div(&n("1e30")).unwrap().to_string(),
+        "0.000000000000000000000000000001"
+    );
+    assert_eq!(
+        n("123456789012345678901").to_string(),
+        "123456789012345678901"
+    );
     let c = n("1e20").add(&n("0.5")).unwrap();
     assert_eq!(c.ceil().to_string(), "100000000000000000001");
     assert_eq!(c.floor().to_string(), "100000000000000000000");
@@ -44,7 +50,10 @@ fn precision_follows_go() {
     let b = Number::from_i64(3);
     // Two 64-bit integers divide at 64-bit precision.
     assert_eq!(a.div(&b).unwrap().to_string(), "0.33333333333333333334");
-    assert_eq!(Number::from_f64(1.0 / 3.0).unwrap().to_string(), "0.3333333333333333");
+    assert_eq!(
+        Number::from_f64(1.0 / 3.0).unwrap().to_string(),
+        "0.3333333333333333"
+    );
 }
 
 #[test]

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of terrane. Installs what the tests need when it is missing.
+#
+#   tests/run-all.sh
+#
+# Steps: formatting check, the unit, lifecycle and end-to-end tests of every crate (cargo test), and the
+# Terraform conformance corpus when ../shared/conformance is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+target="${CARGO_TARGET_DIR:-$root/target}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "build"
+cargo build --workspace --bins --tests
+
+step "tests"
+cargo test --workspace --no-fail-fast
+
+conformance="$root/../shared/conformance/run.py"
+if [ -f "$conformance" ]; then
+    step "Terraform conformance corpus"
+    python3 "$conformance" --bin "$target/debug/terrane"
+else
+    step "Terraform conformance corpus: ../shared/conformance not present, skipped"
+fi
+
+step "all tests passed"
