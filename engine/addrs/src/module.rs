@@ -55,9 +55,25 @@ pub struct ModuleInstanceStep {
     pub key: InstanceKey,
 }
 
-/// An expanded module instance, `module.a[0].module.b`; empty for the root.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// An expanded module instance, `module.a[0].module.b`; empty for the root. Shallower instances sort
+/// first, as Terraform orders them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ModuleInstance(pub Vec<ModuleInstanceStep>);
+
+impl Ord for ModuleInstance {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for ModuleInstance {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl ModuleInstance {
     /// The root module instance.

@@ -3,13 +3,14 @@
 use crate::{InstanceKey, ModuleInstance, ModulePath};
 use std::fmt;
 
-/// Managed resources (`resource` blocks) or data sources (`data` blocks).
+/// Managed resources (`resource` blocks) or data sources (`data` blocks). Data sources sort first, as
+/// Terraform lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ResourceMode {
-    /// A `resource` block.
-    Managed,
     /// A `data` block.
     Data,
+    /// A `resource` block.
+    Managed,
 }
 
 /// A resource within a module: mode, type and name.

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_diagnostics::Diagnostics;
 use terrane_provider_api::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest, ImportResponse, PlanRequest, PlanResponse,
-    Provider, ProviderSchema, ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest,
+    ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchema, ReadDataRequest,
+    ReadDataResponse, ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
 };
 use terrane_values::{Path, Value};
 
@@ -19,7 +20,12 @@ pub trait ResourceType: Send + Sync {
 
     /// Adjusts a plan after the generic planning (e.g. a `keepers` change forcing replacement). `prior`
     /// is null on create.
-    fn customize_plan(&self, _prior: &Value, _planned: &mut Value, _requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        _prior: &Value,
+        _planned: &mut Value,
+        _requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         Diagnostics::new()
     }
 
@@ -30,6 +36,15 @@ pub trait ResourceType: Send + Sync {
 
     /// Creates the object; returns its state (computed attributes filled in).
     async fn create(&self, planned: &Value) -> Result<Value, Diagnostics>;
+
+    /// Creates the object, reporting an object that exists even though creation then failed (so the
+    /// engine records it, tainted, instead of losing it). The default calls [`ResourceType::create`].
+    async fn create_partial(&self, planned: &Value) -> (Option<Value>, Diagnostics) {
+        match self.create(planned).await {
+            Ok(v) => (Some(v), Diagnostics::new()),
+            Err(d) => (None, d),
+        }
+    }
 
     /// Reads the object; `None` when it no longer exists.
     async fn read(&self, state: &Value) -> Result<Option<Value>, Diagnostics>;
@@ -44,7 +59,10 @@ pub trait ResourceType: Send + Sync {
 
     /// Imports an existing object by id; returns a state to be refreshed with `read`.
     async fn import(&self, _id: &str) -> Result<Value, Diagnostics> {
-        Err(crate::error("Resource import not supported", "This resource type does not support import."))
+        Err(crate::error(
+            "Resource import not supported",
+            "This resource type does not support import.",
+        ))
     }
 }
 
@@ -68,7 +86,11 @@ pub struct SdkProvider {
 impl SdkProvider {
     /// A provider with no configuration arguments.
     pub fn new() -> SdkProvider {
-        SdkProvider { provider_schema: Schema::default(), resources: BTreeMap::new(), data_sources: BTreeMap::new() }
+        SdkProvider {
+            provider_schema: Schema::default(),
+            resources: BTreeMap::new(),
+            data_sources: BTreeMap::new(),
+        }
     }
 
     /// Sets the provider configuration schema.
@@ -90,9 +112,12 @@ impl SdkProvider {
     }
 
     fn resource_type(&self, name: &str) -> Result<&Arc<dyn ResourceType>, Diagnostics> {
-        self.resources
-            .get(name)
-            .ok_or_else(|| crate::error("Unsupported resource type", format!("The provider does not support resource type {name:?}.")))
+        self.resources.get(name).ok_or_else(|| {
+            crate::error(
+                "Unsupported resource type",
+                format!("The provider does not support resource type {name:?}."),
+            )
+        })
     }
 }
 
@@ -107,8 +132,16 @@ impl Provider for SdkProvider {
     fn schema(&self) -> ProviderSchema {
         ProviderSchema {
             provider: self.provider_schema.clone(),
-            resources: self.resources.iter().map(|(k, r)| (k.clone(), r.schema())).collect(),
-            data_sources: self.data_sources.iter().map(|(k, d)| (k.clone(), d.schema())).collect(),
+            resources: self
+                .resources
+                .iter()
+                .map(|(k, r)| (k.clone(), r.schema()))
+                .collect(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|(k, d)| (k.clone(), d.schema()))
+                .collect(),
         }
     }
 
@@ -127,22 +160,50 @@ impl Provider for SdkProvider {
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse {
         let r = match self.resource_type(&req.type_name) {
             Ok(r) => r,
-            Err(diagnostics) => return ReadResponse { new_state: req.prior_state, diagnostics, ..ReadResponse::default() },
+            Err(diagnostics) => {
+                return ReadResponse {
+                    new_state: req.prior_state,
+                    diagnostics,
+                    ..ReadResponse::default()
+                };
+            }
         };
         match r.read(&req.prior_state).await {
-            Ok(Some(v)) => ReadResponse { new_state: v, private: req.private, diagnostics: Diagnostics::new() },
-            Ok(None) => ReadResponse { new_state: Value::null(req.prior_state.ty()), private: Vec::new(), diagnostics: Diagnostics::new() },
-            Err(diagnostics) => ReadResponse { new_state: req.prior_state, private: req.private, diagnostics },
+            Ok(Some(v)) => ReadResponse {
+                new_state: v,
+                private: req.private,
+                diagnostics: Diagnostics::new(),
+            },
+            Ok(None) => ReadResponse {
+                new_state: Value::null(req.prior_state.ty()),
+                private: Vec::new(),
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => ReadResponse {
+                new_state: req.prior_state,
+                private: req.private,
+                diagnostics,
+            },
         }
     }
 
     async fn plan_resource_change(&self, req: PlanRequest) -> PlanResponse {
         let r = match self.resource_type(&req.type_name) {
             Ok(r) => r,
-            Err(diagnostics) => return PlanResponse { diagnostics, ..PlanResponse::default() },
+            Err(diagnostics) => {
+                return PlanResponse {
+                    diagnostics,
+                    ..PlanResponse::default()
+                };
+            }
         };
         let schema = r.schema();
-        let planned = plan_change(&schema.block, &req.prior_state, &req.proposed_new_state, &req.config);
+        let planned = plan_change(
+            &schema.block,
+            &req.prior_state,
+            &req.proposed_new_state,
+            &req.config,
+        );
         let mut state = planned.state;
         let mut requires_replace = planned.requires_replace;
         let mut diagnostics = Diagnostics::new();
@@ -153,35 +214,72 @@ impl Provider for SdkProvider {
                 state = crate::plan::unknown_computed(&schema.block, &state, &req.config);
             }
         }
-        PlanResponse { planned_state: state, requires_replace, planned_private: req.prior_private, diagnostics }
+        PlanResponse {
+            planned_state: state,
+            requires_replace,
+            planned_private: req.prior_private,
+            diagnostics,
+        }
     }
 
     async fn apply_resource_change(&self, req: ApplyRequest) -> ApplyResponse {
         let r = match self.resource_type(&req.type_name) {
             Ok(r) => r,
-            Err(diagnostics) => return ApplyResponse { new_state: req.prior_state, diagnostics, ..ApplyResponse::default() },
+            Err(diagnostics) => {
+                return ApplyResponse {
+                    new_state: req.prior_state,
+                    diagnostics,
+                    ..ApplyResponse::default()
+                };
+            }
         };
         let result = if req.planned_state.is_null() {
-            r.delete(&req.prior_state).await.map(|_| Value::null(req.prior_state.ty()))
+            r.delete(&req.prior_state)
+                .await
+                .map(|_| Value::null(req.prior_state.ty()))
         } else if req.prior_state.is_null() {
-            r.create(&req.planned_state).await
+            let (state, diagnostics) = r.create_partial(&req.planned_state).await;
+            return ApplyResponse {
+                new_state: state.unwrap_or_else(|| Value::null(req.planned_state.ty())),
+                private: req.planned_private,
+                diagnostics,
+            };
         } else {
             r.update(&req.prior_state, &req.planned_state).await
         };
         match result {
-            Ok(v) => ApplyResponse { new_state: v, private: req.planned_private, diagnostics: Diagnostics::new() },
-            Err(diagnostics) => ApplyResponse { new_state: req.prior_state, private: req.planned_private, diagnostics },
+            Ok(v) => ApplyResponse {
+                new_state: v,
+                private: req.planned_private,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => ApplyResponse {
+                new_state: req.prior_state,
+                private: req.planned_private,
+                diagnostics,
+            },
         }
     }
 
     async fn import_resource(&self, req: ImportRequest) -> ImportResponse {
         let r = match self.resource_type(&req.type_name) {
             Ok(r) => r,
-            Err(diagnostics) => return ImportResponse { diagnostics, ..ImportResponse::default() },
+            Err(diagnostics) => {
+                return ImportResponse {
+                    diagnostics,
+                    ..ImportResponse::default()
+                };
+            }
         };
         match r.import(&req.id).await {
-            Ok(v) => ImportResponse { imported: vec![(req.type_name, v)], diagnostics: Diagnostics::new() },
-            Err(diagnostics) => ImportResponse { imported: Vec::new(), diagnostics },
+            Ok(v) => ImportResponse {
+                imported: vec![(req.type_name, v)],
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => ImportResponse {
+                imported: Vec::new(),
+                diagnostics,
+            },
         }
     }
 
@@ -189,12 +287,24 @@ impl Provider for SdkProvider {
         let Some(d) = self.data_sources.get(&req.type_name) else {
             return ReadDataResponse {
                 state: Value::null_dynamic(),
-                diagnostics: crate::error("Unsupported data source", format!("The provider does not support data source {:?}.", req.type_name)),
+                diagnostics: crate::error(
+                    "Unsupported data source",
+                    format!(
+                        "The provider does not support data source {:?}.",
+                        req.type_name
+                    ),
+                ),
             };
         };
         match d.read(&req.config).await {
-            Ok(state) => ReadDataResponse { state, diagnostics: Diagnostics::new() },
-            Err(diagnostics) => ReadDataResponse { state: Value::null_dynamic(), diagnostics },
+            Ok(state) => ReadDataResponse {
+                state,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => ReadDataResponse {
+                state: Value::null_dynamic(),
+                diagnostics,
+            },
         }
     }
 }
