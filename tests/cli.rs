@@ -1,0 +1,536 @@
+//! End-to-end tests of the `terrane` command on the built-in providers: exit codes, output and state,
+//! snapshotted with volatile parts (ids, times, paths) replaced.
+
+mod support;
+
+use expect_test::expect;
+use support::Workdir;
+
+const PAIR: &str = r#"
+variable "name" {
+  type    = string
+  default = "alpha"
+}
+resource "null_resource" "a" {
+  triggers = { name = var.name }
+}
+resource "null_resource" "b" {
+  triggers = { a = null_resource.a.id }
+}
+output "name" { value = null_resource.a.triggers.name }
+"#;
+
+#[test]
+fn plan_shows_creates_and_the_summary() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    let r = w.run(&["plan", "-no-color"]);
+    expect![[r#"
+        exit: 0
+        --- stdout
+
+        terrane used the selected providers to generate the following execution
+        plan. Resource actions are indicated with the following symbols:
+          + create
+
+        terrane will perform the following actions:
+
+          # null_resource.a will be created
+          + resource "null_resource" "a" {
+              + id       = (known after apply)
+              + triggers = {
+                  + "name" = "alpha"
+                }
+            }
+
+          # null_resource.b will be created
+          + resource "null_resource" "b" {
+              + id       = (known after apply)
+              + triggers = {
+                  + "a" = (known after apply)
+                }
+            }
+
+        Plan: 2 to add, 0 to change, 0 to destroy.
+
+        Changes to Outputs:
+          + name = "alpha"
+
+        ─────────────────────────────────────────────────────────────────────────────
+
+        Note: You didn't use the -out option to save this plan, so terrane can't
+        guarantee to take exactly these actions if you run "terrane apply" now.
+        --- stderr
+    "#]]
+    .assert_eq(&r.normalized());
+}
+
+#[test]
+fn apply_then_plan_has_no_changes_and_exit_codes_follow_terraform() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    assert_eq!(
+        w.run(&["plan", "-detailed-exitcode", "-no-color"]).code,
+        2,
+        "changes pending"
+    );
+    let r = w.ok(&["apply", "-auto-approve", "-no-color"]);
+    expect![[r#"
+        null_resource.a: Creating...
+        null_resource.a: Creation complete after <t> [id=<id>]
+        null_resource.b: Creating...
+        null_resource.b: Creation complete after <t> [id=<id>]
+
+        Apply complete! Resources: 2 added, 0 changed, 0 destroyed.
+
+        Outputs:
+
+        name = "alpha"
+    "#]]
+    .assert_eq(&support::normalize(
+        &r.stdout[r.stdout.find("null_resource.a: Creating").unwrap()..],
+        w.path(),
+    ));
+    let again = w.run(&["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(again.code, 0, "{}", again.text());
+    assert!(again.stdout.contains("No changes."));
+    assert_eq!(w.outputs()["name"]["value"], "alpha");
+    // An error gives 1 with -detailed-exitcode too.
+    w.write(
+        "main.tf",
+        "resource \"null_resource\" \"a\" {\n  trigger = {}\n}\n",
+    );
+    assert_eq!(w.run(&["plan", "-detailed-exitcode", "-no-color"]).code, 1);
+}
+
+#[test]
+fn replacement_names_the_attribute_that_forces_it() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let r = w.run(&["plan", "-no-color", "-var", "name=beta"]);
+    let text = support::normalize(&r.stdout, w.path());
+    expect![[r#"
+
+        terrane used the selected providers to generate the following execution
+        plan. Resource actions are indicated with the following symbols:
+        -/+ destroy and then create replacement
+
+        terrane will perform the following actions:
+
+          # null_resource.a must be replaced
+        -/+ resource "null_resource" "a" {
+              ~ id       = "<id>" -> (known after apply)
+              ~ triggers = { # forces replacement
+                  ~ "name" = "alpha" -> "beta"
+                }
+            }
+
+          # null_resource.b must be replaced
+        -/+ resource "null_resource" "b" {
+              ~ id       = "<id>" -> (known after apply)
+              ~ triggers = { # forces replacement
+                  ~ "a" = "<id>" -> (known after apply)
+                }
+            }
+
+        Plan: 2 to add, 0 to change, 2 to destroy.
+
+        Changes to Outputs:
+          ~ name = "alpha" -> "beta"
+
+        ─────────────────────────────────────────────────────────────────────────────
+
+        Note: You didn't use the -out option to save this plan, so terrane can't
+        guarantee to take exactly these actions if you run "terrane apply" now.
+    "#]]
+    .assert_eq(&text);
+}
+
+#[test]
+fn saved_plans_apply_exactly_and_refuse_when_stale() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    w.ok(&["plan", "-out=tfplan", "-no-color"]);
+    let show: serde_json::Value =
+        serde_json::from_str(&w.ok(&["show", "-json", "tfplan"]).stdout).unwrap();
+    assert_eq!(show["format_version"], "1.2");
+    let changes = show["resource_changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2);
+    assert_eq!(changes[0]["address"], "null_resource.a");
+    assert_eq!(
+        changes[0]["change"]["actions"],
+        serde_json::json!(["create"])
+    );
+    assert_eq!(changes[0]["change"]["after"]["triggers"]["name"], "alpha");
+    assert_eq!(changes[0]["change"]["after_unknown"]["id"], true);
+    assert_eq!(
+        show["output_changes"]["name"]["actions"],
+        serde_json::json!(["create"])
+    );
+    assert_eq!(
+        show["planned_values"]["root_module"]["resources"][0]["values"]["triggers"]["name"],
+        "alpha"
+    );
+    // A second, stale plan.
+    w.ok(&["plan", "-out=stale", "-no-color", "-var", "name=gamma"]);
+    let applied = w.ok(&["apply", "-no-color", "tfplan"]);
+    assert!(
+        applied
+            .stdout
+            .contains("Apply complete! Resources: 2 added"),
+        "{}",
+        applied.text()
+    );
+    let stale = w.run(&["apply", "-no-color", "stale"]);
+    assert_eq!(stale.code, 1);
+    assert!(
+        stale.stderr.contains("Saved plan is stale"),
+        "{}",
+        stale.text()
+    );
+    assert_eq!(
+        w.outputs()["name"]["value"],
+        "alpha",
+        "the stale plan changed nothing"
+    );
+}
+
+#[test]
+fn configuration_errors_point_at_file_line_and_column_and_are_all_reported() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        r#"resource "null_resource" "a" {
+  trigger = { x = "1" }
+}
+output "x" { value = var.nope }
+"#,
+    )]);
+    let r = w.run(&["plan", "-no-color"]);
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        ╷
+        │ Error: Reference to undeclared input variable
+        │
+        │   on main.tf line 4:
+        │    4: output "x" { value = var.nope }
+        │                            ^^^^^^^^
+        │
+        │ An input variable with the name "nope" has not been declared. This variable can be declared with a variable "nope" {} block.
+        ╵
+        ╷
+        │ Error: Unsupported argument
+        │
+        │   on main.tf line 2:
+        │    2:   trigger = { x = "1" }
+        │         ^^^^^^^
+        │
+        │ An argument named "trigger" is not expected here. Did you mean "triggers"?
+        ╵
+    "#]]
+    .assert_eq(&r.normalized());
+    assert!(
+        !w.path().join("terrane.tfstate.db").exists()
+            || w.run(&["state", "list"]).stdout.is_empty()
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        "resource \"null_resource\" \"a\" {\n  triggers = {\n}\n",
+    )]);
+    let r = w.run(&["validate", "-no-color"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("on main.tf line"), "{}", r.text());
+    let j = w.run(&["validate", "-json"]);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["range"]["filename"], "main.tf");
+}
+
+#[test]
+fn variables_come_from_files_environment_and_flags_in_terraform_order() {
+    let w = Workdir::new(&[
+        (
+            "main.tf",
+            r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { type = list(number) }
+output "all" { value = [var.a, var.b, var.c, var.d] }
+output "e" { value = var.e }
+"#,
+        ),
+        (
+            "terraform.tfvars",
+            "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n",
+        ),
+        ("x.auto.tfvars", "b = \"auto\"\nc = \"auto\"\n"),
+        ("extra.tfvars", "c = \"file\"\n"),
+    ]);
+    w.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-var-file=extra.tfvars",
+        "-var",
+        "e=[1, 2]",
+    ]);
+    let r = w.run_with(
+        &[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-var-file=extra.tfvars",
+        ],
+        &[("TF_VAR_d", "env"), ("TF_VAR_e", "[3]")],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.text());
+    let out = w.outputs();
+    assert_eq!(
+        out["all"]["value"],
+        serde_json::json!(["tfvars", "auto", "file", "env"])
+    );
+    assert_eq!(out["e"]["value"], serde_json::json!([3]));
+    let bad = w.run(&["plan", "-no-color", "-var", "nope=1", "-var", "e=[]"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("Value for undeclared variable"),
+        "{}",
+        bad.text()
+    );
+    let missing = Workdir::new(&[("main.tf", "variable \"x\" {}\n")]);
+    let r = missing.run(&["plan", "-no-color", "-input=false"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("No value for required variable"),
+        "{}",
+        r.text()
+    );
+}
+
+#[test]
+fn sensitive_values_are_hidden_in_plans_and_outputs() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        r#"
+variable "pw" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+resource "null_resource" "a" {
+  triggers = { pw = var.pw }
+}
+output "pw" {
+  value     = var.pw
+  sensitive = true
+}
+"#,
+    )]);
+    let plan = w.run(&["plan", "-no-color"]);
+    assert!(!plan.stdout.contains("hunter2"), "{}", plan.text());
+    assert!(plan.stdout.contains("(sensitive value)"), "{}", plan.text());
+    let apply = w.ok(&["apply", "-auto-approve", "-no-color"]);
+    assert!(!apply.stdout.contains("hunter2"), "{}", apply.text());
+    assert!(apply.stdout.contains("pw = <sensitive>"));
+    assert_eq!(
+        w.ok(&["output", "-raw", "pw"]).stdout,
+        "hunter2",
+        "-raw shows it when asked by name"
+    );
+    let out = w.outputs();
+    assert_eq!(out["pw"]["sensitive"], true);
+    // An output exposing a sensitive value without declaring it is an error.
+    w.write("main.tf", "variable \"pw\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"leak\" { value = var.pw }\n");
+    let r = w.run(&["plan", "-no-color"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Output refers to sensitive values"));
+}
+
+#[test]
+fn destroy_removes_everything_and_prompts_without_auto_approve() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    let no = w.run_with(&["apply", "-no-color"], &[], Some("no\n"));
+    assert_eq!(no.code, 1);
+    assert!(no.stdout.contains("Apply cancelled."));
+    let yes = w.run_with(&["apply", "-no-color"], &[], Some("yes\n"));
+    assert_eq!(yes.code, 0, "{}", yes.text());
+    assert_eq!(
+        w.ok(&["state", "list"]).stdout,
+        "null_resource.a\nnull_resource.b\n"
+    );
+    let plan = w.run(&["plan", "-destroy", "-no-color"]);
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to add, 0 to change, 2 to destroy."),
+        "{}",
+        plan.text()
+    );
+    let d = w.ok(&["destroy", "-auto-approve", "-no-color"]);
+    assert!(
+        d.stdout
+            .contains("Destroy complete! Resources: 2 destroyed."),
+        "{}",
+        d.text()
+    );
+    assert_eq!(w.ok(&["state", "list"]).stdout, "");
+    assert_eq!(w.outputs(), serde_json::json!({}));
+}
+
+#[test]
+fn targets_and_replace_limit_and_force_changes() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        &format!("{PAIR}\nresource \"null_resource\" \"c\" {{}}\n"),
+    )]);
+    let r = w.ok(&[
+        "apply",
+        "-auto-approve",
+        "-no-color",
+        "-target=null_resource.b",
+    ]);
+    assert!(r.stdout.contains("2 added"), "{}", r.text());
+    assert_eq!(
+        w.ok(&["state", "list"]).stdout,
+        "null_resource.a\nnull_resource.b\n"
+    );
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let p = w.run(&["plan", "-no-color", "-replace=null_resource.c"]);
+    assert!(
+        p.stdout
+            .contains("# null_resource.c will be replaced, as requested"),
+        "{}",
+        p.text()
+    );
+    assert!(
+        p.stdout
+            .contains("Plan: 1 to add, 0 to change, 1 to destroy.")
+    );
+}
+
+#[test]
+fn state_commands_show_terraform_formats() {
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let pulled: serde_json::Value = serde_json::from_str(&w.ok(&["state", "pull"]).stdout).unwrap();
+    assert_eq!(pulled["version"], 4);
+    assert_eq!(pulled["resources"][0]["type"], "null_resource");
+    assert_eq!(
+        pulled["resources"][0]["provider"],
+        "provider[\"registry.terraform.io/hashicorp/null\"]"
+    );
+    assert_eq!(pulled["outputs"]["name"]["value"], "alpha");
+    let show = w.ok(&["state", "show", "null_resource.a"]);
+    assert!(
+        show.stdout
+            .starts_with("# null_resource.a:\nresource \"null_resource\" \"a\" {"),
+        "{}",
+        show.text()
+    );
+    let sj: serde_json::Value = serde_json::from_str(&w.ok(&["show", "-json"]).stdout).unwrap();
+    assert_eq!(
+        sj["values"]["root_module"]["resources"][0]["address"],
+        "null_resource.a"
+    );
+    assert_eq!(w.ok(&["output", "name"]).stdout, "\"alpha\"\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(w.path().join("terrane.tfstate.db"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600, "the state is readable by its owner only");
+    }
+}
+
+#[test]
+fn a_held_lock_stops_a_second_apply_naming_the_holder() {
+    use terrane_state_api::StateStore;
+    let w = Workdir::new(&[("main.tf", PAIR)]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let store =
+        terrane_backend_sqlite::SqliteStore::open(&w.path().join("terrane.tfstate.db")).unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    store
+        .lock(&terrane_state_api::LockInfo {
+            id: "held-by-test".into(),
+            operation: "apply".into(),
+            who: "someone@elsewhere".into(),
+            created: "2026-01-01T00:00:00Z".into(),
+            pid: std::process::id(),
+            hostname: host,
+        })
+        .unwrap();
+    let r = w.run(&["apply", "-auto-approve", "-no-color", "-var", "name=beta"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("Error acquiring the state lock"),
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.stderr.contains("someone@elsewhere") && r.stderr.contains("2026-01-01T00:00:00Z"),
+        "names who and since when"
+    );
+    store.unlock("held-by-test").unwrap();
+    w.ok(&["apply", "-auto-approve", "-no-color", "-var", "name=beta"]);
+}
+
+#[test]
+fn chdir_colors_and_version() {
+    let w = Workdir::new(&[("stack/main.tf", PAIR)]);
+    let r = w.ok(&["-chdir=stack", "plan"]);
+    assert!(r.stdout.contains("\x1b["), "colored by default");
+    let r = w.run_with(&["-chdir=stack", "plan"], &[("NO_COLOR", "1")], None);
+    assert!(!r.stdout.contains("\x1b["), "NO_COLOR disables colors");
+    assert!(w.ok(&["version"]).stdout.starts_with("Terrane v"));
+}
+
+#[test]
+fn multi_line_strings_are_diffed_line_by_line() {
+    let cfg = |text: &str| {
+        format!("resource \"terraform_data\" \"t\" {{\n  input = <<-EOT\n{text}  EOT\n}}\n")
+    };
+    let w = Workdir::new(&[("main.tf", &cfg("    one\n    two\n    three\n"))]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    w.write("main.tf", &cfg("    one\n    2\n    three\n"));
+    let r = w.run(&["plan", "-no-color"]);
+    let text = r.stdout;
+    assert!(
+        text.contains("      - two\n")
+            && text.contains("      + 2\n")
+            && text.contains("        one\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_quickstart_example_applies_and_destroys() {
+    let w = Workdir::copy_of(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"),
+    );
+    w.ok(&["init", "-no-color"]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let out = w.outputs();
+    assert_eq!(out["total_replicas"]["value"], 3);
+    assert_eq!(
+        out["endpoints"]["value"]["api"],
+        "qs-dev-api.qs-dev-net.internal:8080"
+    );
+    assert_eq!(
+        w.run(&["plan", "-detailed-exitcode", "-no-color"]).code,
+        0,
+        "no changes after apply"
+    );
+    w.ok(&["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(w.ok(&["state", "list"]).stdout, "");
+}
