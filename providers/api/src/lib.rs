@@ -218,10 +218,14 @@ pub trait Provider: Send + Sync {
     /// Imports an existing object.
     async fn import_resource(&self, req: ImportRequest) -> ImportResponse {
         let mut resp = ImportResponse::default();
-        resp.diagnostics.push(terrane_diagnostics::Diagnostic::error(
-            "Resource import not supported",
-            format!("The resource type {:?} does not support import.", req.type_name),
-        ));
+        resp.diagnostics
+            .push(terrane_diagnostics::Diagnostic::error(
+                "Resource import not supported",
+                format!(
+                    "The resource type {:?} does not support import.",
+                    req.type_name
+                ),
+            ));
         resp
     }
 

@@ -44,27 +44,48 @@ pub struct Attribute {
 
 impl Attribute {
     fn base(ty: Type) -> Attribute {
-        Attribute { ty, required: false, optional: false, computed: false, sensitive: false, force_new: false, description: String::new() }
+        Attribute {
+            ty,
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            force_new: false,
+            description: String::new(),
+        }
     }
 
     /// A required attribute.
     pub fn required(ty: Type) -> Attribute {
-        Attribute { required: true, ..Attribute::base(ty) }
+        Attribute {
+            required: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// An optional attribute.
     pub fn optional(ty: Type) -> Attribute {
-        Attribute { optional: true, ..Attribute::base(ty) }
+        Attribute {
+            optional: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// A computed attribute the configuration cannot set.
     pub fn computed(ty: Type) -> Attribute {
-        Attribute { computed: true, ..Attribute::base(ty) }
+        Attribute {
+            computed: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// An optional attribute the provider fills in when it is not set.
     pub fn optional_computed(ty: Type) -> Attribute {
-        Attribute { optional: true, computed: true, ..Attribute::base(ty) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Attribute::base(ty)
+        }
     }
 
     /// Marks the attribute as forcing replacement when it changes.
@@ -117,8 +138,11 @@ pub struct NestedBlock {
 impl Block {
     /// The object type of values of this block.
     pub fn implied_type(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> =
-            self.attributes.iter().map(|(k, a)| (k.clone(), a.ty.clone())).collect();
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|(k, a)| (k.clone(), a.ty.clone()))
+            .collect();
         for (k, nb) in &self.block_types {
             let inner = nb.block.implied_type();
             let t = match nb.nesting {
@@ -140,7 +164,15 @@ impl Block {
 
     /// Builder: adds a nested block type.
     pub fn nested(mut self, name: &str, nesting: Nesting, block: Block) -> Block {
-        self.block_types.insert(name.to_string(), NestedBlock { nesting, block, min_items: 0, max_items: 0 });
+        self.block_types.insert(
+            name.to_string(),
+            NestedBlock {
+                nesting,
+                block,
+                min_items: 0,
+                max_items: 0,
+            },
+        );
         self
     }
 

@@ -7,11 +7,14 @@
 //! only.
 #![deny(missing_docs)]
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use terrane_state_api::{process_alive, LockInfo, Snapshot, StateError, StateStore, StateWriter, VersionInfo, VersionMeta};
+use terrane_state_api::{
+    LockInfo, Snapshot, StateError, StateStore, StateWriter, VersionInfo, VersionMeta,
+    process_alive,
+};
 
 /// The schema version of the database layout.
 const LAYOUT_VERSION: i64 = 1;
@@ -30,13 +33,20 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path) -> Result<SqliteStore, StateError> {
         if !path.exists() {
-            create_private_file(path).map_err(|e| StateError::Storage(format!("cannot create {}: {e}", path.display())))?;
+            create_private_file(path).map_err(|e| {
+                StateError::Storage(format!("cannot create {}: {e}", path.display()))
+            })?;
         }
         let conn = Connection::open(path).map_err(storage)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(storage)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(storage)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(storage)?;
-        let layout: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(storage)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(storage)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(storage)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(storage)?;
+        let layout: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(storage)?;
         if layout > LAYOUT_VERSION {
             return Err(StateError::Corrupt(format!(
                 "{} was written by a newer terrane (layout {layout}; this terrane reads up to {LAYOUT_VERSION}); upgrade terrane to use it",
@@ -57,8 +67,12 @@ impl SqliteStore {
                  created TEXT NOT NULL, pid INTEGER NOT NULL, hostname TEXT NOT NULL);",
         )
         .map_err(|e| StateError::Corrupt(format!("{} is not a terrane state database: {e}", path.display())))?;
-        conn.pragma_update(None, "user_version", LAYOUT_VERSION).map_err(storage)?;
-        Ok(SqliteStore { path: path.to_path_buf(), conn: Arc::new(Mutex::new(conn)) })
+        conn.pragma_update(None, "user_version", LAYOUT_VERSION)
+            .map_err(storage)?;
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// The database file.
@@ -66,8 +80,14 @@ impl SqliteStore {
         &self.path
     }
 
-    fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StateError>) -> Result<T, StateError> {
-        let mut conn = self.conn.lock().map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
+    fn with_conn<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StateError>,
+    ) -> Result<T, StateError> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
         f(&mut conn)
     }
 }
@@ -75,26 +95,49 @@ impl SqliteStore {
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(|_| ())
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
 }
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(|_| ())
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(|_| ())
 }
 
 fn lineage(conn: &Connection) -> Result<Option<String>, StateError> {
-    conn.query_row("SELECT value FROM meta WHERE key = 'lineage'", [], |r| r.get(0)).optional().map_err(storage)
+    conn.query_row("SELECT value FROM meta WHERE key = 'lineage'", [], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map_err(storage)
 }
 
 fn latest_serial(conn: &Connection) -> Result<u64, StateError> {
-    let s: Option<i64> = conn.query_row("SELECT MAX(serial) FROM versions", [], |r| r.get(0)).map_err(storage)?;
+    let s: Option<i64> = conn
+        .query_row("SELECT MAX(serial) FROM versions", [], |r| r.get(0))
+        .map_err(storage)?;
     Ok(s.unwrap_or(0) as u64)
 }
 
-fn start_version(conn: &Connection, lineage_if_new: &str, meta: &VersionMeta) -> Result<u64, StateError> {
+fn start_version(
+    conn: &Connection,
+    lineage_if_new: &str,
+    meta: &VersionMeta,
+) -> Result<u64, StateError> {
     if lineage(conn)?.is_none() {
-        conn.execute("INSERT INTO meta (key, value) VALUES ('lineage', ?1)", params![lineage_if_new]).map_err(storage)?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('lineage', ?1)",
+            params![lineage_if_new],
+        )
+        .map_err(storage)?;
     }
     let serial = latest_serial(conn)? + 1;
     conn.execute(
@@ -105,14 +148,27 @@ fn start_version(conn: &Connection, lineage_if_new: &str, meta: &VersionMeta) ->
     Ok(serial)
 }
 
-fn write_entry(conn: &Connection, serial: u64, key: &str, data: Option<&[u8]>) -> Result<(), StateError> {
-    conn.execute("INSERT OR REPLACE INTO entries (key, serial, data) VALUES (?1, ?2, ?3)", params![key, serial as i64, data])
-        .map_err(storage)?;
+fn write_entry(
+    conn: &Connection,
+    serial: u64,
+    key: &str,
+    data: Option<&[u8]>,
+) -> Result<(), StateError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO entries (key, serial, data) VALUES (?1, ?2, ?3)",
+        params![key, serial as i64, data],
+    )
+    .map_err(storage)?;
     match data {
         Some(d) => conn
-            .execute("INSERT OR REPLACE INTO current (key, data, serial) VALUES (?1, ?2, ?3)", params![key, d, serial as i64])
+            .execute(
+                "INSERT OR REPLACE INTO current (key, data, serial) VALUES (?1, ?2, ?3)",
+                params![key, d, serial as i64],
+            )
             .map(|_| ()),
-        None => conn.execute("DELETE FROM current WHERE key = ?1", params![key]).map(|_| ()),
+        None => conn
+            .execute("DELETE FROM current WHERE key = ?1", params![key])
+            .map(|_| ()),
     }
     .map_err(storage)
 }
@@ -124,8 +180,13 @@ struct Writer {
 
 impl Writer {
     fn apply(&mut self, changes: &[(String, Option<Vec<u8>>)]) -> Result<(), StateError> {
-        let mut conn = self.conn.lock().map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(storage)?;
         for (k, v) in changes {
             write_entry(&tx, self.serial, k, v.as_deref())?;
         }
@@ -151,8 +212,15 @@ impl StateWriter for Writer {
     }
 
     fn finish(self: Box<Self>) -> Result<(), StateError> {
-        let conn = self.conn.lock().map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
-        conn.execute("UPDATE versions SET finished = 1 WHERE serial = ?1", params![self.serial as i64]).map_err(storage)?;
+        let conn = self
+            .conn
+            .lock()
+            .map_err(|_| StateError::Storage("state database connection poisoned".into()))?;
+        conn.execute(
+            "UPDATE versions SET finished = 1 WHERE serial = ?1",
+            params![self.serial as i64],
+        )
+        .map_err(storage)?;
         Ok(())
     }
 }
@@ -160,35 +228,62 @@ impl StateWriter for Writer {
 impl StateStore for SqliteStore {
     fn read(&self) -> Result<Option<Snapshot>, StateError> {
         self.with_conn(|conn| {
-            let Some(lineage) = lineage(conn)? else { return Ok(None) };
+            let Some(lineage) = lineage(conn)? else {
+                return Ok(None);
+            };
             let serial = latest_serial(conn)?;
-            let mut stmt = conn.prepare_cached("SELECT key, data FROM current").map_err(storage)?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))).map_err(storage)?;
+            let mut stmt = conn
+                .prepare_cached("SELECT key, data FROM current")
+                .map_err(storage)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
+                .map_err(storage)?;
             let mut entries = BTreeMap::new();
             for row in rows {
                 let (k, v) = row.map_err(storage)?;
                 entries.insert(k, v);
             }
-            Ok(Some(Snapshot { serial, lineage, entries }))
+            Ok(Some(Snapshot {
+                serial,
+                lineage,
+                entries,
+            }))
         })
     }
 
-    fn begin(&self, lineage_if_new: &str, meta: VersionMeta) -> Result<Box<dyn StateWriter>, StateError> {
+    fn begin(
+        &self,
+        lineage_if_new: &str,
+        meta: VersionMeta,
+    ) -> Result<Box<dyn StateWriter>, StateError> {
         let serial = self.with_conn(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(storage)?;
             let s = start_version(&tx, lineage_if_new, &meta)?;
             tx.commit().map_err(storage)?;
             Ok(s)
         })?;
-        Ok(Box::new(Writer { conn: self.conn.clone(), serial }))
+        Ok(Box::new(Writer {
+            conn: self.conn.clone(),
+            serial,
+        }))
     }
 
     fn write_snapshot(&self, snapshot: &Snapshot, meta: VersionMeta) -> Result<u64, StateError> {
         self.with_conn(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(storage)?;
             let had_lineage = lineage(&tx)?.is_some();
             if had_lineage {
-                tx.execute("UPDATE meta SET value = ?1 WHERE key = 'lineage'", params![snapshot.lineage]).map_err(storage)?;
+                tx.execute(
+                    "UPDATE meta SET value = ?1 WHERE key = 'lineage'",
+                    params![snapshot.lineage],
+                )
+                .map_err(storage)?;
             }
             let serial = start_version(&tx, &snapshot.lineage, &meta)?;
             let existing: Vec<String> = {
@@ -196,13 +291,20 @@ impl StateStore for SqliteStore {
                 let rows = stmt.query_map([], |r| r.get(0)).map_err(storage)?;
                 rows.collect::<Result<_, _>>().map_err(storage)?
             };
-            for k in existing.iter().filter(|k| !snapshot.entries.contains_key(*k)) {
+            for k in existing
+                .iter()
+                .filter(|k| !snapshot.entries.contains_key(*k))
+            {
                 write_entry(&tx, serial, k, None)?;
             }
             for (k, v) in &snapshot.entries {
                 write_entry(&tx, serial, k, Some(v))?;
             }
-            tx.execute("UPDATE versions SET finished = 1 WHERE serial = ?1", params![serial as i64]).map_err(storage)?;
+            tx.execute(
+                "UPDATE versions SET finished = 1 WHERE serial = ?1",
+                params![serial as i64],
+            )
+            .map_err(storage)?;
             tx.commit().map_err(storage)?;
             Ok(serial)
         })
@@ -228,13 +330,18 @@ impl StateStore for SqliteStore {
 
     fn unlock(&self, id: &str) -> Result<(), StateError> {
         self.with_conn(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(storage)?;
             match read_lock(&tx)? {
                 Some(held) if held.id == id => {
                     tx.execute("DELETE FROM lock", []).map_err(storage)?;
                     tx.commit().map_err(storage)
                 }
-                held => Err(StateError::LockMismatch { given: id.to_string(), held: held.map(|h| h.id) }),
+                held => Err(StateError::LockMismatch {
+                    given: id.to_string(),
+                    held: held.map(|h| h.id),
+                }),
             }
         })
     }
@@ -245,22 +352,33 @@ impl StateStore for SqliteStore {
 
     fn versions(&self) -> Result<Vec<VersionInfo>, StateError> {
         self.with_conn(|conn| {
-            let mut stmt =
-                conn.prepare("SELECT serial, command, who, started, finished FROM versions ORDER BY serial").map_err(storage)?;
+            let mut stmt = conn
+                .prepare(
+                    "SELECT serial, command, who, started, finished FROM versions ORDER BY serial",
+                )
+                .map_err(storage)?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok(VersionInfo {
                         serial: r.get::<_, i64>(0)? as u64,
-                        meta: VersionMeta { command: r.get(1)?, who: r.get(2)?, started: r.get(3)? },
+                        meta: VersionMeta {
+                            command: r.get(1)?,
+                            who: r.get(2)?,
+                            started: r.get(3)?,
+                        },
                         finished: r.get::<_, i64>(4)? != 0,
                         changed_keys: Vec::new(),
                     })
                 })
                 .map_err(storage)?;
             let mut out: Vec<VersionInfo> = rows.collect::<Result<_, _>>().map_err(storage)?;
-            let mut keys = conn.prepare("SELECT key FROM entries WHERE serial = ?1 ORDER BY key").map_err(storage)?;
+            let mut keys = conn
+                .prepare("SELECT key FROM entries WHERE serial = ?1 ORDER BY key")
+                .map_err(storage)?;
             for v in &mut out {
-                let rows = keys.query_map(params![v.serial as i64], |r| r.get(0)).map_err(storage)?;
+                let rows = keys
+                    .query_map(params![v.serial as i64], |r| r.get(0))
+                    .map_err(storage)?;
                 v.changed_keys = rows.collect::<Result<_, _>>().map_err(storage)?;
             }
             Ok(out)
@@ -295,16 +413,20 @@ impl StateStore for SqliteStore {
 }
 
 fn read_lock(conn: &Connection) -> Result<Option<LockInfo>, StateError> {
-    conn.query_row("SELECT id, operation, who, created, pid, hostname FROM lock", [], |r| {
-        Ok(LockInfo {
-            id: r.get(0)?,
-            operation: r.get(1)?,
-            who: r.get(2)?,
-            created: r.get(3)?,
-            pid: r.get::<_, i64>(4)? as u32,
-            hostname: r.get(5)?,
-        })
-    })
+    conn.query_row(
+        "SELECT id, operation, who, created, pid, hostname FROM lock",
+        [],
+        |r| {
+            Ok(LockInfo {
+                id: r.get(0)?,
+                operation: r.get(1)?,
+                who: r.get(2)?,
+                created: r.get(3)?,
+                pid: r.get::<_, i64>(4)? as u32,
+                hostname: r.get(5)?,
+            })
+        },
+    )
     .optional()
     .map_err(storage)
 }
@@ -349,8 +471,15 @@ mod tests {
     fn garbage_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.db");
-        std::fs::write(&path, b"this is not a database at all, just text that is long enough").unwrap();
+        std::fs::write(
+            &path,
+            b"this is not a database at all, just text that is long enough",
+        )
+        .unwrap();
         assert!(SqliteStore::open(&path).is_err());
-        assert_eq!(std::fs::read(&path).unwrap(), b"this is not a database at all, just text that is long enough");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"this is not a database at all, just text that is long enough"
+        );
     }
 }
