@@ -25,6 +25,8 @@ conformance="$root/../shared/conformance/run.py"
 if [ -f "$conformance" ]; then
     step "Terraform conformance corpus"
     python3 "$conformance" --bin "$target/debug/terrane"
+    step "a plan right after an apply has no changes, on every conformance stack"
+    python3 tests/idempotence.py --bin "$target/debug/terrane" --cases "$root/../shared/conformance/public"
 else
     step "Terraform conformance corpus: ../shared/conformance not present, skipped"
 fi
