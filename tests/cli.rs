@@ -108,6 +108,8 @@ fn replacement_names_the_attribute_that_forces_it() {
     let r = w.run(&["plan", "-no-color", "-var", "name=beta"]);
     let text = support::normalize(&r.stdout, w.path());
     expect![[r#"
+        null_resource.a: Refreshing state... [id=<id>]
+        null_resource.b: Refreshing state... [id=<id>]
 
         terrane used the selected providers to generate the following execution
         plan. Resource actions are indicated with the following symbols:

@@ -39,6 +39,13 @@ pub enum Event {
         /// The object's id attribute, if it has one.
         id: Option<String>,
     },
+    /// An object is being refreshed during planning.
+    Refreshing {
+        /// The instance.
+        addr: AbsResourceInstance,
+        /// Its id attribute, if it has one.
+        id: Option<String>,
+    },
     /// An operation failed.
     Failed {
         /// The instance.

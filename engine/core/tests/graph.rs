@@ -1,7 +1,7 @@
 //! The graph builder's transforms, checked against text dumps of the graphs they build.
 
-use expect_test::{expect, Expect};
-use terrane_core::{build_plan_graph, GraphInputs};
+use expect_test::{Expect, expect};
+use terrane_core::{GraphInputs, build_plan_graph};
 use terrane_state::State;
 
 fn check(files: &[(&str, &str)], expected: Expect) {
@@ -15,9 +15,15 @@ fn check(files: &[(&str, &str)], expected: Expect) {
     assert!(!diags.has_errors(), "{diags:?}");
     let config = config.unwrap();
     let state = State::default();
-    let dump = match build_plan_graph(&GraphInputs { config: &config, state: &state }) {
+    let dump = match build_plan_graph(&GraphInputs {
+        config: &config,
+        state: &state,
+    }) {
         Ok(g) => g.dump(),
-        Err(d) => d.iter().map(|e| format!("error: {}\n", e.summary)).collect(),
+        Err(d) => d
+            .iter()
+            .map(|e| format!("error: {}\n", e.summary))
+            .collect(),
     };
     expected.assert_eq(&dump);
 }

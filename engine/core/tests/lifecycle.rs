@@ -407,6 +407,28 @@ async fn changes_outside_are_detected_and_undone() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn refresh_reads_each_type_in_one_bulk_call() {
+    let cfg: String = (0..5)
+        .map(|i| format!("resource \"scripted_thing\" \"r{i}\" {{\n  name = \"r{i}\"\n}}\n"))
+        .collect();
+    let mut s = Stack::new(&cfg);
+    s.apply_ok().await;
+    s.script.with(|sc| sc.log.clear());
+    s.plan().await;
+    let reads: Vec<String> = s
+        .script
+        .log()
+        .into_iter()
+        .filter(|l| l.starts_with("read"))
+        .collect();
+    assert_eq!(
+        reads,
+        ["read_many 5"],
+        "one bulk read for the five objects of the type"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn prevent_destroy_stops_the_plan() {
     let cfg = "resource \"scripted_thing\" \"a\" {\n  name = \"a\"\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n";
     let mut s = Stack::new(cfg);

@@ -209,6 +209,18 @@ pub trait Provider: Send + Sync {
     /// Refreshes a managed object.
     async fn read_resource(&self, req: ReadRequest) -> ReadResponse;
 
+    /// Refreshes several managed objects of one type; the answers are in the order of the requests.
+    /// Providers whose APIs describe many objects in one call override this so that refreshing a large
+    /// state costs a call per type and page rather than a call per object. The default reads each
+    /// object on its own.
+    async fn read_resources(&self, reqs: Vec<ReadRequest>) -> Vec<ReadResponse> {
+        let mut out = Vec::with_capacity(reqs.len());
+        for r in reqs {
+            out.push(self.read_resource(r).await);
+        }
+        out
+    }
+
     /// Plans a change to a managed object.
     async fn plan_resource_change(&self, req: PlanRequest) -> PlanResponse;
 

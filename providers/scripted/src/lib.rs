@@ -151,6 +151,15 @@ impl ResourceType for Thing {
         Ok(self.0.with(|s| s.remote.get(&name).cloned()))
     }
 
+    async fn read_many(&self, states: &[Value]) -> Vec<Result<Option<Value>, Diagnostics>> {
+        self.0
+            .with(|s| s.log.push(format!("read_many {}", states.len())));
+        states
+            .iter()
+            .map(|st| Ok(self.0.with(|s| s.remote.get(&name_of(st)).cloned())))
+            .collect()
+    }
+
     async fn update(&self, _prior: &Value, planned: &Value) -> Result<Value, Diagnostics> {
         let name = name_of(planned);
         self.0.operation("update", &name).await?;

@@ -49,6 +49,16 @@ pub trait ResourceType: Send + Sync {
     /// Reads the object; `None` when it no longer exists.
     async fn read(&self, state: &Value) -> Result<Option<Value>, Diagnostics>;
 
+    /// Reads several objects at once (one answer per state, in order). Override for APIs that describe
+    /// many objects per call; the default reads each on its own.
+    async fn read_many(&self, states: &[Value]) -> Vec<Result<Option<Value>, Diagnostics>> {
+        let mut out = Vec::with_capacity(states.len());
+        for s in states {
+            out.push(self.read(s).await);
+        }
+        out
+    }
+
     /// Updates the object in place; returns its new state.
     async fn update(&self, _prior: &Value, planned: &Value) -> Result<Value, Diagnostics> {
         Ok(planned.clone())
@@ -185,6 +195,48 @@ impl Provider for SdkProvider {
                 diagnostics,
             },
         }
+    }
+
+    async fn read_resources(&self, reqs: Vec<ReadRequest>) -> Vec<ReadResponse> {
+        let Some(first) = reqs.first() else {
+            return Vec::new();
+        };
+        let Ok(r) = self.resource_type(&first.type_name) else {
+            let mut out = Vec::new();
+            for req in reqs {
+                out.push(self.read_resource(req).await);
+            }
+            return out;
+        };
+        if reqs.iter().any(|q| q.type_name != first.type_name) {
+            let mut out = Vec::new();
+            for req in reqs {
+                out.push(self.read_resource(req).await);
+            }
+            return out;
+        }
+        let states: Vec<Value> = reqs.iter().map(|q| q.prior_state.clone()).collect();
+        let results = r.read_many(&states).await;
+        reqs.into_iter()
+            .zip(results)
+            .map(|(req, res)| match res {
+                Ok(Some(v)) => ReadResponse {
+                    new_state: v,
+                    private: req.private,
+                    diagnostics: Diagnostics::new(),
+                },
+                Ok(None) => ReadResponse {
+                    new_state: Value::null(req.prior_state.ty()),
+                    private: Vec::new(),
+                    diagnostics: Diagnostics::new(),
+                },
+                Err(diagnostics) => ReadResponse {
+                    new_state: req.prior_state,
+                    private: req.private,
+                    diagnostics,
+                },
+            })
+            .collect()
     }
 
     async fn plan_resource_change(&self, req: PlanRequest) -> PlanResponse {

@@ -105,6 +105,13 @@ impl Observer for Progress {
                     duration_text(elapsed)
                 ));
             }
+            Event::Refreshing { addr, id } => {
+                let id = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
+                self.ui.line(&format!(
+                    "{}: Refreshing state...{id}",
+                    self.ui.bold(&addr.to_string())
+                ));
+            }
             Event::Failed { addr, .. } => {
                 if let Ok(mut g) = self.running.lock() {
                     g.remove(&addr);

@@ -40,6 +40,8 @@ pub(crate) struct Job {
     pub prior: Option<ObjectState>,
     /// Set for instances that must go: why.
     pub orphan: Option<ActionReason>,
+    /// The object as already refreshed in bulk, when its provider did that.
+    pub prefetched: Option<terrane_provider_api::ReadResponse>,
 }
 
 /// What planning one instance produced.
@@ -114,22 +116,25 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         .prior
         .as_ref()
         .is_some_and(|o| o.status == ObjectStatus::Tainted);
-    // Refresh.
+    // Refresh (unless the provider already refreshed this object in bulk).
     if sh.refresh && !prior.is_null() {
         let (plain, _) = prior.clone().unmark_deep();
-        let resp = {
-            let _permit = sh.sem.acquire().await.expect("semaphore open");
-            sh.provider
-                .read_resource(ReadRequest {
-                    type_name: job.addr.resource.resource.ty.clone(),
-                    prior_state: plain.clone(),
-                    private: job
-                        .prior
-                        .as_ref()
-                        .map(|o| o.private.clone())
-                        .unwrap_or_default(),
-                })
-                .await
+        let resp = match job.prefetched.clone() {
+            Some(r) => r,
+            None => {
+                let _permit = sh.sem.acquire().await.expect("semaphore open");
+                sh.provider
+                    .read_resource(ReadRequest {
+                        type_name: job.addr.resource.resource.ty.clone(),
+                        prior_state: plain.clone(),
+                        private: job
+                            .prior
+                            .as_ref()
+                            .map(|o| o.private.clone())
+                            .unwrap_or_default(),
+                    })
+                    .await
+            }
         };
         let failed = resp.diagnostics.has_errors();
         diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(None)));

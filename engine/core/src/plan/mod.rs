@@ -14,7 +14,7 @@ use crate::refs::{expr_refs, resource_refs};
 use crate::variables::RawInput;
 use crate::walk::{Executor, Task, walk};
 use instance::{Job, Outcome, Shared, plan_data, plan_managed};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use terrane_addrs::{
     AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ResourceMode, Target,
@@ -149,6 +149,14 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
         deps,
         pending: BTreeSet::new(),
+        included: graph
+            .indices()
+            .filter_map(|i| match graph.node(i) {
+                Node::Resource(r) | Node::Orphan(r) => Some(r.clone()),
+                _ => None,
+            })
+            .collect(),
+        prefetched: HashMap::new(),
     };
     walk(&graph, &mut planner).await;
     if opts.mode == PlanMode::Destroy {
@@ -240,10 +248,65 @@ struct Planner {
     deps: BTreeMap<ConfigResource, BTreeSet<ConfigResource>>,
     /// Resources with planned changes, for data sources that depend on them.
     pending: BTreeSet<ConfigResource>,
+    /// The resources this plan covers (all, or the targets and their dependencies).
+    included: HashSet<ConfigResource>,
+    /// Objects refreshed in bulk when their provider was configured, by state address.
+    prefetched: HashMap<AbsResourceInstance, terrane_provider_api::ReadResponse>,
+}
+
+/// Refreshes objects through their provider, one bulk call per resource type.
+async fn bulk_refresh(
+    provider: Arc<dyn terrane_provider_api::Provider>,
+    reads: Vec<(AbsResourceInstance, terrane_provider_api::ReadRequest)>,
+    sem: Arc<Semaphore>,
+    observer: Arc<dyn crate::events::Observer>,
+) -> Vec<(AbsResourceInstance, terrane_provider_api::ReadResponse)> {
+    let mut by_type: BTreeMap<
+        String,
+        Vec<(AbsResourceInstance, terrane_provider_api::ReadRequest)>,
+    > = BTreeMap::new();
+    for (addr, req) in reads {
+        by_type
+            .entry(req.type_name.clone())
+            .or_default()
+            .push((addr, req));
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (_, group) in by_type {
+        let provider = provider.clone();
+        let sem = sem.clone();
+        let observer = observer.clone();
+        set.spawn(async move {
+            let _permit = sem.acquire().await.expect("semaphore open");
+            for (addr, req) in &group {
+                let id = req
+                    .prior_state
+                    .get_attr("id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string);
+                observer.event(crate::events::Event::Refreshing {
+                    addr: addr.clone(),
+                    id,
+                });
+            }
+            let (addrs, reqs): (Vec<_>, Vec<_>) = group.into_iter().unzip();
+            let resps = provider.read_resources(reqs).await;
+            addrs.into_iter().zip(resps).collect::<Vec<_>>()
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(r) = set.join_next().await {
+        out.extend(r.expect("refresh task panicked"));
+    }
+    out
 }
 
 enum PlanOut {
     Common(CommonOut),
+    Provider(
+        CommonOut,
+        Vec<(AbsResourceInstance, terrane_provider_api::ReadResponse)>,
+    ),
     Resource(Vec<Outcome>, Vec<(AbsResource, EachMode)>, Diagnostics),
 }
 
@@ -265,7 +328,22 @@ impl Executor for Planner {
                 Task::Done(PlanOut::Common(CommonOut::Done(d)))
             }
             Node::Provider(pc) => match self.common.start_provider(pc) {
-                Ok(fut) => Task::Spawn(Box::pin(async move { PlanOut::Common(fut.await) })),
+                Ok(fut) => {
+                    let reads = self.bulk_refresh_requests(pc);
+                    let sem = self.sem.clone();
+                    let observer = self.common.ctx.observer.clone();
+                    Task::Spawn(Box::pin(async move {
+                        let configured = fut.await;
+                        let CommonOut::Provider(_, provider, d) = &configured else {
+                            return PlanOut::Common(configured);
+                        };
+                        if d.has_errors() || reads.is_empty() {
+                            return PlanOut::Common(configured);
+                        }
+                        let refreshed = bulk_refresh(provider.clone(), reads, sem, observer).await;
+                        PlanOut::Provider(configured, refreshed)
+                    }))
+                }
                 Err(d) => Task::Done(PlanOut::Common(CommonOut::Done(d))),
             },
             Node::Resource(cr) | Node::Orphan(cr) => {
@@ -278,6 +356,10 @@ impl Executor for Planner {
     fn finish(&mut self, _node: &Node, out: PlanOut) -> bool {
         match out {
             PlanOut::Common(c) => self.common.finish_common(c),
+            PlanOut::Provider(c, refreshed) => {
+                self.prefetched.extend(refreshed);
+                self.common.finish_common(c)
+            }
             PlanOut::Resource(outcomes, resources, diags) => {
                 let mut ok = !diags.has_errors();
                 self.common.diags.extend(diags);
@@ -328,6 +410,46 @@ impl Executor for Planner {
 }
 
 impl Planner {
+    /// The read requests for every object in state that this provider configuration manages and this
+    /// plan covers.
+    fn bulk_refresh_requests(
+        &self,
+        pc: &terrane_addrs::ProviderConfig,
+    ) -> Vec<(AbsResourceInstance, terrane_provider_api::ReadRequest)> {
+        if !self.opts.refresh {
+            return Vec::new();
+        }
+        let Some(ps) = self.common.schemas.get(&pc.provider) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (addr, rs) in &self.prev.resources {
+            if rs.provider != *pc
+                || addr.resource.mode != ResourceMode::Managed
+                || !self.included.contains(&addr.config())
+            {
+                continue;
+            }
+            let Some(schema) = ps.resources.get(&addr.resource.ty) else {
+                continue;
+            };
+            let ty = schema.block.implied_type();
+            for (key, inst) in &rs.instances {
+                let Some(o) = &inst.current else { continue };
+                let Ok(v) = o.value(&ty) else { continue };
+                out.push((
+                    addr.instance(key.clone()),
+                    terrane_provider_api::ReadRequest {
+                        type_name: addr.resource.ty.clone(),
+                        prior_state: v.unmark_deep().0,
+                        private: o.private.clone(),
+                    },
+                ));
+            }
+        }
+        out
+    }
+
     fn provider_of(&self, addr: &AbsResourceInstance) -> terrane_addrs::ProviderConfig {
         let cr = addr.config();
         match self
@@ -447,6 +569,7 @@ impl Planner {
                 for (key, inst) in &rs.instances {
                     if let Some(o) = &inst.current {
                         jobs.push(Job {
+                            prefetched: None,
                             addr: addr.instance(key.clone()),
                             prev_addr: None,
                             each: rs.each,
@@ -488,6 +611,7 @@ impl Planner {
                     for (key, inst) in &rs.instances {
                         if let Some(o) = &inst.current {
                             jobs.push(Job {
+                                prefetched: None,
                                 addr: addr.instance(key.clone()),
                                 prev_addr: None,
                                 each: rs.each,
@@ -556,6 +680,7 @@ impl Planner {
                     && !instance_filter.contains(&&iaddr);
                 let scope = self.common.scope(mi, &refs, rep);
                 jobs.push(Job {
+                    prefetched: None,
                     addr: iaddr,
                     prev_addr,
                     each,
@@ -597,6 +722,7 @@ impl Planner {
                         continue;
                     }
                     jobs.push(Job {
+                        prefetched: None,
                         addr: iaddr,
                         prev_addr: None,
                         each: rs.each,
@@ -670,6 +796,10 @@ impl Planner {
             dependencies,
             deps_pending,
         });
+        for j in &mut jobs {
+            let state_addr = j.prev_addr.clone().unwrap_or_else(|| j.addr.clone());
+            j.prefetched = self.prefetched.remove(&state_addr);
+        }
         let data = cr.resource.mode == ResourceMode::Data;
         Task::Spawn(Box::pin(async move {
             let mut set = tokio::task::JoinSet::new();
