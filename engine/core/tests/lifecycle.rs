@@ -155,7 +155,7 @@ impl Stack {
         self.script
             .log()
             .into_iter()
-            .filter(|l| !l.starts_with("read "))
+            .filter(|l| !l.starts_with("read"))
             .collect()
     }
 }
