@@ -44,6 +44,160 @@ pub enum Command {
     State(StateCommand),
     /// Show the version.
     Version(VersionArgs),
+    /// Rewrite configuration files in the canonical format.
+    Fmt(FmtArgs),
+    /// Evaluate expressions interactively, or from standard input.
+    Console(ConsoleArgs),
+    /// Print the dependency graph (DOT, or Mermaid with -format=mermaid).
+    Graph(GraphArgs),
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Associate an existing object with a resource address.
+    Import(ImportArgs),
+    /// Release a stuck state lock.
+    #[command(name = "force-unlock")]
+    ForceUnlock(ForceUnlockArgs),
+    /// Mark an instance for replacement by the next apply.
+    Taint(TaintArgs),
+    /// Remove the taint mark of an instance.
+    Untaint(TaintArgs),
+    /// Refresh the state from the real infrastructure (same as apply -refresh-only).
+    Refresh(PlanArgs),
+    /// Detect changes made outside terrane and report them.
+    Drift(DriftArgs),
+}
+
+/// `fmt` options.
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Only check; exit 3 when files are not formatted.
+    #[arg(long)]
+    pub check: bool,
+    /// Show the differences.
+    #[arg(long)]
+    pub diff: bool,
+    /// Also process subdirectories.
+    #[arg(long)]
+    pub recursive: bool,
+    /// List the files whose formatting changed (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub list: Option<bool>,
+    /// Write the result to the files (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub write: Option<bool>,
+    /// Do not use color.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
+    /// Files or directories to format (default: the current directory), `-` for standard input.
+    pub paths: Vec<String>,
+}
+
+/// `console` options.
+#[derive(Args, Debug)]
+pub struct ConsoleArgs {
+    /// Plan options (variables, state).
+    #[command(flatten)]
+    pub plan: PlanArgs,
+}
+
+/// `graph` options.
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// `dot` (default) or `mermaid`.
+    #[arg(long, default_value = "dot")]
+    pub format: String,
+    /// Which graph: `plan` (default) or `apply`.
+    #[arg(long = "type", default_value = "plan")]
+    pub graph_type: String,
+    /// Draw the cycles, if any.
+    #[arg(long = "draw-cycles")]
+    pub draw_cycles: bool,
+}
+
+/// `workspace` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// Create a workspace and switch to it.
+    New {
+        /// The workspace name.
+        name: String,
+    },
+    /// Switch to a workspace.
+    Select {
+        /// The workspace name.
+        name: String,
+    },
+    /// List workspaces.
+    List,
+    /// Show the current workspace.
+    Show,
+    /// Delete a workspace.
+    Delete {
+        /// Delete even if the workspace manages resources.
+        #[arg(long)]
+        force: bool,
+        /// The workspace name.
+        name: String,
+    },
+}
+
+/// `import` options.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Plan options (variables).
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// The resource address to import into.
+    pub address: String,
+    /// The provider-specific id of the object.
+    pub id: String,
+}
+
+/// `force-unlock` options.
+#[derive(Args, Debug)]
+pub struct ForceUnlockArgs {
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub force: bool,
+    /// The lock id.
+    pub lock_id: String,
+}
+
+/// `taint`/`untaint` options.
+#[derive(Args, Debug)]
+pub struct TaintArgs {
+    /// Succeed even if the instance does not exist.
+    #[arg(long = "allow-missing")]
+    pub allow_missing: bool,
+    /// Lock the state (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub lock: Option<bool>,
+    /// How long to wait for the state lock.
+    #[arg(long = "lock-timeout")]
+    pub lock_timeout: Option<String>,
+    /// The instance address.
+    pub address: String,
+}
+
+/// `drift` options.
+#[derive(Args, Debug)]
+pub struct DriftArgs {
+    /// Plan options (variables).
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Report format: text, json, markdown or junit.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Write the report to a file instead of standard output.
+    #[arg(long = "report-out", value_name = "FILE")]
+    pub report_out: Option<String>,
+    /// Check every stack below this directory.
+    #[arg(long, value_name = "DIR")]
+    pub recursive: Option<String>,
+    /// Also list objects that exist but are in no state.
+    #[arg(long)]
+    pub unmanaged: bool,
 }
 
 /// Options every command that plans shares.
@@ -194,7 +348,57 @@ pub enum StateCommand {
         address: String,
     },
     /// Print the state as Terraform's state v4 JSON.
-    Pull,
+    Pull {
+        /// A past version (serial) to print instead of the current one.
+        #[arg(long)]
+        version: Option<u64>,
+    },
+    /// Replace the state with a Terraform state v4 JSON file (`-` for standard input).
+    Push {
+        /// Overwrite even with an older serial or another lineage.
+        #[arg(long)]
+        force: bool,
+        /// The state file.
+        path: String,
+    },
+    /// Move an object to another address.
+    Mv {
+        /// Show what would move without moving it.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        /// The current address.
+        source: String,
+        /// The new address.
+        destination: String,
+    },
+    /// Forget objects without destroying them.
+    Rm {
+        /// Show what would be forgotten.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        /// The addresses.
+        addresses: Vec<String>,
+    },
+    /// Change the provider of objects in the state.
+    #[command(name = "replace-provider")]
+    ReplaceProvider {
+        /// Do not ask for confirmation.
+        #[arg(long = "auto-approve")]
+        auto_approve: bool,
+        /// The provider to replace.
+        from: String,
+        /// The provider to use instead.
+        to: String,
+    },
+    /// List the versions of the state, newest last.
+    History,
+    /// Show what changed between two versions of the state.
+    Diff {
+        /// The older version.
+        from: u64,
+        /// The newer version.
+        to: u64,
+    },
 }
 
 /// Flags that take a value, which Go's flag parser lets appear as `-name value`.

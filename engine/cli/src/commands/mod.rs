@@ -1,12 +1,20 @@
 //! The commands: each parses its options, runs one operation, and returns the exit code.
 
+mod console;
+mod drift;
+mod fmt;
+mod graph;
+mod import;
 mod init;
+mod lock;
 mod operation;
 mod output;
 mod show;
 mod state;
+mod taint;
 mod validate;
 mod version;
+mod workspace;
 
 use crate::args::{Cli, Command};
 use std::process::ExitCode;
@@ -32,5 +40,21 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Output(a) => output::run(&a),
         Command::State(s) => state::run(&s),
         Command::Version(a) => version::run(a.json),
+        Command::Fmt(a) => fmt::run(&a),
+        Command::Console(a) => console::run(&a).await,
+        Command::Graph(a) => graph::run(&a),
+        Command::Workspace(w) => workspace::run(&w),
+        Command::Import(a) => import::run(&a).await,
+        Command::ForceUnlock(a) => lock::force_unlock(&a),
+        Command::Taint(a) => taint::run(&a, true),
+        Command::Untaint(a) => taint::run(&a, false),
+        Command::Refresh(a) => operation::refresh(&a).await,
+        Command::Drift(a) => drift::run(&a).await,
     })
+}
+
+/// The answer of a command that this build does not have yet.
+pub(crate) fn not_yet(what: &str) -> ExitCode {
+    eprintln!("Error: `terrane {what}` is not available in this version of terrane.");
+    ExitCode::from(1)
 }

@@ -164,6 +164,14 @@ pub async fn apply(args: &ApplyArgs) -> ExitCode {
     run_apply(&args.plan, args.plan_file.as_deref(), PlanMode::Normal).await
 }
 
+/// `terrane refresh`: an apply of a refresh-only plan.
+pub async fn refresh(args: &PlanArgs) -> ExitCode {
+    let mut a = args.clone();
+    a.refresh_only = true;
+    a.auto_approve = true;
+    run_apply(&a, None, PlanMode::RefreshOnly).await
+}
+
 /// `terrane destroy`.
 pub async fn destroy(args: &PlanArgs) -> ExitCode {
     run_apply(args, None, PlanMode::Destroy).await

@@ -85,9 +85,17 @@ pub fn run(cmd: &StateCommand) -> ExitCode {
                 )),
             }
         }
-        StateCommand::Pull => {
+        StateCommand::Pull { .. } => {
             print!("{}", terrane_state::v4::to_v4_text(&state));
             ExitCode::SUCCESS
         }
+        other => super::not_yet(&format!(
+            "state {}",
+            format!("{other:?}")
+                .split([' ', '{'])
+                .next()
+                .unwrap_or("")
+                .to_lowercase()
+        )),
     }
 }
