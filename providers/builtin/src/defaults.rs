@@ -12,10 +12,11 @@ use async_trait::async_trait;
 use std::collections::BTreeMap;
 use terrane_diagnostics::Diagnostics;
 use terrane_provider_api::{
-    ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest, ImportResponse, PlanRequest, PlanResponse,
-    Provider, ProviderSchema, ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, ValidateRequest, ValidateResponse,
+    ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest,
+    ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchema, ReadDataRequest,
+    ReadDataResponse, ReadRequest, ReadResponse, ValidateRequest, ValidateResponse,
 };
-use terrane_provider_sdk::{with_attr, SdkProvider};
+use terrane_provider_sdk::{SdkProvider, with_attr};
 use terrane_values::Value;
 
 /// Fills in the unset arguments of a configuration; an error when the configuration contradicts itself.
@@ -30,7 +31,10 @@ pub struct WithDefaults {
 impl WithDefaults {
     /// Wraps a provider; no resource type has defaults yet.
     pub fn new(inner: SdkProvider) -> WithDefaults {
-        WithDefaults { inner, defaults: BTreeMap::new() }
+        WithDefaults {
+            inner,
+            defaults: BTreeMap::new(),
+        }
     }
 
     /// Registers the defaults of one resource type.
@@ -53,7 +57,9 @@ pub fn fill(config: &Value, defaults: &[(&str, Value)]) -> Value {
 
 /// Copies into `proposed` every attribute that `filled` sets and `config` left null.
 fn apply_filled(proposed: &Value, config: &Value, filled: &Value) -> Value {
-    let Some(attrs) = filled.as_map() else { return proposed.clone() };
+    let Some(attrs) = filled.as_map() else {
+        return proposed.clone();
+    };
     let mut out = proposed.clone();
     for (name, v) in attrs {
         let was_unset = config.get_attr(name).is_none_or(Value::is_null);
@@ -90,10 +96,16 @@ impl Provider for WithDefaults {
         {
             match fill_defaults(&req.config) {
                 Ok(filled) => {
-                    req.proposed_new_state = apply_filled(&req.proposed_new_state, &req.config, &filled);
+                    req.proposed_new_state =
+                        apply_filled(&req.proposed_new_state, &req.config, &filled);
                     req.config = filled;
                 }
-                Err(diagnostics) => return PlanResponse { diagnostics, ..PlanResponse::default() },
+                Err(diagnostics) => {
+                    return PlanResponse {
+                        diagnostics,
+                        ..PlanResponse::default()
+                    };
+                }
             }
         }
         self.inner.plan_resource_change(req).await
@@ -118,8 +130,14 @@ mod tests {
 
     #[test]
     fn fill_sets_only_unset_attributes() {
-        let config = Value::object_from([("a", Value::null(terrane_values::Type::Bool)), ("b", Value::bool(false))]);
-        let filled = fill(&config, &[("a", Value::bool(true)), ("b", Value::bool(true))]);
+        let config = Value::object_from([
+            ("a", Value::null(terrane_values::Type::Bool)),
+            ("b", Value::bool(false)),
+        ]);
+        let filled = fill(
+            &config,
+            &[("a", Value::bool(true)), ("b", Value::bool(true))],
+        );
         assert_eq!(filled.get_attr("a"), Some(&Value::bool(true)));
         assert_eq!(filled.get_attr("b"), Some(&Value::bool(false)));
     }
@@ -129,6 +147,9 @@ mod tests {
         let config = Value::object_from([("a", Value::null(terrane_values::Type::Bool))]);
         let proposed = Value::object_from([("a", Value::bool(false))]);
         let filled = fill(&config, &[("a", Value::bool(true))]);
-        assert_eq!(apply_filled(&proposed, &config, &filled).get_attr("a"), Some(&Value::bool(true)));
+        assert_eq!(
+            apply_filled(&proposed, &config, &filled).get_attr("a"),
+            Some(&Value::bool(true))
+        );
     }
 }

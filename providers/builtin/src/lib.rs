@@ -32,10 +32,20 @@ pub type Factory = fn() -> Arc<dyn Provider>;
 /// Every built-in provider: its source address and its constructor.
 pub fn registry() -> Vec<(ProviderAddr, Factory)> {
     vec![
-        (ProviderAddr::new("hashicorp", "null"), || Arc::new(null::provider())),
-        (ProviderAddr::new("hashicorp", "random"), || Arc::new(random::provider())),
-        (ProviderAddr::new("hashicorp", "local"), || Arc::new(local::provider())),
-        (ProviderAddr::new("hashicorp", "time"), || Arc::new(time::provider())),
-        (ProviderAddr::implied("terraform"), || Arc::new(terraform::provider())),
+        (ProviderAddr::new("hashicorp", "null"), || {
+            Arc::new(null::provider())
+        }),
+        (ProviderAddr::new("hashicorp", "random"), || {
+            Arc::new(random::provider())
+        }),
+        (ProviderAddr::new("hashicorp", "local"), || {
+            Arc::new(local::provider())
+        }),
+        (ProviderAddr::new("hashicorp", "time"), || {
+            Arc::new(time::provider())
+        }),
+        (ProviderAddr::implied("terraform"), || {
+            Arc::new(terraform::provider())
+        }),
     ]
 }

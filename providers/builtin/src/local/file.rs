@@ -4,16 +4,16 @@
 
 use super::{sha1_hex, with_checksum_attributes, with_checksums};
 use async_trait::async_trait;
-use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use std::fs::{DirBuilder, OpenOptions};
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{attr_str, error, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, attr_str, error};
 use terrane_values::{Type, Value};
 
 /// `local_file` or, with sensitive content, `local_sensitive_file`.
@@ -32,18 +32,26 @@ impl LocalFile {
 
     /// The arguments that give the content, of which exactly one must be set.
     fn content_arguments(&self) -> &'static [&'static str] {
-        if self.sensitive { &["content", "content_base64", "source"] } else { &["content", "sensitive_content", "content_base64", "source"] }
+        if self.sensitive {
+            &["content", "content_base64", "source"]
+        } else {
+            &["content", "sensitive_content", "content_base64", "source"]
+        }
     }
 }
 
 /// Parses a permission in octal numeric notation (`"0644"`, `"755"`).
 pub fn parse_mode(s: &str) -> Result<u32, String> {
     if s.len() < 3 || s.len() > 4 {
-        return Err(format!("bad mode permission: string length should be 3 or 4 digits: {s}"));
+        return Err(format!(
+            "bad mode permission: string length should be 3 or 4 digits: {s}"
+        ));
     }
     match u32::from_str_radix(s, 8) {
         Ok(mode) if mode <= 0o777 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(mode),
-        _ => Err(format!("bad mode permission: string must be expressed in octal numeric notation: {s}")),
+        _ => Err(format!(
+            "bad mode permission: string must be expressed in octal numeric notation: {s}"
+        )),
     }
 }
 
@@ -61,19 +69,37 @@ fn content_of(planned: &Value) -> Result<Vec<u8>, Diagnostics> {
         return std::fs::read(source)
             .map_err(|e| error("Create local file error", format!("An unexpected error occurred while reading the source file {source:?}.\n\nOriginal Error: {e}")));
     }
-    Ok(attr_str(planned, "content").unwrap_or("").as_bytes().to_vec())
+    Ok(attr_str(planned, "content")
+        .unwrap_or("")
+        .as_bytes()
+        .to_vec())
 }
 
 /// Writes `content` to `filename` as the provider does: parent directories created with
 /// `dir_mode` when missing, the file created with `file_mode` (both before the umask) or truncated.
-pub fn write_file(filename: &str, content: &[u8], file_mode: u32, dir_mode: u32) -> std::io::Result<()> {
-    let dir = Path::new(filename).parent().filter(|d| !d.as_os_str().is_empty());
+pub fn write_file(
+    filename: &str,
+    content: &[u8],
+    file_mode: u32,
+    dir_mode: u32,
+) -> std::io::Result<()> {
+    let dir = Path::new(filename)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
     if let Some(dir) = dir
         && std::fs::metadata(dir).is_err()
     {
-        DirBuilder::new().recursive(true).mode(dir_mode).create(dir)?;
+        DirBuilder::new()
+            .recursive(true)
+            .mode(dir_mode)
+            .create(dir)?;
     }
-    let mut f = OpenOptions::new().write(true).create(true).truncate(true).mode(file_mode).open(filename)?;
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(file_mode)
+        .open(filename)?;
     f.write_all(content)
 }
 
@@ -84,7 +110,11 @@ impl ResourceType for LocalFile {
             let a = Attribute::optional(Type::String).force_new().describe(d);
             if self.sensitive { a.sensitive() } else { a }
         };
-        let permission = |d: &str| Attribute::optional_computed(Type::String).force_new().describe(d);
+        let permission = |d: &str| {
+            Attribute::optional_computed(Type::String)
+                .force_new()
+                .describe(d)
+        };
         let mut block = Block::default()
             .attr("filename", Attribute::required(Type::String).force_new().describe("The path to the file that will be created."))
             .attr("content", content("Content to store in the file, expected to be a UTF-8 encoded string."))
@@ -96,22 +126,40 @@ impl ResourceType for LocalFile {
         if !self.sensitive {
             block = block.attr(
                 "sensitive_content",
-                Attribute::optional(Type::String).force_new().sensitive().describe("Sensitive content to store in the file. Deprecated."),
+                Attribute::optional(Type::String)
+                    .force_new()
+                    .sensitive()
+                    .describe("Sensitive content to store in the file. Deprecated."),
             );
         }
-        Schema { version: 0, block: with_checksum_attributes(block) }
+        Schema {
+            version: 0,
+            block: with_checksum_attributes(block),
+        }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
         let names = self.content_arguments();
-        let set = names.iter().filter(|n| config.get_attr(n).is_some_and(|v| !v.is_null() && v.is_known())).count();
-        let unknown = names.iter().filter(|n| config.get_attr(n).is_some_and(|v| !v.is_known())).count();
+        let set = names
+            .iter()
+            .filter(|n| {
+                config
+                    .get_attr(n)
+                    .is_some_and(|v| !v.is_null() && v.is_known())
+            })
+            .count();
+        let unknown = names
+            .iter()
+            .filter(|n| config.get_attr(n).is_some_and(|v| !v.is_known()))
+            .count();
         let list = names.join(",");
         if set > 1 {
             diags.push(Diagnostic::error(
                 "Invalid Attribute Combination",
-                format!("{set} attributes specified when one (and only one) of [{list}] is required"),
+                format!(
+                    "{set} attributes specified when one (and only one) of [{list}] is required"
+                ),
             ));
         } else if set == 0 && unknown == 0 {
             diags.push(Diagnostic::error(
@@ -127,7 +175,10 @@ impl ResourceType for LocalFile {
             }
         }
         if attr_str(config, "sensitive_content").is_some() {
-            diags.push(Diagnostic::warning("Attribute Deprecated", "Use the `local_sensitive_file` resource instead"));
+            diags.push(Diagnostic::warning(
+                "Attribute Deprecated",
+                "Use the `local_sensitive_file` resource instead",
+            ));
         }
         diags
     }
@@ -135,9 +186,15 @@ impl ResourceType for LocalFile {
     async fn create(&self, planned: &Value) -> Result<Value, Diagnostics> {
         let content = content_of(planned)?;
         let filename = attr_str(planned, "filename").unwrap_or("");
-        let mode = |name: &str, default: &str| parse_mode(attr_str(planned, name).unwrap_or(default)).map_err(|e| error("Create local file error", e));
+        let mode = |name: &str, default: &str| {
+            parse_mode(attr_str(planned, name).unwrap_or(default))
+                .map_err(|e| error("Create local file error", e))
+        };
         let default = if self.sensitive { "0700" } else { "0777" };
-        let (file_mode, dir_mode) = (mode("file_permission", default)?, mode("directory_permission", default)?);
+        let (file_mode, dir_mode) = (
+            mode("file_permission", default)?,
+            mode("directory_permission", default)?,
+        );
         write_file(filename, &content, file_mode, dir_mode)
             .map_err(|e| error("Create local file error", format!("An unexpected error occurred while writing the file {filename:?}.\n\nOriginal Error: {e}")))?;
         Ok(with_checksums(planned, &content))
@@ -149,7 +206,12 @@ impl ResourceType for LocalFile {
             Ok(c) => c,
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(error("Read local file error", format!("An unexpected error occurred while reading the file {filename:?}.\n\nOriginal Error: {e}")));
+                return Err(error(
+                    "Read local file error",
+                    format!(
+                        "An unexpected error occurred while reading the file {filename:?}.\n\nOriginal Error: {e}"
+                    ),
+                ));
             }
         };
         if Some(sha1_hex(&content).as_str()) != attr_str(state, "id") {
@@ -178,12 +240,25 @@ mod tests {
             .block
             .attributes
             .iter()
-            .map(|(k, a)| (k.clone(), if a.computed && !a.optional { Value::unknown(a.ty.clone()) } else { Value::null(a.ty.clone()) }))
+            .map(|(k, a)| {
+                (
+                    k.clone(),
+                    if a.computed && !a.optional {
+                        Value::unknown(a.ty.clone())
+                    } else {
+                        Value::null(a.ty.clone())
+                    },
+                )
+            })
             .collect();
         for (k, v) in attrs {
             m.insert(k.to_string(), v.clone());
         }
-        let fill: FillDefaults = if r.sensitive { super::super::sensitive_file_defaults } else { super::super::file_defaults };
+        let fill: FillDefaults = if r.sensitive {
+            super::super::sensitive_file_defaults
+        } else {
+            super::super::file_defaults
+        };
         fill(&Value::object(m)).unwrap()
     }
 
@@ -198,14 +273,24 @@ mod tests {
         let filename = Value::string(path.to_str().unwrap());
         let v = planned(
             &LocalFile::plain(),
-            &[("filename", filename), ("content", Value::string("hello")), ("file_permission", Value::string("0600"))],
+            &[
+                ("filename", filename),
+                ("content", Value::string("hello")),
+                ("file_permission", Value::string("0600")),
+            ],
         );
         let state = LocalFile::plain().create(&v).await.unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello");
         assert_eq!(mode_of(&path), 0o600);
         assert!(tmp.path().join("a/b").is_dir());
-        assert_eq!(state.get_attr("id"), Some(&Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")));
-        assert_eq!(state.get_attr("content_md5"), Some(&Value::string("5d41402abc4b2a76b9719d911017c592")));
+        assert_eq!(
+            state.get_attr("id"),
+            Some(&Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"))
+        );
+        assert_eq!(
+            state.get_attr("content_md5"),
+            Some(&Value::string("5d41402abc4b2a76b9719d911017c592"))
+        );
         assert!(state.is_wholly_known());
     }
 
@@ -213,39 +298,72 @@ mod tests {
     async fn default_permissions_are_subject_to_the_umask() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("f");
-        let v = planned(&LocalFile::sensitive(), &[("filename", Value::string(path.to_str().unwrap())), ("content", Value::string("s"))]);
+        let v = planned(
+            &LocalFile::sensitive(),
+            &[
+                ("filename", Value::string(path.to_str().unwrap())),
+                ("content", Value::string("s")),
+            ],
+        );
         assert_eq!(v.get_attr("file_permission"), Some(&Value::string("0700")));
         LocalFile::sensitive().create(&v).await.unwrap();
         assert_eq!(mode_of(&path) & !0o700, 0, "no more than 0700");
         let plain = planned(&LocalFile::plain(), &[]);
-        assert_eq!(plain.get_attr("file_permission"), Some(&Value::string("0777")));
-        assert_eq!(plain.get_attr("directory_permission"), Some(&Value::string("0777")));
+        assert_eq!(
+            plain.get_attr("file_permission"),
+            Some(&Value::string("0777"))
+        );
+        assert_eq!(
+            plain.get_attr("directory_permission"),
+            Some(&Value::string("0777"))
+        );
     }
 
     #[tokio::test]
     async fn content_base64_and_source_are_written_as_bytes() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("bin");
-        let v = planned(&LocalFile::plain(), &[("filename", Value::string(out.to_str().unwrap())), ("content_base64", Value::string("AAH/"))]);
+        let v = planned(
+            &LocalFile::plain(),
+            &[
+                ("filename", Value::string(out.to_str().unwrap())),
+                ("content_base64", Value::string("AAH/")),
+            ],
+        );
         LocalFile::plain().create(&v).await.unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), [0u8, 1, 255]);
         let copy = tmp.path().join("copy");
         let v = planned(
             &LocalFile::plain(),
-            &[("filename", Value::string(copy.to_str().unwrap())), ("source", Value::string(out.to_str().unwrap()))],
+            &[
+                ("filename", Value::string(copy.to_str().unwrap())),
+                ("source", Value::string(out.to_str().unwrap())),
+            ],
         );
         let state = LocalFile::plain().create(&v).await.unwrap();
         assert_eq!(std::fs::read(&copy).unwrap(), [0u8, 1, 255]);
-        assert_eq!(state.get_attr("id"), Some(&Value::string(sha1_hex(&[0, 1, 255]))));
+        assert_eq!(
+            state.get_attr("id"),
+            Some(&Value::string(sha1_hex(&[0, 1, 255])))
+        );
     }
 
     #[tokio::test]
     async fn read_reports_a_deleted_or_modified_file_as_gone() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("f.txt");
-        let v = planned(&LocalFile::plain(), &[("filename", Value::string(path.to_str().unwrap())), ("content", Value::string("x"))]);
+        let v = planned(
+            &LocalFile::plain(),
+            &[
+                ("filename", Value::string(path.to_str().unwrap())),
+                ("content", Value::string("x")),
+            ],
+        );
         let state = LocalFile::plain().create(&v).await.unwrap();
-        assert_eq!(LocalFile::plain().read(&state).await.unwrap(), Some(state.clone()));
+        assert_eq!(
+            LocalFile::plain().read(&state).await.unwrap(),
+            Some(state.clone())
+        );
         std::fs::write(&path, "changed").unwrap();
         assert_eq!(LocalFile::plain().read(&state).await.unwrap(), None);
         std::fs::remove_file(&path).unwrap();
@@ -257,7 +375,13 @@ mod tests {
     async fn delete_removes_the_file() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("f.txt");
-        let v = planned(&LocalFile::plain(), &[("filename", Value::string(path.to_str().unwrap())), ("content", Value::string("x"))]);
+        let v = planned(
+            &LocalFile::plain(),
+            &[
+                ("filename", Value::string(path.to_str().unwrap())),
+                ("content", Value::string("x")),
+            ],
+        );
         let state = LocalFile::plain().create(&v).await.unwrap();
         LocalFile::plain().delete(&state).await.unwrap();
         assert!(!path.exists());
@@ -266,13 +390,32 @@ mod tests {
     #[test]
     fn exactly_one_content_argument() {
         let r = LocalFile::plain();
-        let cfg = |attrs: &[(&str, Value)]| planned(&r, &[&[("filename", Value::string("f"))], attrs].concat());
-        assert!(!r.validate(&cfg(&[("content", Value::string("a"))])).has_errors());
+        let cfg = |attrs: &[(&str, Value)]| {
+            planned(&r, &[&[("filename", Value::string("f"))], attrs].concat())
+        };
+        assert!(
+            !r.validate(&cfg(&[("content", Value::string("a"))]))
+                .has_errors()
+        );
         assert!(r.validate(&cfg(&[])).has_errors());
-        assert!(r.validate(&cfg(&[("content", Value::string("a")), ("source", Value::string("b"))])).has_errors());
-        assert!(!r.validate(&cfg(&[("content", Value::unknown(Type::String))])).has_errors());
+        assert!(
+            r.validate(&cfg(&[
+                ("content", Value::string("a")),
+                ("source", Value::string("b"))
+            ]))
+            .has_errors()
+        );
+        assert!(
+            !r.validate(&cfg(&[("content", Value::unknown(Type::String))]))
+                .has_errors()
+        );
         let s = LocalFile::sensitive();
-        assert!(!s.schema().block.attributes.contains_key("sensitive_content"));
+        assert!(
+            !s.schema()
+                .block
+                .attributes
+                .contains_key("sensitive_content")
+        );
         assert!(s.schema().block.attributes["content"].sensitive);
     }
 

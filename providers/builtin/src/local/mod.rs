@@ -7,9 +7,9 @@
 mod data_source;
 mod file;
 
-use crate::defaults::{fill, WithDefaults};
-use base64::engine::general_purpose::STANDARD;
+use crate::defaults::{WithDefaults, fill};
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
@@ -23,19 +23,39 @@ pub fn provider() -> WithDefaults {
     let sdk = SdkProvider::new()
         .resource("local_file", file::LocalFile::plain())
         .resource("local_sensitive_file", file::LocalFile::sensitive())
-        .data_source("local_file", data_source::LocalFileData { sensitive: false })
-        .data_source("local_sensitive_file", data_source::LocalFileData { sensitive: true });
-    WithDefaults::new(sdk).defaults("local_file", file_defaults).defaults("local_sensitive_file", sensitive_file_defaults)
+        .data_source(
+            "local_file",
+            data_source::LocalFileData { sensitive: false },
+        )
+        .data_source(
+            "local_sensitive_file",
+            data_source::LocalFileData { sensitive: true },
+        );
+    WithDefaults::new(sdk)
+        .defaults("local_file", file_defaults)
+        .defaults("local_sensitive_file", sensitive_file_defaults)
 }
 
 /// `local_file` permissions default to `0777` (before the umask).
 fn file_defaults(config: &Value) -> Result<Value, Diagnostics> {
-    Ok(fill(config, &[("file_permission", Value::string("0777")), ("directory_permission", Value::string("0777"))]))
+    Ok(fill(
+        config,
+        &[
+            ("file_permission", Value::string("0777")),
+            ("directory_permission", Value::string("0777")),
+        ],
+    ))
 }
 
 /// `local_sensitive_file` permissions default to `0700`.
 fn sensitive_file_defaults(config: &Value) -> Result<Value, Diagnostics> {
-    Ok(fill(config, &[("file_permission", Value::string("0700")), ("directory_permission", Value::string("0700"))]))
+    Ok(fill(
+        config,
+        &[
+            ("file_permission", Value::string("0700")),
+            ("directory_permission", Value::string("0700")),
+        ],
+    ))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -67,11 +87,19 @@ fn with_checksum_attributes(block: Block) -> Block {
         ("content_md5", "MD5 checksum of file content."),
         ("content_sha1", "SHA1 checksum of file content."),
         ("content_sha256", "SHA256 checksum of file content."),
-        ("content_base64sha256", "Base64 encoded SHA256 checksum of file content."),
+        (
+            "content_base64sha256",
+            "Base64 encoded SHA256 checksum of file content.",
+        ),
         ("content_sha512", "SHA512 checksum of file content."),
-        ("content_base64sha512", "Base64 encoded SHA512 checksum of file content."),
+        (
+            "content_base64sha512",
+            "Base64 encoded SHA512 checksum of file content.",
+        ),
     ];
-    described.into_iter().fold(block, |b, (name, d)| b.attr(name, Attribute::computed(Type::String).describe(d)))
+    described.into_iter().fold(block, |b, (name, d)| {
+        b.attr(name, Attribute::computed(Type::String).describe(d))
+    })
 }
 
 /// Sets the `id` and the checksum attributes of `v` for `content`.
@@ -93,7 +121,10 @@ mod tests {
         let sums = checksums(b"hello");
         assert_eq!(sums[0].1, "5d41402abc4b2a76b9719d911017c592");
         assert_eq!(sums[1].1, "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-        assert_eq!(sums[2].1, "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert_eq!(
+            sums[2].1,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
         assert_eq!(sums[3].1, "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
     }
 }

@@ -95,7 +95,10 @@ fn cooked() -> &'static [u64; LEN] {
         }
         let mut out = [0u64; LEN];
         for t in COOKED_STEPS..COOKED_STEPS + LEN as u64 {
-            let value = power.iter().zip(&z).fold(0u64, |acc, (c, v)| acc.wrapping_add(c.wrapping_mul(*v)));
+            let value = power
+                .iter()
+                .zip(&z)
+                .fold(0u64, |acc, (c, v)| acc.wrapping_add(c.wrapping_mul(*v)));
             out[position(t)] = value;
             power = shift_mod(&power);
         }
@@ -134,7 +137,11 @@ impl GoRand {
                 vec[i as usize] = u as u64 ^ cooked[i as usize];
             }
         }
-        GoRand { tap: 0, feed: LEN - TAP, vec }
+        GoRand {
+            tap: 0,
+            feed: LEN - TAP,
+            vec,
+        }
     }
 
     /// Seeds the generator from a string as the random provider does: CRC-64 (ISO) of its bytes, or
@@ -149,7 +156,11 @@ impl GoRand {
 
     fn uint64(&mut self) -> u64 {
         self.tap = if self.tap == 0 { LEN - 1 } else { self.tap - 1 };
-        self.feed = if self.feed == 0 { LEN - 1 } else { self.feed - 1 };
+        self.feed = if self.feed == 0 {
+            LEN - 1
+        } else {
+            self.feed - 1
+        };
         let x = self.vec[self.feed].wrapping_add(self.vec[self.tap]);
         self.vec[self.feed] = x;
         x
@@ -191,7 +202,11 @@ impl GoRand {
     /// `Intn`: an integer in `[0, n)`; `n` must be positive.
     pub fn intn(&mut self, n: i64) -> i64 {
         assert!(n > 0, "intn needs a positive bound");
-        if n <= INT32_MAX { self.int31n(n as i32) as i64 } else { self.int63n(n) }
+        if n <= INT32_MAX {
+            self.int31n(n as i32) as i64
+        } else {
+            self.int63n(n)
+        }
     }
 
     /// `Perm`: a permutation of `0..n`, drawn the way Go draws it.
@@ -215,7 +230,11 @@ pub fn crc64_iso(data: &[u8]) -> u64 {
         for (i, slot) in t.iter_mut().enumerate() {
             let mut crc = i as u64;
             for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ POLY } else { crc >> 1 };
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ POLY
+                } else {
+                    crc >> 1
+                };
             }
             *slot = crc;
         }

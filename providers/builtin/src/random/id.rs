@@ -3,13 +3,13 @@
 
 use super::{int_attr, keepers, relax_keepers, str_attr};
 use async_trait::async_trait;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
 use terrane_diagnostics::Diagnostics;
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{error, with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, error, with_attr};
 use terrane_values::{Path, Type, Value};
 
 pub struct RandomId;
@@ -51,7 +51,11 @@ fn encodings(bytes: &[u8], prefix: &str) -> [(&'static str, String); 5] {
 }
 
 fn with_encodings(v: &Value, bytes: &[u8], prefix: &str) -> Value {
-    encodings(bytes, prefix).into_iter().fold(v.clone(), |acc, (name, s)| with_attr(&acc, name, Value::string(s)))
+    encodings(bytes, prefix)
+        .into_iter()
+        .fold(v.clone(), |acc, (name, s)| {
+            with_attr(&acc, name, Value::string(s))
+        })
 }
 
 #[async_trait]
@@ -74,12 +78,20 @@ impl ResourceType for RandomId {
 
     fn validate(&self, config: &Value) -> Diagnostics {
         match int_attr(config, "byte_length") {
-            Some(n) if n < 0 => error("Invalid Attribute Value", format!("Attribute byte_length value must be at least 0, got: {n}")),
+            Some(n) if n < 0 => error(
+                "Invalid Attribute Value",
+                format!("Attribute byte_length value must be at least 0, got: {n}"),
+            ),
             _ => Diagnostics::new(),
         }
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
         Diagnostics::new()
     }
@@ -107,7 +119,14 @@ impl ResourceType for RandomId {
         let base = Value::object_from([
             ("keepers", Value::map(Type::String, Default::default())),
             ("byte_length", Value::int(bytes.len() as i64)),
-            ("prefix", if prefix.is_empty() { Value::null(Type::String) } else { Value::string(prefix) }),
+            (
+                "prefix",
+                if prefix.is_empty() {
+                    Value::null(Type::String)
+                } else {
+                    Value::string(prefix)
+                },
+            ),
         ]);
         Ok(with_encodings(&base, &bytes, prefix))
     }
@@ -123,7 +142,10 @@ mod tests {
         assert_eq!(decimal(&[0, 0]), "0");
         assert_eq!(decimal(&[1, 0]), "256");
         assert_eq!(decimal(&[0xff; 8]), u64::MAX.to_string());
-        assert_eq!(decimal(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0]), "18446744073709551616");
+        assert_eq!(
+            decimal(&[0x01, 0, 0, 0, 0, 0, 0, 0, 0]),
+            "18446744073709551616"
+        );
     }
 
     #[test]
@@ -149,8 +171,14 @@ mod tests {
             ("id", Value::unknown(Type::String)),
         ]);
         let v = RandomId.create(&planned).await.unwrap();
-        assert_eq!(v.get_attr("hex").and_then(Value::as_str).map(str::len), Some(16));
-        assert_eq!(v.get_attr("id").and_then(Value::as_str).map(str::len), Some(11));
+        assert_eq!(
+            v.get_attr("hex").and_then(Value::as_str).map(str::len),
+            Some(16)
+        );
+        assert_eq!(
+            v.get_attr("id").and_then(Value::as_str).map(str::len),
+            Some(11)
+        );
         assert!(v.is_wholly_known());
     }
 

@@ -5,9 +5,9 @@ use super::gorand::GoRand;
 use super::{int_attr, keepers, relax_keepers, str_attr};
 use async_trait::async_trait;
 use terrane_diagnostics::Diagnostics;
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{error, with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, error, with_attr};
 use terrane_values::{Path, Type, Value};
 
 pub struct RandomInteger;
@@ -22,7 +22,10 @@ fn draw(min: i64, max: i64, seed: &str) -> Result<i64, Diagnostics> {
     }
     let span = max.wrapping_add(1).wrapping_sub(min);
     if span <= 0 {
-        return Err(error("Create Random Integer Error", "The range from min to max is too large to draw from."));
+        return Err(error(
+            "Create Random Integer Error",
+            "The range from min to max is too large to draw from.",
+        ));
     }
     Ok(GoRand::from_seed_string(seed).intn(span).wrapping_add(min))
 }
@@ -34,15 +37,42 @@ impl ResourceType for RandomInteger {
             version: 0,
             block: Block::default()
                 .attr("keepers", keepers())
-                .attr("min", Attribute::required(Type::Number).force_new().describe("The minimum inclusive value of the range."))
-                .attr("max", Attribute::required(Type::Number).force_new().describe("The maximum inclusive value of the range."))
-                .attr("seed", Attribute::optional(Type::String).force_new().describe("A custom seed to always produce the same value."))
-                .attr("result", Attribute::computed(Type::Number).describe("The random integer result."))
-                .attr("id", Attribute::computed(Type::String).describe("The string representation of the integer result.")),
+                .attr(
+                    "min",
+                    Attribute::required(Type::Number)
+                        .force_new()
+                        .describe("The minimum inclusive value of the range."),
+                )
+                .attr(
+                    "max",
+                    Attribute::required(Type::Number)
+                        .force_new()
+                        .describe("The maximum inclusive value of the range."),
+                )
+                .attr(
+                    "seed",
+                    Attribute::optional(Type::String)
+                        .force_new()
+                        .describe("A custom seed to always produce the same value."),
+                )
+                .attr(
+                    "result",
+                    Attribute::computed(Type::Number).describe("The random integer result."),
+                )
+                .attr(
+                    "id",
+                    Attribute::computed(Type::String)
+                        .describe("The string representation of the integer result."),
+                ),
         }
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
         Diagnostics::new()
     }
@@ -51,7 +81,11 @@ impl ResourceType for RandomInteger {
         let min = int_attr(planned, "min").unwrap_or(0);
         let max = int_attr(planned, "max").unwrap_or(0);
         let n = draw(min, max, str_attr(planned, "seed"))?;
-        Ok(with_attr(&with_attr(planned, "result", Value::int(n)), "id", Value::string(n.to_string())))
+        Ok(with_attr(
+            &with_attr(planned, "result", Value::int(n)),
+            "id",
+            Value::string(n.to_string()),
+        ))
     }
 
     async fn read(&self, state: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -78,7 +112,10 @@ impl ResourceType for RandomInteger {
         let result = parse(parts[0], "value")?;
         let min = parse(parts[1], "min value")?;
         let max = parse(parts[2], "max value")?;
-        let seed = parts.get(3).map(Value::string).unwrap_or_else(|| Value::null(Type::String));
+        let seed = parts
+            .get(3)
+            .map(Value::string)
+            .unwrap_or_else(|| Value::null(Type::String));
         Ok(Value::object_from([
             ("keepers", Value::map(Type::String, Default::default())),
             ("min", Value::int(min)),

@@ -5,24 +5,29 @@ use super::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use super::{int_attr, keepers, relax_keepers, str_attr};
 use crate::defaults::fill;
 use async_trait::async_trait;
-use rand::seq::SliceRandom;
 use rand::Rng;
+use rand::seq::SliceRandom;
 use terrane_diagnostics::Diagnostics;
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, with_attr};
 use terrane_values::{Path, Type, Value};
 
 pub struct RandomPet;
 
 /// `length` defaults to 2, `separator` to `-`.
 pub fn fill_defaults(config: &Value) -> Result<Value, Diagnostics> {
-    Ok(fill(config, &[("length", Value::int(2)), ("separator", Value::string("-"))]))
+    Ok(fill(
+        config,
+        &[("length", Value::int(2)), ("separator", Value::string("-"))],
+    ))
 }
 
 /// A pet name of `words` words: one name; an adjective and a name; or adverbs before those.
 fn pet_name(words: usize, separator: &str, rng: &mut impl Rng) -> String {
-    let pick = |list: &[&'static str], rng: &mut dyn rand::RngCore| *list.choose(rng).expect("non-empty word list");
+    let pick = |list: &[&'static str], rng: &mut dyn rand::RngCore| {
+        *list.choose(rng).expect("non-empty word list")
+    };
     let mut parts: Vec<&str> = Vec::with_capacity(words);
     match words {
         0 => {}
@@ -45,17 +50,39 @@ impl ResourceType for RandomPet {
             version: 0,
             block: Block::default()
                 .attr("keepers", keepers())
-                .attr("length", Attribute::optional_computed(Type::Number).force_new().describe("The length (in words) of the pet name. Defaults to 2"))
-                .attr("prefix", Attribute::optional(Type::String).force_new().describe("A string to prefix the name with."))
+                .attr(
+                    "length",
+                    Attribute::optional_computed(Type::Number)
+                        .force_new()
+                        .describe("The length (in words) of the pet name. Defaults to 2"),
+                )
+                .attr(
+                    "prefix",
+                    Attribute::optional(Type::String)
+                        .force_new()
+                        .describe("A string to prefix the name with."),
+                )
                 .attr(
                     "separator",
-                    Attribute::optional_computed(Type::String).force_new().describe("The character to separate words in the pet name. Defaults to \"-\""),
+                    Attribute::optional_computed(Type::String)
+                        .force_new()
+                        .describe(
+                            "The character to separate words in the pet name. Defaults to \"-\"",
+                        ),
                 )
-                .attr("id", Attribute::computed(Type::String).describe("The random pet name.")),
+                .attr(
+                    "id",
+                    Attribute::computed(Type::String).describe("The random pet name."),
+                ),
         }
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
         Diagnostics::new()
     }
@@ -91,7 +118,10 @@ mod tests {
         assert!(NAMES.contains(&pet_name(1, "-", &mut rng).as_str()));
         let two = pet_name(2, "-", &mut rng);
         let (adjective, name) = two.split_once('-').unwrap();
-        assert!(ADJECTIVES.contains(&adjective) && NAMES.contains(&name), "{two}");
+        assert!(
+            ADJECTIVES.contains(&adjective) && NAMES.contains(&name),
+            "{two}"
+        );
         let four = pet_name(4, "_", &mut rng);
         let words: Vec<&str> = four.split('_').collect();
         assert_eq!(words.len(), 4);

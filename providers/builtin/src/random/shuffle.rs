@@ -6,9 +6,9 @@ use super::gorand::GoRand;
 use super::{int_attr, keepers, relax_keepers, str_attr};
 use async_trait::async_trait;
 use terrane_diagnostics::Diagnostics;
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{error, with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, error, with_attr};
 use terrane_values::{Path, Type, Value};
 
 pub struct RandomShuffle;
@@ -39,28 +39,62 @@ impl ResourceType for RandomShuffle {
             version: 0,
             block: Block::default()
                 .attr("keepers", keepers())
-                .attr("seed", Attribute::optional(Type::String).force_new().describe("Arbitrary string with which to seed the random number generator."))
-                .attr("input", Attribute::required(Type::list(Type::String)).force_new().describe("The list of strings to shuffle."))
-                .attr("result_count", Attribute::optional(Type::Number).force_new().describe("The number of results to return."))
-                .attr("result", Attribute::computed(Type::list(Type::String)).describe("Random permutation of the list of strings given in `input`."))
-                .attr("id", Attribute::computed(Type::String).describe("A static value used internally by Terraform.")),
+                .attr(
+                    "seed",
+                    Attribute::optional(Type::String).force_new().describe(
+                        "Arbitrary string with which to seed the random number generator.",
+                    ),
+                )
+                .attr(
+                    "input",
+                    Attribute::required(Type::list(Type::String))
+                        .force_new()
+                        .describe("The list of strings to shuffle."),
+                )
+                .attr(
+                    "result_count",
+                    Attribute::optional(Type::Number)
+                        .force_new()
+                        .describe("The number of results to return."),
+                )
+                .attr(
+                    "result",
+                    Attribute::computed(Type::list(Type::String))
+                        .describe("Random permutation of the list of strings given in `input`."),
+                )
+                .attr(
+                    "id",
+                    Attribute::computed(Type::String)
+                        .describe("A static value used internally by Terraform."),
+                ),
         }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
         match int_attr(config, "result_count") {
-            Some(n) if n < 0 => error("Invalid Attribute Value", format!("Attribute result_count value must be at least 0, got: {n}")),
+            Some(n) if n < 0 => error(
+                "Invalid Attribute Value",
+                format!("Attribute result_count value must be at least 0, got: {n}"),
+            ),
             _ => Diagnostics::new(),
         }
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
         Diagnostics::new()
     }
 
     async fn create(&self, planned: &Value) -> Result<Value, Diagnostics> {
-        let input = planned.get_attr("input").and_then(Value::as_seq).unwrap_or(&[]);
+        let input = planned
+            .get_attr("input")
+            .and_then(Value::as_seq)
+            .unwrap_or(&[]);
         let count = int_attr(planned, "result_count").unwrap_or(0).max(0) as usize;
         let result = shuffle(input, count, str_attr(planned, "seed"));
         let v = with_attr(planned, "result", Value::list(Type::String, result));
@@ -90,7 +124,10 @@ mod tests {
         let input = strings(&["a", "b", "c", "d", "e"]);
         assert_eq!(shuffle(&input, 0, "-"), strings(&["a", "c", "b", "e", "d"]));
         assert_eq!(shuffle(&input, 3, "-"), strings(&["a", "c", "b"]));
-        assert_eq!(shuffle(&input, 12, "-"), strings(&["a", "c", "b", "e", "d", "a", "e", "d", "c", "b", "a", "b"]));
+        assert_eq!(
+            shuffle(&input, 12, "-"),
+            strings(&["a", "c", "b", "e", "d", "a", "e", "d", "c", "b", "a", "b"])
+        );
         assert_eq!(shuffle(&strings(&["a"]), 1, "-"), strings(&["a"]));
         assert!(shuffle(&[], 12, "-").is_empty());
     }
@@ -98,7 +135,10 @@ mod tests {
     #[test]
     fn unseeded_shuffle_keeps_the_elements() {
         let input = strings(&["a", "b", "c", "d", "e", "f"]);
-        let mut out: Vec<String> = shuffle(&input, 0, "").iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let mut out: Vec<String> = shuffle(&input, 0, "")
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
         out.sort();
         assert_eq!(out, ["a", "b", "c", "d", "e", "f"]);
     }

@@ -7,12 +7,12 @@
 use super::{int_attr, keepers, relax_keepers, relax_replacement, str_attr};
 use crate::defaults::fill;
 use async_trait::async_trait;
-use rand::seq::SliceRandom;
 use rand::Rng;
+use rand::seq::SliceRandom;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{error, with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, error, with_attr};
 use terrane_values::{Path, Type, Value};
 
 const NUMERIC: &str = "0123456789";
@@ -39,7 +39,11 @@ pub struct Params {
 
 impl Params {
     fn from_value(v: &Value) -> Params {
-        let flag = |name: &str| terrane_provider_sdk::attr(v, name).and_then(Value::as_bool).unwrap_or(true);
+        let flag = |name: &str| {
+            terrane_provider_sdk::attr(v, name)
+                .and_then(Value::as_bool)
+                .unwrap_or(true)
+        };
         let count = |name: &str| int_attr(v, name).unwrap_or(0).max(0) as usize;
         Params {
             length: count("length"),
@@ -59,16 +63,30 @@ impl Params {
 /// Generates a string: the required minimum of each class (whether or not the class is enabled, as
 /// the provider does), the rest from the enabled classes, all shuffled.
 pub fn generate(p: &Params, rng: &mut impl Rng) -> Result<String, String> {
-    let special: Vec<char> = if p.override_special.is_empty() { SPECIAL.chars().collect() } else { p.override_special.chars().collect() };
+    let special: Vec<char> = if p.override_special.is_empty() {
+        SPECIAL.chars().collect()
+    } else {
+        p.override_special.chars().collect()
+    };
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
     let mut pool = Vec::new();
-    for (on, class) in [(p.upper, chars(UPPER)), (p.lower, chars(LOWER)), (p.numeric, chars(NUMERIC)), (p.special, special.clone())] {
+    for (on, class) in [
+        (p.upper, chars(UPPER)),
+        (p.lower, chars(LOWER)),
+        (p.numeric, chars(NUMERIC)),
+        (p.special, special.clone()),
+    ] {
         if on {
             pool.extend(class);
         }
     }
     let mut out: Vec<char> = Vec::with_capacity(p.length);
-    let minimums = [(p.min_numeric, chars(NUMERIC)), (p.min_lower, chars(LOWER)), (p.min_upper, chars(UPPER)), (p.min_special, special)];
+    let minimums = [
+        (p.min_numeric, chars(NUMERIC)),
+        (p.min_lower, chars(LOWER)),
+        (p.min_upper, chars(UPPER)),
+        (p.min_special, special),
+    ];
     for (n, class) in &minimums {
         out.extend((0..*n).map(|_| class[rng.gen_range(0..class.len())]));
     }
@@ -107,12 +125,19 @@ pub fn fill_defaults(config: &Value) -> Result<Value, Diagnostics> {
         (false, true) => (number.clone(), number),
         (false, false) => {
             if number.is_known() && numeric.is_known() && number.as_bool() != numeric.as_bool() {
-                return Err(error("Number and numeric are both configured with different values", "Number is deprecated, use numeric instead"));
+                return Err(error(
+                    "Number and numeric are both configured with different values",
+                    "Number is deprecated, use numeric instead",
+                ));
             }
             (number, numeric)
         }
     };
-    Ok(with_attr(&with_attr(&filled, "number", number), "numeric", numeric))
+    Ok(with_attr(
+        &with_attr(&filled, "number", number),
+        "numeric",
+        numeric,
+    ))
 }
 
 /// `random_string` or `random_password`.
@@ -147,7 +172,10 @@ impl RandomString {
             ("min_special", zero),
             ("override_special", Value::null(Type::String)),
             ("result", Value::string(result)),
-            ("id", Value::string(if self.password { "none" } else { result })),
+            (
+                "id",
+                Value::string(if self.password { "none" } else { result }),
+            ),
         ];
         if self.password {
             attrs.push(("bcrypt_hash", Value::string(bcrypt_hash(result)?)));
@@ -164,7 +192,12 @@ fn bcrypt_hash(s: &str) -> Result<String, Diagnostics> {
     let bytes = &s.as_bytes()[..s.len().min(72)];
     bcrypt::hash_with_result(bytes, BCRYPT_COST)
         .map(|h| h.format_for_version(bcrypt::Version::TwoA))
-        .map_err(|e| error("Hash Generation Error", format!("There was an error generating the bcrypt hash.\n\nOriginal Error: {e}")))
+        .map_err(|e| {
+            error(
+                "Hash Generation Error",
+                format!("There was an error generating the bcrypt hash.\n\nOriginal Error: {e}"),
+            )
+        })
 }
 
 /// An `override_special` change from `""` to null does not replace.
@@ -175,8 +208,16 @@ fn override_special_replaces(prior: &Value, planned: &Value) -> bool {
 #[async_trait]
 impl ResourceType for RandomString {
     fn schema(&self) -> Schema {
-        let flag = |d: &str| Attribute::optional_computed(Type::Bool).force_new().describe(d);
-        let min = |d: &str| Attribute::optional_computed(Type::Number).force_new().describe(d);
+        let flag = |d: &str| {
+            Attribute::optional_computed(Type::Bool)
+                .force_new()
+                .describe(d)
+        };
+        let min = |d: &str| {
+            Attribute::optional_computed(Type::Number)
+                .force_new()
+                .describe(d)
+        };
         let mut result = Attribute::computed(Type::String).describe("The generated random string.");
         let mut block = Block::default()
             .attr("keepers", keepers())
@@ -197,12 +238,27 @@ impl ResourceType for RandomString {
         if self.password {
             result = result.sensitive();
             block = block
-                .attr("bcrypt_hash", Attribute::computed(Type::String).sensitive().describe("A bcrypt hash of the generated random string."))
-                .attr("id", Attribute::computed(Type::String).describe("A static value used internally by Terraform."));
+                .attr(
+                    "bcrypt_hash",
+                    Attribute::computed(Type::String)
+                        .sensitive()
+                        .describe("A bcrypt hash of the generated random string."),
+                )
+                .attr(
+                    "id",
+                    Attribute::computed(Type::String)
+                        .describe("A static value used internally by Terraform."),
+                );
         } else {
-            block = block.attr("id", Attribute::computed(Type::String).describe("The generated random string."));
+            block = block.attr(
+                "id",
+                Attribute::computed(Type::String).describe("The generated random string."),
+            );
         }
-        Schema { version: if self.password { 3 } else { 2 }, block: block.attr("result", result) }
+        Schema {
+            version: if self.password { 3 } else { 2 },
+            block: block.attr("result", result),
+        }
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -212,17 +268,26 @@ impl ResourceType for RandomString {
         if let Some(n) = length
             && n < 1
         {
-            diags.push(invalid(format!("Attribute length value must be at least 1, got: {n}")));
+            diags.push(invalid(format!(
+                "Attribute length value must be at least 1, got: {n}"
+            )));
         }
         for name in MINIMUMS {
             if let Some(n) = int_attr(config, name)
                 && n < 0
             {
-                diags.push(invalid(format!("Attribute {name} value must be at least 0, got: {n}")));
+                diags.push(invalid(format!(
+                    "Attribute {name} value must be at least 0, got: {n}"
+                )));
             }
         }
-        let known_minimums = MINIMUMS.iter().all(|name| config.get_attr(name).is_none_or(Value::is_known));
-        let sum: i64 = MINIMUMS.iter().filter_map(|name| int_attr(config, name)).sum();
+        let known_minimums = MINIMUMS
+            .iter()
+            .all(|name| config.get_attr(name).is_none_or(Value::is_known));
+        let sum: i64 = MINIMUMS
+            .iter()
+            .filter_map(|name| int_attr(config, name))
+            .sum();
         if let Some(n) = length
             && known_minimums
             && n < sum
@@ -232,19 +297,34 @@ impl ResourceType for RandomString {
             )));
         }
         if terrane_provider_sdk::attr(config, "number").is_some_and(Value::is_known) {
-            diags.push(Diagnostic::warning("Attribute Deprecated", "**NOTE**: This is deprecated, use `numeric` instead."));
+            diags.push(Diagnostic::warning(
+                "Attribute Deprecated",
+                "**NOTE**: This is deprecated, use `numeric` instead.",
+            ));
         }
         diags
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
-        relax_replacement(prior, planned, requires_replace, "override_special", override_special_replaces);
+        relax_replacement(
+            prior,
+            planned,
+            requires_replace,
+            "override_special",
+            override_special_replaces,
+        );
         Diagnostics::new()
     }
 
     async fn create(&self, planned: &Value) -> Result<Value, Diagnostics> {
-        let result = generate(&Params::from_value(planned), &mut rand::thread_rng()).map_err(|e| error("Create Random String Error", e))?;
+        let result = generate(&Params::from_value(planned), &mut rand::thread_rng())
+            .map_err(|e| error("Create Random String Error", e))?;
         let mut v = with_attr(planned, "result", Value::string(&result));
         if self.password {
             v = with_attr(&v, "bcrypt_hash", Value::string(bcrypt_hash(&result)?));
@@ -277,19 +357,33 @@ mod tests {
     }
 
     fn params(length: usize) -> Params {
-        Params { length, upper: true, lower: true, numeric: true, special: true, ..Params::default() }
+        Params {
+            length,
+            upper: true,
+            lower: true,
+            numeric: true,
+            special: true,
+            ..Params::default()
+        }
     }
 
     #[test]
     fn length_and_default_classes() {
         let s = generate(&params(64), &mut rand::thread_rng()).unwrap();
         assert_eq!(s.chars().count(), 64);
-        assert!(s.chars().all(|c| UPPER.contains(c) || LOWER.contains(c) || NUMERIC.contains(c) || SPECIAL.contains(c)));
+        assert!(s.chars().all(|c| UPPER.contains(c)
+            || LOWER.contains(c)
+            || NUMERIC.contains(c)
+            || SPECIAL.contains(c)));
     }
 
     #[test]
     fn disabled_classes_are_absent() {
-        let p = Params { special: false, upper: false, ..params(200) };
+        let p = Params {
+            special: false,
+            upper: false,
+            ..params(200)
+        };
         let s = generate(&p, &mut rand::thread_rng()).unwrap();
         assert_eq!(count(&s, UPPER) + count(&s, SPECIAL), 0);
         assert_eq!(count(&s, LOWER) + count(&s, NUMERIC), 200);
@@ -298,37 +392,67 @@ mod tests {
     #[test]
     fn minimums_are_honoured() {
         for _ in 0..50 {
-            let p = Params { min_upper: 3, min_lower: 2, min_numeric: 4, min_special: 5, ..params(14) };
+            let p = Params {
+                min_upper: 3,
+                min_lower: 2,
+                min_numeric: 4,
+                min_special: 5,
+                ..params(14)
+            };
             let s = generate(&p, &mut rand::thread_rng()).unwrap();
             assert_eq!(s.chars().count(), 14);
-            assert_eq!((count(&s, UPPER), count(&s, LOWER), count(&s, NUMERIC), count(&s, SPECIAL)), (3, 2, 4, 5));
+            assert_eq!(
+                (
+                    count(&s, UPPER),
+                    count(&s, LOWER),
+                    count(&s, NUMERIC),
+                    count(&s, SPECIAL)
+                ),
+                (3, 2, 4, 5)
+            );
         }
     }
 
     #[test]
     fn minimums_apply_even_to_disabled_classes() {
-        let p = Params { numeric: false, min_numeric: 3, ..params(10) };
+        let p = Params {
+            numeric: false,
+            min_numeric: 3,
+            ..params(10)
+        };
         let s = generate(&p, &mut rand::thread_rng()).unwrap();
         assert_eq!(count(&s, NUMERIC), 3);
     }
 
     #[test]
     fn override_special_replaces_the_special_set() {
-        let p = Params { upper: false, lower: false, numeric: false, override_special: "_-".into(), min_special: 2, ..params(30) };
+        let p = Params {
+            upper: false,
+            lower: false,
+            numeric: false,
+            override_special: "_-".into(),
+            min_special: 2,
+            ..params(30)
+        };
         let s = generate(&p, &mut rand::thread_rng()).unwrap();
         assert!(s.chars().all(|c| c == '_' || c == '-'), "{s}");
     }
 
     #[test]
     fn no_class_enabled_is_an_error() {
-        let p = Params { length: 4, ..Params::default() };
+        let p = Params {
+            length: 4,
+            ..Params::default()
+        };
         assert!(generate(&p, &mut rand::thread_rng()).is_err());
     }
 
     #[test]
     fn number_and_numeric_follow_each_other() {
         let null = Value::null(Type::Bool);
-        let cfg = |number: Value, numeric: Value| Value::object_from([("number", number), ("numeric", numeric)]);
+        let cfg = |number: Value, numeric: Value| {
+            Value::object_from([("number", number), ("numeric", numeric)])
+        };
         let f = fill_defaults(&cfg(null.clone(), Value::bool(false))).unwrap();
         assert_eq!(f.get_attr("number"), Some(&Value::bool(false)));
         let f = fill_defaults(&cfg(Value::bool(false), null.clone())).unwrap();
@@ -342,11 +466,19 @@ mod tests {
 
     #[test]
     fn length_below_the_sum_of_minimums_is_invalid() {
-        let cfg = Value::object_from([("length", Value::int(3)), ("min_upper", Value::int(2)), ("min_special", Value::int(2))]);
+        let cfg = Value::object_from([
+            ("length", Value::int(3)),
+            ("min_upper", Value::int(2)),
+            ("min_special", Value::int(2)),
+        ]);
         assert!(RandomString::string().validate(&cfg).has_errors());
         let cfg = Value::object_from([("length", Value::int(0))]);
         assert!(RandomString::string().validate(&cfg).has_errors());
-        let cfg = Value::object_from([("length", Value::int(4)), ("min_upper", Value::int(2)), ("min_special", Value::int(2))]);
+        let cfg = Value::object_from([
+            ("length", Value::int(4)),
+            ("min_upper", Value::int(2)),
+            ("min_special", Value::int(2)),
+        ]);
         assert!(!RandomString::string().validate(&cfg).has_errors());
     }
 
@@ -361,7 +493,15 @@ mod tests {
     fn planned(length: i64) -> Value {
         let filled = fill_defaults(&Value::object_from([("length", Value::int(length))])).unwrap();
         let unknown = Value::unknown(Type::String);
-        with_attr(&with_attr(&with_attr(&filled, "result", unknown.clone()), "id", unknown.clone()), "bcrypt_hash", unknown)
+        with_attr(
+            &with_attr(
+                &with_attr(&filled, "result", unknown.clone()),
+                "id",
+                unknown.clone(),
+            ),
+            "bcrypt_hash",
+            unknown,
+        )
     }
 
     #[tokio::test]

@@ -7,22 +7,35 @@ use super::{keepers, relax_keepers};
 use async_trait::async_trait;
 use rand::RngCore;
 use terrane_diagnostics::Diagnostics;
-use terrane_provider_api::schema::{Attribute, Block};
 use terrane_provider_api::Schema;
-use terrane_provider_sdk::{error, with_attr, ResourceType};
+use terrane_provider_api::schema::{Attribute, Block};
+use terrane_provider_sdk::{ResourceType, error, with_attr};
 use terrane_values::{Path, Type, Value};
 
 pub struct RandomUuid;
 
 fn format_uuid(b: &[u8; 16]) -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Whether `s` has the layout of a UUID.
 fn is_uuid(s: &str) -> bool {
     s.len() == 36
-        && s.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+        && s.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 #[async_trait]
@@ -32,12 +45,25 @@ impl ResourceType for RandomUuid {
             version: 0,
             block: Block::default()
                 .attr("keepers", keepers())
-                .attr("result", Attribute::computed(Type::String).describe("The generated uuid presented in string format."))
-                .attr("id", Attribute::computed(Type::String).describe("The generated uuid presented in string format.")),
+                .attr(
+                    "result",
+                    Attribute::computed(Type::String)
+                        .describe("The generated uuid presented in string format."),
+                )
+                .attr(
+                    "id",
+                    Attribute::computed(Type::String)
+                        .describe("The generated uuid presented in string format."),
+                ),
         }
     }
 
-    fn customize_plan(&self, prior: &Value, planned: &mut Value, requires_replace: &mut Vec<Path>) -> Diagnostics {
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        planned: &mut Value,
+        requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
         relax_keepers(prior, planned, requires_replace);
         Diagnostics::new()
     }
@@ -46,7 +72,11 @@ impl ResourceType for RandomUuid {
         let mut b = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut b);
         let uuid = Value::string(format_uuid(&b));
-        Ok(with_attr(&with_attr(planned, "result", uuid.clone()), "id", uuid))
+        Ok(with_attr(
+            &with_attr(planned, "result", uuid.clone()),
+            "id",
+            uuid,
+        ))
     }
 
     async fn read(&self, state: &Value) -> Result<Option<Value>, Diagnostics> {
@@ -59,7 +89,10 @@ impl ResourceType for RandomUuid {
 
     async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
         if !is_uuid(id) {
-            return Err(error("Import Random UUID Error", format!("The uuid {id:?} that was supplied could not be parsed.")));
+            return Err(error(
+                "Import Random UUID Error",
+                format!("The uuid {id:?} that was supplied could not be parsed."),
+            ));
         }
         Ok(Value::object_from([
             ("keepers", Value::null(Type::map(Type::String))),
@@ -88,7 +121,12 @@ mod tests {
 
     #[tokio::test]
     async fn import_checks_the_layout() {
-        assert!(RandomUuid.import("6b9b1e3a-1111-2222-3333-444455556666").await.is_ok());
+        assert!(
+            RandomUuid
+                .import("6b9b1e3a-1111-2222-3333-444455556666")
+                .await
+                .is_ok()
+        );
         assert!(RandomUuid.import("not-a-uuid").await.is_err());
     }
 }
