@@ -33,6 +33,8 @@ pub struct Module {
     pub required_version: Vec<(String, SourceRange)>,
     /// The `backend` block, in the root module.
     pub backend: Option<Backend>,
+    /// The `terraform { encryption { ... } }` block, as written (decoded by the state layer).
+    pub encryption: Option<Block>,
     /// `moved`, `import`, `removed` and `check` blocks, kept for the features that read them.
     pub other_blocks: Vec<Block>,
 }
@@ -360,6 +362,9 @@ impl Module {
                     },
                 );
             }
+        }
+        if let Some(enc) = b.blocks_with_json("encryption").into_iter().next() {
+            self.encryption = Some(enc);
         }
         for bk in b.blocks_with_json("backend") {
             if let Some(prev) = &self.backend {
