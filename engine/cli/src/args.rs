@@ -215,6 +215,15 @@ pub struct PlanArgs {
     /// Force replacement of these instances.
     #[arg(long = "replace", value_name = "ADDRESS")]
     pub replace: Vec<String>,
+    /// Leave these resources, and everything that depends on them, out of the operation.
+    #[arg(long = "exclude", value_name = "ADDRESS")]
+    pub excludes: Vec<String>,
+    /// Read -target addresses from a file, one per line (`#` starts a comment).
+    #[arg(long = "target-file", value_name = "FILE")]
+    pub target_files: Vec<String>,
+    /// Read -exclude addresses from a file, one per line.
+    #[arg(long = "exclude-file", value_name = "FILE")]
+    pub exclude_files: Vec<String>,
     /// Refresh objects from providers before planning (default true).
     #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
     pub refresh: Option<bool>,

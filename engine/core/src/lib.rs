@@ -13,6 +13,7 @@ mod eval_state;
 pub mod events;
 mod expand;
 pub mod graph;
+mod moves;
 mod objects;
 pub mod plan;
 mod providers;

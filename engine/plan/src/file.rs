@@ -64,6 +64,7 @@ pub fn to_json(plan: &Plan) -> Json {
         "prior_state": to_v4(&plan.prior_state),
         "prev_run_state": to_v4(&plan.prev_run_state),
         "targets": plan.targets.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "moved": plan.moved.iter().map(|(a, b)| json!([a.to_string(), b.to_string()])).collect::<Vec<_>>(),
     })
 }
 
@@ -239,6 +240,22 @@ pub fn from_json(j: &Json) -> Result<Plan, PlanFileError> {
     plan.prior_state = from_v4(&state_text("prior_state")).map_err(|e| invalid(e.to_string()))?;
     plan.prev_run_state =
         from_v4(&state_text("prev_run_state")).map_err(|e| invalid(e.to_string()))?;
+    for m in j
+        .get("moved")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let pair: Vec<&str> = m
+            .as_array()
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default();
+        if let [a, b] = pair.as_slice() {
+            if let (Ok(a), Ok(b)) = (parse_resource_instance(a), parse_resource_instance(b)) {
+                plan.moved.push((a, b));
+            }
+        }
+    }
     for t in j
         .get("targets")
         .and_then(Json::as_array)

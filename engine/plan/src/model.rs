@@ -93,12 +93,15 @@ pub struct Plan {
     pub timestamp: String,
     /// Whether planning stopped on errors (such plans cannot be applied).
     pub errored: bool,
+    /// Objects `moved` blocks move: (previous address, new address).
+    pub moved: Vec<(AbsResourceInstance, AbsResourceInstance)>,
 }
 
 impl Plan {
     /// Whether applying the plan would change anything: resources, outputs, or (refresh-only) state.
     pub fn has_changes(&self) -> bool {
         self.changes.iter().any(|c| c.action != Action::NoOp)
+            || !self.moved.is_empty()
             || self.outputs.iter().any(|o| o.action != Action::NoOp)
             || self.mode == PlanMode::RefreshOnly && !self.drift.is_empty()
     }

@@ -241,6 +241,18 @@ impl State {
         })
     }
 
+    /// The resources in state grouped by their configuration address (module path without keys).
+    pub fn by_config(
+        &self,
+    ) -> std::collections::HashMap<terrane_addrs::ConfigResource, Vec<AbsResource>> {
+        let mut out: std::collections::HashMap<_, Vec<AbsResource>> =
+            std::collections::HashMap::new();
+        for addr in self.resources.keys() {
+            out.entry(addr.config()).or_default().push(addr.clone());
+        }
+        out
+    }
+
     /// Whether there are no resources (outputs aside).
     pub fn has_no_resources(&self) -> bool {
         self.resources.is_empty()

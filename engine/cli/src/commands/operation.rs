@@ -60,12 +60,13 @@ fn plan_options(
     mode: PlanMode,
 ) -> Result<PlanOptions, Diagnostics> {
     let (inputs, mut diags) = vars::collect(args, &loaded.config, &mut loaded.sources);
-    let mut targets = Vec::new();
-    for t in &args.targets {
-        match parse_target(t) {
-            Ok(t) => targets.push(t),
-            Err(e) => diags.push(Diagnostic::error("Invalid target address", e.to_string())),
-        }
+    let targets = addresses(&args.targets, &args.target_files, "target", &mut diags);
+    let excludes = addresses(&args.excludes, &args.exclude_files, "exclude", &mut diags);
+    if !targets.is_empty() && !excludes.is_empty() {
+        diags.push(Diagnostic::error(
+            "Invalid combination of arguments",
+            "-target and -exclude cannot be used together.",
+        ));
     }
     let mut replace = Vec::new();
     for r in &args.replace {
@@ -89,6 +90,7 @@ fn plan_options(
         refresh: args.refresh.unwrap_or(true),
         targets,
         replace,
+        excludes,
         inputs,
     })
     .map(|o| {
@@ -96,6 +98,40 @@ fn plan_options(
         let _ = &diags;
         o
     })
+}
+
+/// Addresses from flags and from files (one per line, `#` comments), as targets.
+fn addresses(
+    flags: &[String],
+    files: &[String],
+    what: &str,
+    diags: &mut Diagnostics,
+) -> Vec<terrane_addrs::Target> {
+    let mut texts: Vec<String> = flags.to_vec();
+    for f in files {
+        match std::fs::read_to_string(f) {
+            Ok(t) => texts.extend(
+                t.lines()
+                    .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                    .filter(|l| !l.is_empty()),
+            ),
+            Err(e) => diags.push(Diagnostic::error(
+                format!("Invalid -{what}-file"),
+                format!("Cannot read {f}: {e}"),
+            )),
+        }
+    }
+    let mut out = Vec::new();
+    for t in texts {
+        match parse_target(&t) {
+            Ok(a) => out.push(a),
+            Err(e) => diags.push(Diagnostic::error(
+                format!("Invalid {what} address"),
+                e.to_string(),
+            )),
+        }
+    }
+    out
 }
 
 async fn make_plan(

@@ -11,10 +11,11 @@ use terrane_values::{Kind, Path, Value};
 /// Renders a whole plan. `tool` is the product name used in messages.
 pub fn render(plan: &Plan, ui: &Ui) -> String {
     let mut out = String::new();
+    let is_moved = |c: &ResourceChange| plan.moved.iter().any(|(_, to)| *to == c.addr);
     let changes: Vec<&ResourceChange> = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::NoOp)
+        .filter(|c| c.action != Action::NoOp || is_moved(c))
         .collect();
     if !plan.drift.is_empty() {
         out.push_str(&format!(
@@ -156,6 +157,11 @@ fn mask(v: &Value, sensitive: bool) -> Value {
 }
 
 fn header_verb(c: &ResourceChange) -> String {
+    if c.action == Action::NoOp {
+        if let Some(prev) = &c.prev_run_addr {
+            return format!("{prev} has moved to {}", c.addr);
+        }
+    }
     let what = match c.action {
         Action::Create => "will be created".to_string(),
         Action::Update => "will be updated in-place".to_string(),
@@ -211,6 +217,11 @@ fn block_open(c: &ResourceChange) -> String {
 /// Renders one resource change.
 pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
     let mut out = format!("  {}\n", ui.bold(&format!("# {}", header_verb(c))));
+    if c.action != Action::NoOp {
+        if let Some(prev) = c.prev_run_addr.as_ref().filter(|p| **p != c.addr) {
+            out.push_str(&format!("  # (moved from {prev})\n"));
+        }
+    }
     if let Some(n) = reason_note(c) {
         out.push_str(&format!("  # {n}\n"));
     }

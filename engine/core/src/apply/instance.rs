@@ -349,6 +349,21 @@ pub(crate) async fn apply_change(
             });
         }
     }
+    // Postconditions that could not be decided at plan time are checked on the new object.
+    if let Err(d) = crate::plan::check_conditions(
+        &cfg.lifecycle.postconditions,
+        &ectx,
+        Some(&new),
+        &addr,
+        "postcondition",
+    ) {
+        diags.extend(d);
+        return InstanceResult {
+            addr,
+            value: None,
+            diags,
+        };
+    }
     InstanceResult {
         addr,
         value: Some(mark_schema_sensitive(&sh.schema.block, &new)),

@@ -85,6 +85,18 @@ pub async fn apply(
         prior: plan.prior_state.clone(),
         sink: w.sink(),
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
+        prior_by_config: plan.prior_state.by_config(),
+        deletes_by_config: {
+            let mut m: HashMap<ConfigResource, Vec<ResourceChange>> = HashMap::new();
+            for c in &plan.changes {
+                if matches!(c.action, Action::Delete | Action::DeleteThenCreate)
+                    && c.deposed.is_none()
+                {
+                    m.entry(c.addr.config()).or_default().push(c.clone());
+                }
+            }
+            m
+        },
     };
     // Data sources read during planning and refreshed objects are part of the new state.
     for (addr, rs) in &plan.prior_state.resources {
@@ -147,6 +159,19 @@ pub async fn apply(
     (final_state, diags)
 }
 
+fn has_infinity(v: &Value) -> bool {
+    match v.kind() {
+        terrane_values::Kind::Number(n) => n.is_infinite(),
+        terrane_values::Kind::List(_, e)
+        | terrane_values::Kind::Set(_, e)
+        | terrane_values::Kind::Tuple(e) => e.iter().any(has_infinity),
+        terrane_values::Kind::Map(_, m) | terrane_values::Kind::Object(m) => {
+            m.values().any(has_infinity)
+        }
+        _ => false,
+    }
+}
+
 struct Applier {
     common: Common,
     plan_mode: PlanMode,
@@ -154,6 +179,8 @@ struct Applier {
     prior: State,
     sink: StateSink,
     sem: Arc<Semaphore>,
+    prior_by_config: HashMap<ConfigResource, Vec<AbsResource>>,
+    deletes_by_config: HashMap<ConfigResource, Vec<ResourceChange>>,
 }
 
 enum ApplyOut {
@@ -188,6 +215,17 @@ impl Executor for Applier {
                         .outputs
                         .get(name)
                         .is_some_and(|o| o.sensitive);
+                    if let Some(v) = root_value.as_ref().filter(|v| has_infinity(v)) {
+                        let _ = v;
+                        return Task::Done(ApplyOut::Common(CommonOut::Done(Diagnostics::from(
+                            Diagnostic::error(
+                                "Failed to save state",
+                                format!(
+                                    "The value of output {name:?} is an infinite number, which cannot be stored in the state."
+                                ),
+                            ),
+                        ))));
+                    }
                     match root_value {
                         Some(v) if !v.is_null() && v.is_wholly_known() => {
                             self.sink.send(StateUpdate::Output {
@@ -266,11 +304,11 @@ impl Applier {
                 resolve_provider(config, &cr.module, &name, alias.as_deref())
             }
             None => self
-                .prior
-                .resources
-                .iter()
-                .find(|(a, _)| a.config() == *cr)
-                .map(|(_, r)| r.provider.clone())?,
+                .prior_by_config
+                .get(cr)
+                .and_then(|addrs| addrs.first())
+                .and_then(|a| self.prior.resource(a))
+                .map(|r| r.provider.clone())?,
         };
         let p = self.common.providers.get(&pc)?.clone();
         Some((pc, p))
@@ -444,12 +482,7 @@ impl Applier {
             Err(d) => return Task::Done(ApplyOut::Resource(Vec::new(), Vec::new(), d)),
         };
         let mut jobs = Vec::new();
-        for c in self.changes.values() {
-            if c.addr.config() != *cr
-                || !matches!(c.action, Action::Delete | Action::DeleteThenCreate)
-            {
-                continue;
-            }
+        for c in self.deletes_by_config.get(cr).into_iter().flatten() {
             let prior = self.prior.object(&c.addr).cloned();
             jobs.push((c.clone(), prior));
         }

@@ -34,7 +34,9 @@ pub fn build_plan_graph(inputs: &GraphInputs<'_>) -> Result<Graph, Diagnostics> 
     add_module_edges(&mut g, inputs.config);
     // 5. Resources wait for the provider configuration that manages them.
     add_provider_edges(&mut g, inputs.config, inputs.state);
-    // 6. Last, a graph with a cycle cannot be walked: report it, naming its members.
+    // 6. Last, a graph with a cycle cannot be walked: report it, naming its members. Objects that
+    // refer to themselves are reported first, in Terraform's words.
+    check_self_references(inputs.config)?;
     check_cycles(&g)?;
     Ok(g)
 }
@@ -50,8 +52,61 @@ pub fn build_apply_graph(inputs: &GraphInputs<'_>, plan: &Plan) -> Result<Graph,
     // not create first), added after the configuration edges they are derived from.
     add_destroy_nodes(&mut g, inputs.config, inputs.state, plan);
     add_provider_edges(&mut g, inputs.config, inputs.state);
+    check_self_references(inputs.config)?;
     check_cycles(&g)?;
     Ok(g)
+}
+
+/// Locals and resources whose expressions use their own value.
+fn check_self_references(config: &Config) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    for node in config.all_modules() {
+        let m = &node.module;
+        for (name, l) in &m.locals {
+            for t in l.expr.traversals() {
+                if let Ok(r) = parse_ref(t) {
+                    if r.subject == RefSubject::Local(name.clone()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "Self-referencing local value",
+                                format!("Local value local.{name} cannot use its own result as part of its expression."),
+                            )
+                            .with_subject(r.range.clone()),
+                        );
+                    }
+                }
+            }
+        }
+        for (addr, r) in &m.resources {
+            let mut ts: Vec<&terrane_config::ast::Traversal> =
+                crate::refs::body_traversals(&r.body);
+            for e in r.count.iter().chain(r.for_each.iter()) {
+                ts.extend(e.traversals());
+            }
+            for t in ts {
+                if let Ok(rf) = parse_ref(t) {
+                    if let RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) =
+                        &rf.subject
+                    {
+                        if res == addr {
+                            diags.push(
+                                Diagnostic::error(
+                                    "Self-referential block",
+                                    format!("Configuration for {addr} may not refer to itself."),
+                                )
+                                .with_subject(rf.range.clone()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
 }
 
 fn add_config_nodes(g: &mut Graph, config: &Config) {

@@ -42,6 +42,8 @@ pub(crate) struct Job {
     pub orphan: Option<ActionReason>,
     /// The object as already refreshed in bulk, when its provider did that.
     pub prefetched: Option<terrane_provider_api::ReadResponse>,
+    /// A `replace_triggered_by` reference changed: replace the object.
+    pub triggered: bool,
 }
 
 /// What planning one instance produced.
@@ -237,11 +239,24 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         &prior,
         &config_val,
     );
+    if let Err(d) = check_conditions(
+        &cfg.lifecycle.preconditions,
+        &ectx,
+        None,
+        &job.addr,
+        "precondition",
+    ) {
+        diags.extend(d);
+        out.diags = diags;
+        return out;
+    }
     let forced = sh.replace.contains(&job.addr);
     let replace_reason = if tainted && !prior.is_null() {
         Some(ActionReason::ReplaceBecauseTainted)
     } else if forced && !prior.is_null() {
         Some(ActionReason::ReplaceByRequest)
+    } else if job.triggered && !prior.is_null() {
+        Some(ActionReason::ReplaceByTriggers)
     } else {
         None
     };
@@ -303,6 +318,15 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     };
     if action.deletes() && cfg.lifecycle.prevent_destroy {
         diags.push(prevent_destroy_error(&job.addr, cfg));
+    }
+    if let Err(d) = check_conditions(
+        &cfg.lifecycle.postconditions,
+        &ectx,
+        Some(&planned),
+        &job.addr,
+        "postcondition",
+    ) {
+        diags.extend(d);
     }
     let mut c = change(&sh, &job, action, before, planned.clone());
     c.reason = reason;
@@ -407,6 +431,76 @@ fn unknown_computed(schema: &terrane_provider_api::schema::Block, v: &Value) -> 
             })
             .collect(),
     )
+}
+
+/// Checks `precondition` or `postcondition` blocks. Conditions whose result is not known yet are left
+/// for apply; `self_value` is the object for postconditions.
+pub(crate) fn check_conditions(
+    conds: &[terrane_config::module::Validation],
+    ctx: &EvalContext<'_>,
+    self_value: Option<&Value>,
+    addr: &AbsResourceInstance,
+    kind: &str,
+) -> Result<(), Diagnostics> {
+    if conds.is_empty() {
+        return Ok(());
+    }
+    let mut child = ctx.child();
+    if let Some(v) = self_value {
+        child.set("self", v.clone());
+    }
+    let mut diags = Diagnostics::new();
+    for c in conds {
+        let (ok, d) = terrane_lang::evaluate(&c.condition, &child);
+        if d.has_errors() {
+            diags.extend(d);
+            continue;
+        }
+        let (ok, _) = ok.unmark_deep();
+        let ok = match terrane_values::convert(&ok, &Type::Bool) {
+            Ok(b) if b.is_null() => {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid condition result",
+                        "Condition expression must return either true or false, not null.",
+                    )
+                    .with_subject(c.condition.range.clone()),
+                );
+                continue;
+            }
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid condition result",
+                        format!("Invalid condition result value: {e}."),
+                    )
+                    .with_subject(c.condition.range.clone()),
+                );
+                continue;
+            }
+        };
+        if ok.as_bool() == Some(false) {
+            let (msg, _) = terrane_lang::evaluate(&c.error_message, &child);
+            let msg = msg
+                .unmark_deep()
+                .0
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("The {kind} for {addr} failed."));
+            let summary = if kind == "precondition" {
+                "Resource precondition failed"
+            } else {
+                "Resource postcondition failed"
+            };
+            diags.push(Diagnostic::error(summary, msg).with_subject(c.condition.range.clone()));
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
 }
 
 /// Copies the marks of `from` onto the same paths of `to` (providers return unmarked values).

@@ -3,7 +3,7 @@
 
 mod instance;
 
-pub(crate) use instance::restore_marks;
+pub(crate) use instance::{check_conditions, restore_marks};
 
 use crate::common::{Common, CommonOut, Context};
 use crate::eval_state::Repetition;
@@ -39,6 +39,8 @@ pub struct PlanOptions {
     pub targets: Vec<Target>,
     /// `-replace` addresses: replace these even if nothing changed.
     pub replace: Vec<AbsResourceInstance>,
+    /// `-exclude` addresses: leave these, and everything that depends on them, out of the plan.
+    pub excludes: Vec<Target>,
     /// Values for the root module's input variables.
     pub inputs: BTreeMap<String, RawInput>,
 }
@@ -112,9 +114,18 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
 /// Makes a plan. The plan is returned even with errors (marked errored), for rendering what is known.
 pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Diagnostics) {
     let (schemas, mut diags) = validate(ctx, state);
+    let original = state;
+    let (moved, move_diags) = crate::moves::apply_moves(&ctx.config, state);
+    diags.extend(move_diags);
+    let previous = moved.previous;
+    let state = &moved.state;
     let mut plan = Plan {
         mode: opts.mode,
-        prev_run_state: state.clone(),
+        moved: previous
+            .iter()
+            .map(|(new, old)| (old.clone(), new.clone()))
+            .collect(),
+        prev_run_state: original.clone(),
         prior_state: state.clone(),
         targets: opts.targets.clone(),
         ..Plan::default()
@@ -137,6 +148,9 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
     if !opts.targets.is_empty() {
         filter_targets(&mut graph, &opts.targets);
     }
+    if !opts.excludes.is_empty() {
+        filter_excludes(&mut graph, &opts.excludes);
+    }
     let deps = resource_dependencies(&graph);
     let mut planner = Planner {
         common: Common::new(ctx.clone(), schemas, opts.inputs.clone()),
@@ -157,6 +171,8 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
             })
             .collect(),
         prefetched: HashMap::new(),
+        prev_by_config: state.by_config(),
+        previous,
     };
     walk(&graph, &mut planner).await;
     if opts.mode == PlanMode::Destroy {
@@ -236,6 +252,49 @@ fn filter_targets(graph: &mut Graph, targets: &[Target]) {
     graph.retain(|n| keep.contains(n));
 }
 
+/// Removes excluded resources and everything that depends on them (OpenTofu's `-exclude`). An
+/// excluded instance excludes its resource's dependents too, since they may use it.
+fn filter_excludes(graph: &mut Graph, excludes: &[Target]) {
+    let mut drop: HashSet<Node> = HashSet::new();
+    let mut stack = Vec::new();
+    for i in graph.indices() {
+        let (hit, whole) = match graph.node(i) {
+            Node::Resource(r) | Node::Orphan(r) => {
+                let mut hit = false;
+                let mut whole = false;
+                for t in excludes {
+                    match t {
+                        Target::Module(m) if r.module.0.starts_with(&m.module_path().0) => {
+                            hit = true;
+                            whole = true;
+                        }
+                        Target::Resource(a) if a.config() == *r => {
+                            hit = true;
+                            whole = true;
+                        }
+                        Target::Instance(a) if a.config() == *r => hit = true,
+                        _ => {}
+                    }
+                }
+                (hit, whole)
+            }
+            _ => (false, false),
+        };
+        if hit {
+            if whole {
+                drop.insert(graph.node(i).clone());
+            }
+            stack.extend(graph.dependents(i));
+        }
+    }
+    while let Some(i) = stack.pop() {
+        if drop.insert(graph.node(i).clone()) {
+            stack.extend(graph.dependents(i));
+        }
+    }
+    graph.retain(|n| !drop.contains(n));
+}
+
 struct Planner {
     common: Common,
     opts: PlanOptions,
@@ -252,6 +311,10 @@ struct Planner {
     included: HashSet<ConfigResource>,
     /// Objects refreshed in bulk when their provider was configured, by state address.
     prefetched: HashMap<AbsResourceInstance, terrane_provider_api::ReadResponse>,
+    /// The previous state's resources by configuration address.
+    prev_by_config: HashMap<ConfigResource, Vec<AbsResource>>,
+    /// Instances moved by `moved` blocks: new address → previous address.
+    previous: BTreeMap<AbsResourceInstance, AbsResourceInstance>,
 }
 
 /// Refreshes objects through their provider, one bulk call per resource type.
@@ -410,6 +473,107 @@ impl Executor for Planner {
 }
 
 impl Planner {
+    /// Whether a `replace_triggered_by` reference of a resource changed in this plan.
+    fn replace_triggered(
+        &self,
+        rc: &terrane_config::module::ResourceConfig,
+        scope: &HashMap<String, Value>,
+        module: &terrane_addrs::ModuleInstance,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        use terrane_config::ast::{ExprKind, TraversalStep};
+        let mut triggered = false;
+        for e in &rc.lifecycle.replace_triggered_by {
+            // The expression is a resource reference, optionally indexed (by count.index or each.key)
+            // and followed by attributes.
+            let mut attrs: Vec<String> = Vec::new();
+            let mut cur = e.unwrap_parens();
+            let mut key_expr = None;
+            loop {
+                match &cur.kind {
+                    ExprKind::GetAttr(inner, name) => {
+                        attrs.insert(0, name.clone());
+                        cur = inner;
+                    }
+                    ExprKind::Index(inner, k) => {
+                        key_expr = Some(k.as_ref());
+                        cur = inner;
+                    }
+                    _ => break,
+                }
+            }
+            let Some(t) = cur.as_traversal() else {
+                diags.push(
+                    Diagnostic::error("Invalid replace_triggered_by expression", "Only resources, count.index, and each.key may be used in replace_triggered_by.")
+                        .with_subject(e.range.clone()),
+                );
+                continue;
+            };
+            let Ok(r) = terrane_config::refs::parse_ref(t) else {
+                continue;
+            };
+            let (res, mut key) = match r.subject {
+                terrane_config::refs::RefSubject::Resource(res) => (res, None),
+                terrane_config::refs::RefSubject::ResourceInstance(res, k) => (res, Some(k)),
+                _ => {
+                    diags.push(
+                        Diagnostic::error("Invalid replace_triggered_by expression", "The expression must refer to a managed resource or one of its attributes.")
+                            .with_subject(e.range.clone()),
+                    );
+                    continue;
+                }
+            };
+            let mut steps: Vec<String> = r
+                .remaining
+                .iter()
+                .filter_map(|s| match s {
+                    TraversalStep::Attr(a, _) => Some(a.clone()),
+                    TraversalStep::Index(..) => None,
+                })
+                .collect();
+            steps.extend(attrs);
+            if let Some(k) = key_expr {
+                let ectx = EvalContext::with_names(&self.common.ctx.functions, scope.clone());
+                let (kv, _) = terrane_lang::evaluate(k, &ectx);
+                key = match kv.kind() {
+                    terrane_values::Kind::Number(n) => n.to_i64().map(InstanceKey::Int),
+                    terrane_values::Kind::String(s) => Some(InstanceKey::Str(s.to_string())),
+                    _ => None,
+                };
+            }
+            let target = AbsResource {
+                module: module.clone(),
+                resource: res,
+            };
+            for c in self
+                .changes
+                .iter()
+                .filter(|c| c.addr.abs_resource() == target && c.deposed.is_none())
+            {
+                if key.as_ref().is_some_and(|k| k != c.addr.key()) {
+                    continue;
+                }
+                if matches!(c.action, Action::NoOp | Action::Read) {
+                    continue;
+                }
+                if steps.is_empty() || c.action != Action::Update {
+                    triggered = true;
+                    continue;
+                }
+                let at = |v: &Value| {
+                    steps
+                        .iter()
+                        .try_fold(v.clone(), |acc, s| acc.get_attr(s).cloned())
+                };
+                match (at(&c.before), at(&c.after)) {
+                    (Some(b), Some(a)) if crate::objects::same_object(&b, &a) => {}
+                    _ => triggered = true,
+                }
+            }
+        }
+        triggered
+    }
+
     /// The read requests for every object in state that this provider configuration manages and this
     /// plan covers.
     fn bulk_refresh_requests(
@@ -519,8 +683,9 @@ impl Planner {
                 .and_then(|m| m.module.resources.get(&cr.resource))
                 .cloned()
         };
-        let pc = match self.prev.resources.iter().find(|(a, _)| a.config() == *cr) {
-            Some((_, rs)) if rc.is_none() => rs.provider.clone(),
+        let in_state: Vec<AbsResource> = self.prev_by_config.get(cr).cloned().unwrap_or_default();
+        let pc = match in_state.first().and_then(|a| self.prev.resource(a)) {
+            Some(rs) if rc.is_none() => rs.provider.clone(),
             _ => {
                 let (name, alias) = match rc.as_ref().and_then(|r| r.provider.clone()) {
                     Some((n, a)) => (n, a),
@@ -560,16 +725,21 @@ impl Planner {
         };
         let mut diags = Diagnostics::new();
         let mut jobs = Vec::new();
+        let mut kept: Vec<Outcome> = Vec::new();
         let mut resources = Vec::new();
         let module_instances = self.common.eval.module_instances(&cr.module);
         let current: BTreeSet<_> = module_instances.iter().cloned().collect();
         // Instances in modules that are no longer there.
-        for (addr, rs) in &self.prev.resources {
-            if addr.config() == *cr && !current.contains(&addr.module) {
+        for (addr, rs) in in_state
+            .iter()
+            .filter_map(|a| self.prev.resources.get_key_value(a))
+        {
+            if !current.contains(&addr.module) {
                 for (key, inst) in &rs.instances {
                     if let Some(o) = &inst.current {
                         jobs.push(Job {
                             prefetched: None,
+                            triggered: false,
                             addr: addr.instance(key.clone()),
                             prev_addr: None,
                             each: rs.each,
@@ -594,6 +764,12 @@ impl Planner {
                 _ => None,
             })
             .collect();
+        let excluded_instance = |a: &AbsResourceInstance| {
+            self.opts
+                .excludes
+                .iter()
+                .any(|t| matches!(t, Target::Instance(i) if i == a))
+        };
         let whole_targeted = self.opts.targets.iter().any(|t| match t {
             Target::Resource(a) => a.config() == *cr,
             Target::Module(m) => cr.module.0.starts_with(&m.module_path().0),
@@ -612,6 +788,7 @@ impl Planner {
                         if let Some(o) = &inst.current {
                             jobs.push(Job {
                                 prefetched: None,
+                                triggered: false,
                                 addr: addr.instance(key.clone()),
                                 prev_addr: None,
                                 each: rs.each,
@@ -675,12 +852,15 @@ impl Planner {
                         }
                     }
                 };
-                let filtered_out = !instance_filter.is_empty()
-                    && !whole_targeted
-                    && !instance_filter.contains(&&iaddr);
+                let filtered_out = excluded_instance(&iaddr)
+                    || !instance_filter.is_empty()
+                        && !whole_targeted
+                        && !instance_filter.contains(&&iaddr);
                 let scope = self.common.scope(mi, &refs, rep);
+                let triggered = self.replace_triggered(rc, &scope, mi, &mut diags);
                 jobs.push(Job {
                     prefetched: None,
+                    triggered,
                     addr: iaddr,
                     prev_addr,
                     each,
@@ -689,13 +869,22 @@ impl Planner {
                     orphan: None,
                 });
                 if filtered_out {
-                    // Not targeted: keep its prior value for references but plan nothing.
+                    // Not targeted (or excluded): plan nothing, but references still see the object.
                     let j = jobs.pop().expect("just pushed");
-                    if let Some(o) = &j.prior {
-                        if let Some(v) = o.value(&schema.block.implied_type()).ok() {
-                            let _ = v;
-                        }
-                    }
+                    let value = j
+                        .prior
+                        .as_ref()
+                        .and_then(|o| o.value(&schema.block.implied_type()).ok())
+                        .map(|v| crate::objects::mark_schema_sensitive(&schema.block, &v));
+                    kept.push(Outcome {
+                        addr: j.addr,
+                        each: j.each,
+                        change: None,
+                        drift: None,
+                        refreshed: None,
+                        value,
+                        diags: Diagnostics::new(),
+                    });
                 }
             }
             if let Some(rs) = prev_res {
@@ -723,6 +912,7 @@ impl Planner {
                     }
                     jobs.push(Job {
                         prefetched: None,
+                        triggered: false,
                         addr: iaddr,
                         prev_addr: None,
                         each: rs.each,
@@ -799,6 +989,9 @@ impl Planner {
         for j in &mut jobs {
             let state_addr = j.prev_addr.clone().unwrap_or_else(|| j.addr.clone());
             j.prefetched = self.prefetched.remove(&state_addr);
+            if j.prev_addr.is_none() {
+                j.prev_addr = self.previous.get(&j.addr).cloned();
+            }
         }
         let data = cr.resource.mode == ResourceMode::Data;
         Task::Spawn(Box::pin(async move {
@@ -811,7 +1004,7 @@ impl Planner {
                     set.spawn(plan_managed(sh, job));
                 }
             }
-            let mut outcomes = Vec::new();
+            let mut outcomes = kept;
             while let Some(r) = set.join_next().await {
                 outcomes.push(r.expect("instance planning task panicked"));
             }
