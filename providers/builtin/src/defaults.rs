@@ -88,6 +88,10 @@ impl Provider for WithDefaults {
         self.inner.read_resource(req).await
     }
 
+    async fn read_resources(&self, reqs: Vec<ReadRequest>) -> Vec<ReadResponse> {
+        self.inner.read_resources(reqs).await
+    }
+
     async fn plan_resource_change(&self, mut req: PlanRequest) -> PlanResponse {
         let fill_defaults = self.defaults.get(req.type_name.as_str());
         if let Some(fill_defaults) = fill_defaults
