@@ -80,12 +80,12 @@ impl ResourceType for TimeStatic {
         &self,
         prior: &Value,
         planned: &mut Value,
-        _requires_replace: &mut Vec<Path>,
+        requires_replace: &mut Vec<Path>,
     ) -> Diagnostics {
-        // A configured timestamp is known now, and so are its fields; otherwise apply tells.
-        if prior.is_null()
-            && let Some(text) = attr_str(planned, "rfc3339").map(str::to_string)
-        {
+        // A configured timestamp is known now, and so are its fields, when the object is created or
+        // replaced (as Terraform plans a replacement as a create); otherwise apply tells.
+        let creating = prior.is_null() || !requires_replace.is_empty();
+        if creating && let Some(text) = attr_str(planned, "rfc3339").map(str::to_string) {
             match rfc3339::parse(&text) {
                 Ok(t) => *planned = with_time(planned, &text, &t),
                 Err(e) => return invalid_rfc3339(&text, &e),
@@ -177,6 +177,19 @@ mod tests {
         assert!(p.is_wholly_known());
         assert_eq!((num(&p, "hour"), num(&p, "day")), (23, 31));
         assert_eq!(num(&p, "unix"), 1640995199 - 2 * 3600);
+    }
+
+    #[test]
+    fn a_configured_timestamp_is_planned_in_full_on_replacement() {
+        let prior = Value::string("prior");
+        let mut p = planned(Value::string("2020-02-12T06:36:13Z"));
+        let mut replace = vec![Path::root().attr("triggers")];
+        assert!(
+            TimeStatic
+                .customize_plan(&prior, &mut p, &mut replace)
+                .is_empty()
+        );
+        assert_eq!(num(&p, "unix"), 1581489373);
     }
 
     #[tokio::test]
