@@ -11,11 +11,13 @@ pub struct BuiltinFactory {
 }
 
 impl BuiltinFactory {
-    /// Every provider built into terrane.
+    /// Every provider built into terrane: the built-in utility providers and AWS.
     pub fn new() -> BuiltinFactory {
-        BuiltinFactory {
-            registry: terrane_provider_builtin::registry(),
-        }
+        let mut registry = terrane_provider_builtin::registry();
+        registry.push((ProviderAddr::new("hashicorp", "aws"), || {
+            Arc::new(terrane_provider_aws::provider())
+        }));
+        BuiltinFactory { registry }
     }
 }
 
