@@ -6,9 +6,15 @@
 //! output ([`entries`]), and to and from Terraform's state v4 JSON ([`v4`]).
 #![deny(missing_docs)]
 
+mod codec;
+pub mod diff;
+mod edit;
 pub mod entries;
 mod model;
 pub mod v4;
+
+pub use codec::V4Codec;
+pub use edit::EditError;
 
 pub use model::{
     EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State,
@@ -22,7 +28,7 @@ pub enum StateFormatError {
     Invalid(String),
     /// The format version is not one this terrane reads.
     #[error(
-        "unsupported state format version {0}; this terrane reads version 4 (and 3 with upgrade)"
+        "unsupported state format version {0}; this terrane reads Terraform's state format version 4 (a state written by a newer tool needs a newer terrane)"
     )]
     UnsupportedVersion(u64),
 }

@@ -11,9 +11,15 @@
 #![deny(missing_docs)]
 
 pub mod conformance;
+pub mod document;
+mod lockfile;
+mod workspaces;
 
 use std::collections::BTreeMap;
 use std::fmt;
+
+pub use lockfile::{lock_from_json, lock_to_json};
+pub use workspaces::{Backend, DEFAULT_WORKSPACE, sorted_with_default, validate_workspace_name};
 
 /// Errors from a state store.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +33,10 @@ pub enum StateError {
     /// Another process holds the lock.
     #[error("{0}")]
     Locked(LockInfo),
+    /// The state is encrypted and cannot be opened with the configured key, or is not encrypted
+    /// while the configuration requires it.
+    #[error("{0}")]
+    Encryption(String),
     /// The lock id given does not match the lock held.
     #[error("lock id {given:?} does not match the lock held ({held:?})")]
     LockMismatch {
@@ -130,7 +140,9 @@ pub trait StateStore: Send + Sync {
     /// stored lineage is kept.
     fn begin(&self, lineage: &str, meta: VersionMeta) -> Result<Box<dyn StateWriter>, StateError>;
 
-    /// Replaces the whole state with a snapshot in one new version (`state push`, migration).
+    /// Replaces the whole state with a snapshot in one new version (`state push`, migration), lineage
+    /// included. The new version's serial is one more than the latest, or the snapshot's own serial
+    /// when that is higher (so a state pushed from Terraform keeps its serial).
     fn write_snapshot(&self, snapshot: &Snapshot, meta: VersionMeta) -> Result<u64, StateError>;
 
     /// Takes the lock, or fails with the current holder.
@@ -147,9 +159,23 @@ pub trait StateStore: Send + Sync {
 
     /// The state as it was after a given version.
     fn read_version(&self, serial: u64) -> Result<Option<Snapshot>, StateError>;
+
+    /// Whether every version is kept (`versions` and `read_version` reach back to the first). Stores
+    /// that keep a single document, as Terraform's do, keep only the latest.
+    fn keeps_history(&self) -> bool {
+        true
+    }
 }
 
 /// Whether a process on this host is still running (used to take over locks of crashed processes).
 pub fn process_alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+impl LockInfo {
+    /// Whether this lock was left by a process that no longer runs on the requester's host, so the
+    /// requester may take it over: a crashed client must not leave its lock held forever.
+    pub fn abandoned(&self, requester: &LockInfo) -> bool {
+        self.hostname == requester.hostname && !process_alive(self.pid)
+    }
 }

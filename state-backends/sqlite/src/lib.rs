@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use terrane_state_api::{
     LockInfo, Snapshot, StateError, StateStore, StateWriter, VersionInfo, VersionMeta,
-    process_alive,
 };
+
+mod workspaces;
+pub use workspaces::SqliteBackend;
 
 /// The schema version of the database layout.
 const LAYOUT_VERSION: i64 = 1;
@@ -131,6 +133,7 @@ fn start_version(
     conn: &Connection,
     lineage_if_new: &str,
     meta: &VersionMeta,
+    at_least: u64,
 ) -> Result<u64, StateError> {
     if lineage(conn)?.is_none() {
         conn.execute(
@@ -139,7 +142,7 @@ fn start_version(
         )
         .map_err(storage)?;
     }
-    let serial = latest_serial(conn)? + 1;
+    let serial = (latest_serial(conn)? + 1).max(at_least);
     conn.execute(
         "INSERT INTO versions (serial, command, who, started, finished) VALUES (?1, ?2, ?3, ?4, 0)",
         params![serial as i64, meta.command, meta.who, meta.started],
@@ -262,7 +265,7 @@ impl StateStore for SqliteStore {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(storage)?;
-            let s = start_version(&tx, lineage_if_new, &meta)?;
+            let s = start_version(&tx, lineage_if_new, &meta, 0)?;
             tx.commit().map_err(storage)?;
             Ok(s)
         })?;
@@ -285,7 +288,7 @@ impl StateStore for SqliteStore {
                 )
                 .map_err(storage)?;
             }
-            let serial = start_version(&tx, &snapshot.lineage, &meta)?;
+            let serial = start_version(&tx, &snapshot.lineage, &meta, snapshot.serial)?;
             let existing: Vec<String> = {
                 let mut stmt = tx.prepare("SELECT key FROM current").map_err(storage)?;
                 let rows = stmt.query_map([], |r| r.get(0)).map_err(storage)?;
@@ -314,8 +317,7 @@ impl StateStore for SqliteStore {
         self.with_conn(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
             if let Some(held) = read_lock(&tx)? {
-                let stale = held.hostname == info.hostname && !process_alive(held.pid);
-                if !stale {
+                if !held.abandoned(info) {
                     return Err(StateError::Locked(held));
                 }
             }
@@ -438,8 +440,8 @@ mod tests {
     #[test]
     fn passes_the_backend_conformance_suite() {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("state.db")).unwrap();
-        terrane_state_api::conformance::run(&store);
+        let path = dir.path().join("state.db");
+        terrane_state_api::conformance::run(&|| Arc::new(SqliteStore::open(&path).unwrap()));
     }
 
     #[cfg(unix)]
