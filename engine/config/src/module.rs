@@ -37,6 +37,51 @@ pub struct Module {
     pub encryption: Option<Block>,
     /// `moved`, `import`, `removed` and `check` blocks, kept for the features that read them.
     pub other_blocks: Vec<Block>,
+    /// `removed` blocks.
+    pub removed: Vec<Removed>,
+    /// `import` blocks.
+    pub imports: Vec<Import>,
+    /// `check` blocks.
+    pub checks: Vec<Check>,
+}
+
+/// `removed { from = ADDR  lifecycle { destroy = false } }`.
+#[derive(Clone, Debug)]
+pub struct Removed {
+    /// The address removed from the configuration, as written.
+    pub from: Traversal,
+    /// Whether the objects are destroyed (default) or only forgotten.
+    pub destroy: bool,
+    /// The range of the block.
+    pub range: SourceRange,
+}
+
+/// `import { to = ADDR  id = "..." }`.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The resource (instance) address to import into.
+    pub to: Traversal,
+    /// The provider-specific id.
+    pub id: Expr,
+    /// `for_each`, for importing several instances.
+    pub for_each: Option<Expr>,
+    /// The `provider` meta-argument.
+    pub provider: Option<(String, Option<String>)>,
+    /// The range of the block.
+    pub range: SourceRange,
+}
+
+/// `check "name" { data ... { } assert { condition error_message } }`.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// The check's name.
+    pub name: String,
+    /// The scoped data source, if any.
+    pub data: Option<ResourceConfig>,
+    /// The assertions.
+    pub asserts: Vec<Validation>,
+    /// The range of `check "name"`.
+    pub range: SourceRange,
 }
 
 /// `variable "name" { ... }`.
@@ -273,7 +318,10 @@ impl Module {
                 "data" => self.decode_resource(block, ResourceMode::Data, diags),
                 "module" => self.decode_module_call(block, diags),
                 "provider" => self.decode_provider(block, diags),
-                "moved" | "import" | "removed" | "check" => self.other_blocks.push(block.clone()),
+                "moved" => self.other_blocks.push(block.clone()),
+                "removed" => self.decode_removed(block, diags),
+                "import" => self.decode_import(block, diags),
+                "check" => self.decode_check(block, diags),
                 _ => {}
             }
         }
@@ -725,6 +773,135 @@ impl Module {
             return;
         }
         self.module_calls.insert(name, call);
+    }
+
+    fn decode_removed(&mut self, block: &Block, diags: &mut Diagnostics) {
+        let b = &block.body;
+        b.check_schema(
+            &["from"],
+            &["lifecycle", "provisioner", "connection"],
+            "in a removed block",
+            diags,
+        );
+        let Some(from) = b.attr("from").and_then(|a| a.expr.as_traversal()).cloned() else {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid \"removed\" block",
+                    "The \"from\" argument is required and must be a resource or module address.",
+                )
+                .with_subject(block.def_range.clone()),
+            );
+            return;
+        };
+        let mut destroy = true;
+        for lb in b.blocks_with_json("lifecycle") {
+            lb.body.check_schema(
+                &["destroy"],
+                &[],
+                "in a removed block's lifecycle block",
+                diags,
+            );
+            destroy = static_bool(&lb.body, "destroy", true, diags);
+        }
+        self.removed.push(Removed {
+            from,
+            destroy,
+            range: block.def_range.clone(),
+        });
+    }
+
+    fn decode_import(&mut self, block: &Block, diags: &mut Diagnostics) {
+        let b = &block.body;
+        b.check_schema(
+            &["to", "id", "for_each", "provider", "identity"],
+            &[],
+            "in an import block",
+            diags,
+        );
+        let to = b.attr("to").map(|a| &a.expr);
+        let Some(to) = to.and_then(|e| {
+            // `to` may index with an expression (for_each); keep the static part.
+            let mut e = e.unwrap_parens();
+            while let ExprKind::Index(inner, _) = &e.kind {
+                e = inner.unwrap_parens();
+            }
+            e.as_traversal()
+        }) else {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid import address",
+                    "The \"to\" argument must be the address of a resource instance.",
+                )
+                .with_subject(block.def_range.clone()),
+            );
+            return;
+        };
+        let Some(id) = b.attr("id").map(|a| a.expr.clone()) else {
+            diags.push(
+                Diagnostic::error(
+                    "Missing required argument",
+                    "The argument \"id\" is required, but no definition was found.",
+                )
+                .with_subject(block.def_range.clone()),
+            );
+            return;
+        };
+        let provider = b
+            .attr("provider")
+            .and_then(|a| a.expr.as_traversal())
+            .map(|t| (t.root.clone(), t.attr(0).map(str::to_string)));
+        self.imports.push(Import {
+            to: to.clone(),
+            id,
+            for_each: b.attr("for_each").map(|a| a.expr.clone()),
+            provider,
+            range: block.def_range.clone(),
+        });
+    }
+
+    fn decode_check(&mut self, block: &Block, diags: &mut Diagnostics) {
+        let Some(name) = single_label(block, "check", diags) else {
+            return;
+        };
+        let b = &block.body;
+        b.check_schema(&[], &["data", "assert"], "in a check block", diags);
+        let asserts: Vec<Validation> = b
+            .blocks_with_json("assert")
+            .iter()
+            .filter_map(|a| decode_condition(a, diags))
+            .collect();
+        if asserts.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "Zero assert blocks",
+                    "Check blocks must have at least one assert block.",
+                )
+                .with_subject(block.def_range.clone()),
+            );
+        }
+        let mut data = None;
+        for d in b.blocks_of("data") {
+            let mut scratch = Module::default();
+            scratch.decode_resource(d, ResourceMode::Data, diags);
+            if let Some((_, rc)) = scratch.resources.into_iter().next() {
+                if data.is_some() {
+                    diags.push(
+                        Diagnostic::error(
+                            "Multiple data blocks",
+                            "A check block can contain at most one nested data block.",
+                        )
+                        .with_subject(d.def_range.clone()),
+                    );
+                }
+                data = Some(rc);
+            }
+        }
+        self.checks.push(Check {
+            name,
+            data,
+            asserts,
+            range: block.def_range.clone(),
+        });
     }
 
     fn decode_provider(&mut self, block: &Block, diags: &mut Diagnostics) {

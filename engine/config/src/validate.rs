@@ -135,6 +135,70 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
             }
         }
     }
+    for r in &m.removed {
+        if let Ok(rf) = parse_ref(&r.from) {
+            match &rf.subject {
+                RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) if m.resources.contains_key(res) => diags.push(
+                    Diagnostic::error(
+                        "Removed resource still exists",
+                        format!("This statement declares that {res} was removed, but it is still declared in configuration."),
+                    )
+                    .with_subject(r.range.clone()),
+                ),
+                RefSubject::ModuleCall(c, _) if m.module_calls.contains_key(c) => diags.push(
+                    Diagnostic::error(
+                        "Removed module still exists",
+                        format!("This statement declares that module.{c} was removed, but it is still declared in configuration."),
+                    )
+                    .with_subject(r.range.clone()),
+                ),
+                _ => {}
+            }
+        }
+    }
+    for imp in &m.imports {
+        if !node.path.is_root() {
+            diags.push(
+                Diagnostic::error("Invalid import configuration", "An import block was detected in a child module. Import blocks are only allowed in the root module.")
+                    .with_subject(imp.range.clone()),
+            );
+            continue;
+        }
+        if let Ok(rf) = parse_ref(&imp.to) {
+            if let RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) = &rf.subject {
+                if !m.resources.contains_key(res) {
+                    diags.push(
+                        Diagnostic::error(
+                            "Configuration for import target does not exist",
+                            format!("The configuration for the given import target {res} does not exist. Make sure the target resource exists within your configuration."),
+                        )
+                        .with_subject(imp.range.clone()),
+                    );
+                }
+            }
+        }
+        check(&imp.id, none, &[], diags);
+    }
+    for c in &m.checks {
+        let scoped: Vec<String> = c
+            .data
+            .iter()
+            .map(|d| "data".to_string() + "." + &d.addr.ty + "." + &d.addr.name)
+            .collect();
+        for a in &c.asserts {
+            for e in [&a.condition, &a.error_message] {
+                for t in e.traversals() {
+                    if scoped.iter().any(|s| t.to_text().starts_with(s.as_str())) {
+                        continue;
+                    }
+                    check_traversal(node, t, none, diags);
+                }
+            }
+        }
+        if let Some(d) = &c.data {
+            check_body(node, &d.body, none, &mut Vec::new(), diags);
+        }
+    }
     for p in &m.providers {
         for a in &p.body.attrs {
             check(&a.expr, none, &[], diags);

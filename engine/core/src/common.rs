@@ -350,3 +350,134 @@ impl Common {
         (root_value, diags)
     }
 }
+
+impl Common {
+    /// Evaluates every `check` block in every instance of its module, after the walk. Failed
+    /// assertions and failed reads of scoped data sources are warnings; results not known yet are
+    /// left for apply.
+    pub async fn run_checks(&mut self) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let config = self.ctx.config.clone();
+        for node in config.all_modules() {
+            for check in &node.module.checks {
+                for inst in self.eval.module_instances(&node.path) {
+                    let mut refs = Vec::new();
+                    for a in &check.asserts {
+                        refs.extend(crate::refs::expr_refs([&a.condition, &a.error_message]));
+                    }
+                    let mut names = self.scope(&inst, &refs, &Repetition::Single);
+                    if let Some(d) = &check.data {
+                        match self.read_scoped_data(&inst, d).await {
+                            Ok(v) => {
+                                let mut data = names
+                                    .remove("data")
+                                    .and_then(|v| v.as_map().cloned())
+                                    .unwrap_or_default();
+                                let mut of_type = data
+                                    .get(&d.addr.ty)
+                                    .and_then(|v| v.as_map().cloned())
+                                    .unwrap_or_default();
+                                of_type.insert(d.addr.name.clone(), v);
+                                data.insert(d.addr.ty.clone(), Value::object(of_type));
+                                names.insert("data".into(), Value::object(data));
+                            }
+                            Err(errs) => {
+                                for e in errs {
+                                    diags.push(
+                                        terrane_diagnostics::Diagnostic::warning(
+                                            e.summary, e.detail,
+                                        )
+                                        .with_subject(e.subject),
+                                    );
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                    let ectx = EvalContext::with_names(&self.ctx.functions, names);
+                    for a in &check.asserts {
+                        let (ok, d) = evaluate(&a.condition, &ectx);
+                        if d.has_errors() {
+                            for e in d {
+                                diags.push(
+                                    terrane_diagnostics::Diagnostic::warning(e.summary, e.detail)
+                                        .with_subject(e.subject),
+                                );
+                            }
+                            continue;
+                        }
+                        if ok.unmark_deep().0.as_bool() == Some(false) {
+                            let (msg, _) = evaluate(&a.error_message, &ectx);
+                            let msg = msg
+                                .unmark_deep()
+                                .0
+                                .as_str()
+                                .map(str::to_string)
+                                .unwrap_or_default();
+                            diags.push(
+                                terrane_diagnostics::Diagnostic::warning(
+                                    "Check block assertion failed",
+                                    msg,
+                                )
+                                .with_subject(a.condition.range.clone()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        diags
+    }
+
+    async fn read_scoped_data(
+        &self,
+        inst: &ModuleInstance,
+        d: &terrane_config::module::ResourceConfig,
+    ) -> Result<Value, Diagnostics> {
+        let (name, alias) = match &d.provider {
+            Some((n, a)) => (n.clone(), a.clone()),
+            None => (d.addr.implied_provider().to_string(), None),
+        };
+        let pc = crate::providers::resolve_provider(
+            &self.ctx.config,
+            &inst.module_path(),
+            &name,
+            alias.as_deref(),
+        );
+        let provider = self
+            .providers
+            .get(&pc)
+            .cloned()
+            .or_else(|| self.ctx.factory.instantiate(&pc.provider));
+        let Some(provider) = provider else {
+            return Err(Diagnostics::new());
+        };
+        let schema = provider.schema();
+        let Some(ds) = schema.data_sources.get(&d.addr.ty) else {
+            return Err(Diagnostics::from(Diagnostic::error(
+                "Invalid data source",
+                format!("The provider does not support data source {:?}.", d.addr.ty),
+            )));
+        };
+        let refs = crate::refs::subjects(crate::refs::body_traversals(&d.body));
+        let names = self.scope(inst, &refs, &Repetition::Single);
+        let ectx = EvalContext::with_names(&self.ctx.functions, names);
+        let (cfg, diags) = decode_body(&d.body, &ds.block, &ectx);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if !cfg.is_wholly_known() {
+            return Ok(Value::unknown(ds.block.implied_type()));
+        }
+        let resp = provider
+            .read_data_source(terrane_provider_api::ReadDataRequest {
+                type_name: d.addr.ty.clone(),
+                config: cfg.unmark_deep().0,
+            })
+            .await;
+        if resp.diagnostics.has_errors() {
+            return Err(resp.diagnostics);
+        }
+        Ok(resp.state)
+    }
+}

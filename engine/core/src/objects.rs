@@ -83,7 +83,7 @@ pub fn mark_schema_sensitive(schema: &Block, v: &Value) -> Value {
     let mut changed = false;
     let mut out = BTreeMap::new();
     for (name, x) in attrs {
-        let nv = if schema.attributes.get(name).is_some_and(|a| a.sensitive) {
+        let nv = if schema.attributes.get(name).is_some_and(|a| a.sensitive) && !x.is_null() {
             changed = true;
             x.clone().mark(Marks::SENSITIVE)
         } else if let Some(nb) = schema.block_types.get(name) {

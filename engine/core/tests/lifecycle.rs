@@ -609,3 +609,175 @@ async fn refresh_only_records_drift_without_changes() {
         "the deleted object is dropped from state"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn replace_triggered_by_replaces_when_the_reference_changes() {
+    let cfg = |v: &str| {
+        format!(
+            "resource \"scripted_thing\" \"a\" {{\n  name = \"a\"\n  value = \"{v}\"\n}}\nresource \"scripted_thing\" \"b\" {{\n  name = \"b\"\n  lifecycle {{\n    replace_triggered_by = [scripted_thing.a.value]\n  }}\n}}\nresource \"scripted_thing\" \"c\" {{\n  name = \"c\"\n  lifecycle {{\n    replace_triggered_by = [scripted_thing.a.tags]\n  }}\n}}\n"
+        )
+    };
+    let mut s = Stack::new(&cfg("1"));
+    s.apply_ok().await;
+    s.write(&cfg("2"));
+    let p = s.plan().await;
+    assert_eq!(
+        actions(&p),
+        [
+            "scripted_thing.a: update",
+            "scripted_thing.b: delete,create"
+        ],
+        "only the changed attribute triggers"
+    );
+    assert_eq!(
+        p.changes
+            .iter()
+            .find(|c| c.addr.to_string() == "scripted_thing.b")
+            .unwrap()
+            .reason,
+        Some(terrane_plan::ActionReason::ReplaceByTriggers)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preconditions_and_postconditions_are_checked() {
+    let s = Stack::new(
+        r#"
+resource "scripted_thing" "a" {
+  name = "a"
+  lifecycle {
+    precondition {
+      condition     = 1 + 1 == 3
+      error_message = "Arithmetic is broken."
+    }
+  }
+}
+"#,
+    );
+    let (_, d) = s.plan_opts(&s.options(PlanMode::Normal)).await;
+    let e = d.errors().next().expect("precondition error");
+    assert_eq!(
+        (e.summary.as_str(), e.detail.as_str()),
+        ("Resource precondition failed", "Arithmetic is broken.")
+    );
+    let mut s = Stack::new(
+        r#"
+resource "scripted_thing" "a" {
+  name = "a"
+  lifecycle {
+    postcondition {
+      condition     = self.computed == "nope"
+      error_message = "Computed is ${self.computed}."
+    }
+  }
+}
+"#,
+    );
+    let d = s.apply().await;
+    let e = d
+        .errors()
+        .next()
+        .expect("postcondition checked after apply");
+    assert_eq!(
+        (e.summary.as_str(), e.detail.as_str()),
+        ("Resource postcondition failed", "Computed is computed-a.")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn moved_blocks_keep_the_object() {
+    let mut s = Stack::new("resource \"scripted_thing\" \"old\" {\n  name = \"a\"\n}\n");
+    s.apply_ok().await;
+    s.write("resource \"scripted_thing\" \"new\" {\n  name = \"a\"\n}\nmoved {\n  from = scripted_thing.old\n  to   = scripted_thing.new\n}\n");
+    let p = s.plan().await;
+    assert!(actions(&p).is_empty(), "{:?}", actions(&p));
+    assert_eq!(p.moved.len(), 1);
+    assert!(p.has_changes(), "a move is a change to apply");
+    s.apply_plan(&p).await;
+    assert_eq!(s.instances(), ["scripted_thing.new"]);
+    assert_eq!(
+        s.changes_log(),
+        ["create a"],
+        "nothing destroyed or created by the move"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn removed_blocks_forget_without_destroying() {
+    let mut s = Stack::new(PAIR);
+    s.apply_ok().await;
+    s.write("resource \"scripted_thing\" \"a\" {\n  name = \"a\"\n  value = \"one\"\n}\nremoved {\n  from = scripted_thing.b\n  lifecycle {\n    destroy = false\n  }\n}\n");
+    let p = s.plan().await;
+    assert_eq!(actions(&p), ["scripted_thing.b: forget"]);
+    s.apply_plan(&p).await;
+    assert_eq!(s.instances(), ["scripted_thing.a"]);
+    assert!(
+        s.script.with(|sc| sc.remote.contains_key("b")),
+        "the object still exists"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn import_blocks_bring_existing_objects_under_management() {
+    let mut s = Stack::new(
+        "import {\n  to = scripted_thing.a\n  id = \"imp\"\n}\nresource \"scripted_thing\" \"a\" {\n  name = \"imp\"\n  value = \"v\"\n}\n",
+    );
+    s.script.with(|sc| {
+        sc.remote.insert(
+            "imp".into(),
+            Value::object_from([
+                ("name", Value::string("imp")),
+                ("id", Value::string("id-imp")),
+                ("value", Value::string("old")),
+            ]),
+        );
+    });
+    let p = s.plan().await;
+    assert_eq!(p.import_count(), 1);
+    assert_eq!(
+        actions(&p),
+        ["scripted_thing.a: update"],
+        "imported, then updated to the configuration"
+    );
+    s.apply_plan(&p).await;
+    assert_eq!(s.attr("scripted_thing.a", "value").as_deref(), Some("v"));
+    assert!(s.script.log().contains(&"import imp".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_checks_are_warnings() {
+    let mut s = Stack::new(
+        r#"
+resource "scripted_thing" "a" {
+  name = "a"
+}
+check "value_set" {
+  assert {
+    condition     = scripted_thing.a.value != null
+    error_message = "a has no value."
+  }
+}
+"#,
+    );
+    let (_, d) = s.plan_opts(&s.options(PlanMode::Normal)).await;
+    assert!(!d.has_errors());
+    let d = s.apply().await;
+    assert!(!d.has_errors());
+    let w = d
+        .iter()
+        .find(|w| w.summary == "Check block assertion failed")
+        .expect("a warning");
+    assert_eq!(w.detail, "a has no value.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exclude_leaves_out_the_object_and_its_dependents() {
+    let s = Stack::new(&format!(
+        "{PAIR}\nresource \"scripted_thing\" \"c\" {{\n  name = \"c\"\n}}\n"
+    ));
+    let mut opts = s.options(PlanMode::Normal);
+    opts.excludes = vec![terrane_addrs::parse_target("scripted_thing.a").unwrap()];
+    let (p, d) = s.plan_opts(&opts).await;
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(actions(&p), ["scripted_thing.c: create"]);
+}

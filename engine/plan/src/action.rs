@@ -17,6 +17,8 @@ pub enum Action {
     CreateThenDelete,
     /// Destroy the object.
     Delete,
+    /// Stop managing the object without destroying it (`removed` with `destroy = false`).
+    Forget,
 }
 
 impl Action {
@@ -51,6 +53,7 @@ impl Action {
             Action::DeleteThenCreate => &["delete", "create"],
             Action::CreateThenDelete => &["create", "delete"],
             Action::Delete => &["delete"],
+            Action::Forget => &["forget"],
         }
     }
 
@@ -64,6 +67,7 @@ impl Action {
             ["delete", "create"] => Action::DeleteThenCreate,
             ["create", "delete"] => Action::CreateThenDelete,
             ["delete"] => Action::Delete,
+            ["forget"] => Action::Forget,
             _ => return None,
         })
     }

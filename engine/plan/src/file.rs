@@ -85,6 +85,7 @@ fn change_json(c: &ResourceChange) -> Json {
         "private": c.private.iter().map(|b| format!("{b:02x}")).collect::<String>(),
         "create_before_destroy": c.create_before_destroy,
         "dependencies": c.dependencies.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "importing": c.importing,
     })
 }
 
@@ -142,6 +143,10 @@ fn parse_change(j: &Json) -> Result<ResourceChange, PlanFileError> {
                     .collect()
             })
             .unwrap_or_default(),
+        importing: j
+            .get("importing")
+            .and_then(Json::as_str)
+            .map(str::to_string),
         ty,
     })
 }

@@ -100,6 +100,9 @@ fn change_json(c: &ResourceChange) -> Json {
             sensitive_mask(&c.after)
         },
     );
+    if let Some(id) = &c.importing {
+        change.insert("importing".into(), json!({ "id": id }));
+    }
     if !c.replace_paths.is_empty() {
         change.insert(
             "replace_paths".into(),

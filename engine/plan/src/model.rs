@@ -51,6 +51,8 @@ pub struct ResourceChange {
     pub create_before_destroy: bool,
     /// The resources the object depends on.
     pub dependencies: Vec<AbsResource>,
+    /// The id the object is imported with (`import` blocks), when this change imports it.
+    pub importing: Option<String>,
 }
 
 /// A planned change to a root output.
@@ -100,7 +102,9 @@ pub struct Plan {
 impl Plan {
     /// Whether applying the plan would change anything: resources, outputs, or (refresh-only) state.
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp)
+        self.changes
+            .iter()
+            .any(|c| c.action != Action::NoOp || c.importing.is_some())
             || !self.moved.is_empty()
             || self.outputs.iter().any(|o| o.action != Action::NoOp)
             || self.mode == PlanMode::RefreshOnly && !self.drift.is_empty()
@@ -111,6 +115,14 @@ impl Plan {
         self.changes
             .iter()
             .find(|c| c.addr == *addr && c.deposed.is_none())
+    }
+
+    /// The number of objects the plan imports.
+    pub fn import_count(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.importing.is_some())
+            .count()
     }
 
     /// Counts of (to add, to change, to destroy), as the plan summary line shows them.
@@ -130,7 +142,7 @@ impl Plan {
                     add += 1;
                     destroy += 1;
                 }
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Forget => {}
             }
         }
         (add, change, destroy)

@@ -167,6 +167,19 @@ impl ResourceType for Thing {
         Ok(planned.clone())
     }
 
+    async fn import(&self, id: &str) -> Result<Value, Diagnostics> {
+        self.0.with(|s| s.log.push(format!("import {id}")));
+        Ok(Value::object_from([
+            ("name", Value::string(id)),
+            ("id", Value::string(format!("id-{id}"))),
+            ("value", Value::null(Type::String)),
+            ("replace_key", Value::null(Type::String)),
+            ("tags", Value::null(Type::map(Type::String))),
+            ("password", Value::null(Type::String)),
+            ("computed", Value::null(Type::String)),
+        ]))
+    }
+
     async fn delete(&self, state: &Value) -> Result<(), Diagnostics> {
         let name = name_of(state);
         self.0.operation("delete", &name).await?;

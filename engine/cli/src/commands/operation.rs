@@ -268,7 +268,7 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
             if !plan.has_changes() && state_unchanged(&plan) {
                 ui.line(&format!(
                     "\n{}",
-                    ui.style("1;32", &completion_line(destroying, (0, 0, 0)))
+                    ui.style("1;32", &completion_line(destroying, 0, (0, 0, 0)))
                 ));
                 print_outputs(&ui, &prep.state);
                 return ExitCode::SUCCESS;
@@ -317,7 +317,10 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
     }
     ui.line(&format!(
         "\n{}",
-        ui.style("1;32", &completion_line(destroying, plan.summary_counts()))
+        ui.style(
+            "1;32",
+            &completion_line(destroying, plan.import_count(), plan.summary_counts())
+        )
     ));
     if !destroying {
         print_outputs(&ui, &final_state);
@@ -331,9 +334,17 @@ fn state_unchanged(plan: &Plan) -> bool {
     a["resources"] == b["resources"]
 }
 
-fn completion_line(destroying: bool, (add, change, destroy): (usize, usize, usize)) -> String {
+fn completion_line(
+    destroying: bool,
+    imported: usize,
+    (add, change, destroy): (usize, usize, usize),
+) -> String {
     if destroying {
         format!("Destroy complete! Resources: {destroy} destroyed.")
+    } else if imported > 0 {
+        format!(
+            "Apply complete! Resources: {imported} imported, {add} added, {change} changed, {destroy} destroyed."
+        )
     } else {
         format!("Apply complete! Resources: {add} added, {change} changed, {destroy} destroyed.")
     }

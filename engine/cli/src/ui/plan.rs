@@ -11,7 +11,9 @@ use terrane_values::{Kind, Path, Value};
 /// Renders a whole plan. `tool` is the product name used in messages.
 pub fn render(plan: &Plan, ui: &Ui) -> String {
     let mut out = String::new();
-    let is_moved = |c: &ResourceChange| plan.moved.iter().any(|(_, to)| *to == c.addr);
+    let is_moved = |c: &ResourceChange| {
+        plan.moved.iter().any(|(_, to)| *to == c.addr) || c.importing.is_some()
+    };
     let changes: Vec<&ResourceChange> = plan
         .changes
         .iter()
@@ -70,6 +72,7 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
             Action::DeleteThenCreate => ("-/+", "destroy and then create replacement"),
             Action::CreateThenDelete => ("+/-", "create replacement and then destroy"),
             Action::Read => (" <=", "read (data resources)"),
+            Action::Forget => (" .", "forget"),
             Action::NoOp => continue,
         };
         out.push_str(&format!("{} {text}\n", colored_symbol(ui, a, sym)));
@@ -80,10 +83,31 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
         out.push('\n');
     }
     let (add, change, destroy) = plan.summary_counts();
+    let imports = plan.import_count();
+    let import_text = if imports > 0 {
+        format!("{imports} to import, ")
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{} {add} to add, {change} to change, {destroy} to destroy.\n",
+        "{} {import_text}{add} to add, {change} to change, {destroy} to destroy.\n",
         ui.bold("Plan:")
     ));
+    let forgotten: Vec<&ResourceChange> = changes
+        .iter()
+        .copied()
+        .filter(|c| c.action == Action::Forget)
+        .collect();
+    if !forgotten.is_empty() {
+        let list: String = forgotten
+            .iter()
+            .map(|c| format!(" - {}\n", c.addr))
+            .collect();
+        out.push_str(&format!(
+            "\n{}\n\nIf you apply this plan, terrane will discard its tracking information for\nthe following objects, but it will not delete them:\n{list}\nAfter applying this plan, terrane will no longer manage these objects. You\nwill need to import them into terrane to manage them again.\n",
+            ui.style("1;33", "Warning: Some objects will no longer be managed by terrane")
+        ));
+    }
     if !output_changes.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
         out.push_str(&render_outputs(plan, ui));
@@ -99,7 +123,8 @@ fn legend_order(a: Action) -> u8 {
         Action::DeleteThenCreate => 3,
         Action::CreateThenDelete => 4,
         Action::Read => 5,
-        Action::NoOp => 6,
+        Action::Forget => 6,
+        Action::NoOp => 7,
     }
 }
 
@@ -174,7 +199,11 @@ fn header_verb(c: &ResourceChange) -> String {
             _ => "must be replaced".to_string(),
         },
         Action::Read => "will be read during apply".to_string(),
+        Action::NoOp if c.importing.is_some() => "will be imported".to_string(),
         Action::NoOp => "has no changes".to_string(),
+        Action::Forget => {
+            "will no longer be managed by terrane, but will not be destroyed".to_string()
+        }
     };
     match &c.deposed {
         Some(d) => format!("{} (deposed object {d}) {what}", c.addr),
@@ -222,7 +251,9 @@ pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
             out.push_str(&format!("  # (moved from {prev})\n"));
         }
     }
-    if let Some(n) = reason_note(c) {
+    if c.action == Action::Forget {
+        out.push_str("  # (destroy = false is set in the configuration)\n");
+    } else if let Some(n) = reason_note(c) {
         out.push_str(&format!("  # {n}\n"));
     }
     let sym = match c.action {
@@ -233,6 +264,7 @@ pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
         Action::CreateThenDelete => "+/-",
         Action::Read => " <=",
         Action::NoOp => "   ",
+        Action::Forget => "  .",
     };
     out.push_str(&format!(
         "{} {}\n",
@@ -244,10 +276,11 @@ pub fn render_change(c: &ResourceChange, ui: &Ui) -> String {
     } else {
         c.before.clone()
     };
-    let after = if c.action == Action::Delete {
-        Value::null_dynamic()
-    } else {
-        c.after.clone()
+    let after = match c.action {
+        Action::Delete => Value::null_dynamic(),
+        // A forgotten object stays as it is: show its attributes unchanged.
+        Action::Forget => c.before.clone(),
+        _ => c.after.clone(),
     };
     out.push_str(&render_object_body(
         &before,

@@ -67,7 +67,8 @@ fn object_from(
     change: &ResourceChange,
     private: Vec<u8>,
 ) -> ObjectState {
-    let mut o = ObjectState::from_value(v, &sh.ty, sh.schema.version).unwrap_or_default();
+    let v = mark_schema_sensitive(&sh.schema.block, v);
+    let mut o = ObjectState::from_value(&v, &sh.ty, sh.schema.version).unwrap_or_default();
     o.private = private;
     o.dependencies = change.dependencies.clone();
     o.create_before_destroy = change.create_before_destroy;
@@ -398,7 +399,8 @@ pub(crate) async fn destroy_change(
             };
         }
     };
-    if addr.is_data() {
+    if addr.is_data() || change.action == Action::Forget {
+        // Data sources and forgotten objects leave the state without a provider call.
         sh.sink.send(StateUpdate::Object {
             addr: addr.clone(),
             provider: change.provider.clone(),

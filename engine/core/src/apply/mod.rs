@@ -89,8 +89,10 @@ pub async fn apply(
         deletes_by_config: {
             let mut m: HashMap<ConfigResource, Vec<ResourceChange>> = HashMap::new();
             for c in &plan.changes {
-                if matches!(c.action, Action::Delete | Action::DeleteThenCreate)
-                    && c.deposed.is_none()
+                if matches!(
+                    c.action,
+                    Action::Delete | Action::DeleteThenCreate | Action::Forget
+                ) && c.deposed.is_none()
                 {
                     m.entry(c.addr.config()).or_default().push(c.clone());
                 }
@@ -133,6 +135,10 @@ pub async fn apply(
         }
     }
     walk(&graph, &mut applier).await;
+    if plan.mode == PlanMode::Normal && !applier.common.diags.has_errors() {
+        let checks = applier.common.run_checks().await;
+        applier.common.diags.extend(checks);
+    }
     if plan.mode == PlanMode::Destroy {
         for name in state.outputs.keys() {
             applier.sink.send(StateUpdate::Output {

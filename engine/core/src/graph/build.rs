@@ -356,7 +356,9 @@ fn add_destroy_nodes(g: &mut Graph, config: &Config, state: &State, plan: &Plan)
     for c in &plan.changes {
         let deletes_first = matches!(
             c.action,
-            terrane_plan::Action::Delete | terrane_plan::Action::DeleteThenCreate
+            terrane_plan::Action::Delete
+                | terrane_plan::Action::DeleteThenCreate
+                | terrane_plan::Action::Forget
         );
         if deletes_first || c.deposed.is_some() {
             destroying.insert(c.addr.config());

@@ -44,6 +44,10 @@ pub(crate) struct Job {
     pub prefetched: Option<terrane_provider_api::ReadResponse>,
     /// A `replace_triggered_by` reference changed: replace the object.
     pub triggered: bool,
+    /// An `import` block imports this instance with this id (only when it is not in state).
+    pub import_id: Option<String>,
+    /// A `removed` block says the object is to be forgotten rather than destroyed.
+    pub forget: bool,
 }
 
 /// What planning one instance produced.
@@ -60,6 +64,9 @@ pub(crate) struct Outcome {
 }
 
 fn change(sh: &Shared, job: &Job, action: Action, before: Value, after: Value) -> ResourceChange {
+    // Attributes the schema declares sensitive are shown and stored as such.
+    let before = mark_schema_sensitive(&sh.schema.block, &before);
+    let after = mark_schema_sensitive(&sh.schema.block, &after);
     ResourceChange {
         addr: job.addr.clone(),
         prev_run_addr: job.prev_addr.clone(),
@@ -79,6 +86,7 @@ fn change(sh: &Shared, job: &Job, action: Action, before: Value, after: Value) -
             .as_ref()
             .is_some_and(|c| c.lifecycle.create_before_destroy),
         dependencies: sh.dependencies.clone(),
+        importing: None,
     }
 }
 
@@ -114,6 +122,19 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         diags: Diagnostics::new(),
     };
     let mut prior = decode_prior(&sh, &job, &mut diags);
+    if let (true, Some(id)) = (prior.is_null(), &job.import_id) {
+        match import_object(&sh, &job, id).await {
+            Ok((v, obj)) => {
+                prior = v;
+                out.refreshed = Some(Some(obj));
+            }
+            Err(d) => {
+                diags.extend(d);
+                out.diags = diags;
+                return out;
+            }
+        }
+    }
     let tainted = job
         .prior
         .as_ref()
@@ -185,13 +206,12 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
             out.value = Some(mark_schema_sensitive(&sh.schema.block, &prior));
         }
         if !prior.is_null() {
-            let mut c = change(
-                &sh,
-                &job,
-                Action::Delete,
-                before,
-                Value::null(sh.ty.clone()),
-            );
+            let action = if job.forget {
+                Action::Forget
+            } else {
+                Action::Delete
+            };
+            let mut c = change(&sh, &job, action, before, Value::null(sh.ty.clone()));
             c.reason = job.orphan;
             if let Some(cfg) = &sh.cfg {
                 if cfg.lifecycle.prevent_destroy {
@@ -223,13 +243,14 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         type_name: job.addr.resource.resource.ty.clone(),
         config: config_val.clone().unmark_deep().0,
     });
-    if validate.diagnostics.has_errors() {
-        diags.extend(
-            validate
-                .diagnostics
-                .into_iter()
-                .map(|d| d.or_subject(Some(&cfg.range))),
-        );
+    let validate_failed = validate.diagnostics.has_errors();
+    diags.extend(
+        validate
+            .diagnostics
+            .into_iter()
+            .map(|d| d.or_subject(Some(&cfg.range))),
+    );
+    if validate_failed {
         out.diags = diags;
         return out;
     }
@@ -330,6 +351,7 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     }
     let mut c = change(&sh, &job, action, before, planned.clone());
     c.reason = reason;
+    c.importing = job.import_id.clone().filter(|_| job.prior.is_none());
     c.replace_paths = resp.requires_replace;
     c.private = resp.planned_private;
     out.value = Some(mark_schema_sensitive(&sh.schema.block, &planned));
@@ -351,6 +373,12 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
         diags: Diagnostics::new(),
     };
     if job.orphan.is_some() || sh.mode == PlanMode::Destroy {
+        if sh.mode == PlanMode::Destroy {
+            // Expressions evaluated while destroying still see the data as last read.
+            if let Some(v) = job.prior.as_ref().and_then(|o| o.value(&sh.ty).ok()) {
+                out.value = Some(mark_schema_sensitive(&sh.schema.block, &v));
+            }
+        }
         out.refreshed = Some(None);
         return out;
     }
@@ -431,6 +459,60 @@ fn unknown_computed(schema: &terrane_provider_api::schema::Block, v: &Value) -> 
             })
             .collect(),
     )
+}
+
+/// Imports an object for an `import` block: the provider's import, then a read of what it returned.
+async fn import_object(
+    sh: &Shared,
+    job: &Job,
+    id: &str,
+) -> Result<(Value, ObjectState), Diagnostics> {
+    let ty_name = job.addr.resource.resource.ty.clone();
+    let _permit = sh.sem.acquire().await.expect("semaphore open");
+    let resp = sh
+        .provider
+        .import_resource(terrane_provider_api::ImportRequest {
+            type_name: ty_name.clone(),
+            id: id.to_string(),
+        })
+        .await;
+    if resp.diagnostics.has_errors() {
+        return Err(with_resource_context(resp.diagnostics, &job.addr, "import"));
+    }
+    let Some((_, imported)) = resp.imported.into_iter().next() else {
+        return Err(Diagnostics::from(Diagnostic::error(
+            "Import returned no resources",
+            format!(
+                "While attempting to import with ID {id:?}, the provider returned no instance states for {}.",
+                job.addr
+            ),
+        )));
+    };
+    let read = sh
+        .provider
+        .read_resource(ReadRequest {
+            type_name: ty_name,
+            prior_state: imported,
+            private: Vec::new(),
+        })
+        .await;
+    if read.diagnostics.has_errors() {
+        return Err(with_resource_context(read.diagnostics, &job.addr, "import"));
+    }
+    if read.new_state.is_null() {
+        return Err(Diagnostics::from(Diagnostic::error(
+            "Cannot import non-existent remote object",
+            format!(
+                "While attempting to import an existing object to {}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terrane apply\" to create a new remote object for this resource.",
+                job.addr
+            ),
+        )));
+    }
+    let mut obj =
+        ObjectState::from_value(&read.new_state, &sh.ty, sh.schema.version).unwrap_or_default();
+    obj.private = read.private;
+    obj.dependencies = sh.dependencies.clone();
+    Ok((read.new_state, obj))
 }
 
 /// Checks `precondition` or `postcondition` blocks. Conditions whose result is not known yet are left

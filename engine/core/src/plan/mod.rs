@@ -175,6 +175,10 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         previous,
     };
     walk(&graph, &mut planner).await;
+    if opts.mode == PlanMode::Normal && !planner.common.diags.has_errors() {
+        let checks = planner.common.run_checks().await;
+        planner.common.diags.extend(checks);
+    }
     if opts.mode == PlanMode::Destroy {
         planner.outputs = state
             .outputs
@@ -381,6 +385,10 @@ impl Executor for Planner {
             return Task::Done(PlanOut::Common(CommonOut::Done(d)));
         }
         match node {
+            Node::Output(path, _) if path.is_root() && self.opts.mode == PlanMode::Destroy => {
+                // Destroying: root outputs are removed, not evaluated.
+                Task::Done(PlanOut::Common(CommonOut::Done(Diagnostics::new())))
+            }
             Node::Output(path, name) => {
                 let (root_value, mut d) = self.common.output(path, name);
                 if path.is_root() && !d.has_errors() && self.opts.mode != PlanMode::Destroy {
@@ -473,6 +481,77 @@ impl Executor for Planner {
 }
 
 impl Planner {
+    /// The id an `import` block gives for an instance not in state (import blocks live in the root
+    /// module and name absolute addresses).
+    fn import_id(&self, addr: &AbsResourceInstance, diags: &mut Diagnostics) -> Option<String> {
+        for imp in &self.common.ctx.config.root.module.imports {
+            let Ok(target) = terrane_addrs::parse_target(&imp.to.to_text()) else {
+                continue;
+            };
+            let matches = match &target {
+                Target::Instance(i) => i == addr,
+                Target::Resource(r) => r.instance(InstanceKey::None) == *addr,
+                Target::Module(_) => false,
+            };
+            if !matches {
+                continue;
+            }
+            let ctx = EvalContext::new(&self.common.ctx.functions);
+            let (v, d) = terrane_lang::evaluate(&imp.id, &ctx);
+            if d.has_errors() {
+                diags.extend(d);
+                return None;
+            }
+            match v.unmark_deep().0.as_str() {
+                Some(s) if !s.is_empty() => return Some(s.to_string()),
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid import id argument",
+                            "The import ID must be a known, non-empty string.",
+                        )
+                        .with_subject(imp.id.range.clone()),
+                    );
+                    return None;
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a `removed` block with `destroy = false` covers an instance that left the configuration.
+    fn forgotten(&self, addr: &AbsResourceInstance) -> bool {
+        for node in self.common.ctx.config.all_modules() {
+            for r in &node.module.removed {
+                if r.destroy {
+                    continue;
+                }
+                let Ok(target) = terrane_addrs::parse_target(&r.from.to_text()) else {
+                    continue;
+                };
+                let base = &node.path;
+                let covered = match &target {
+                    Target::Module(m) => {
+                        let mut full = base.0.clone();
+                        full.extend(m.0.iter().map(|s| s.name.clone()));
+                        addr.module.module_path().0.starts_with(&full)
+                    }
+                    Target::Resource(res) => {
+                        let mut full = base.0.clone();
+                        full.extend(res.module.0.iter().map(|s| s.name.clone()));
+                        addr.module.module_path().0 == full
+                            && addr.resource.resource == res.resource
+                    }
+                    Target::Instance(_) => false,
+                };
+                if covered {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Whether a `replace_triggered_by` reference of a resource changed in this plan.
     fn replace_triggered(
         &self,
@@ -740,6 +819,8 @@ impl Planner {
                         jobs.push(Job {
                             prefetched: None,
                             triggered: false,
+                            import_id: None,
+                            forget: false,
                             addr: addr.instance(key.clone()),
                             prev_addr: None,
                             each: rs.each,
@@ -789,6 +870,8 @@ impl Planner {
                             jobs.push(Job {
                                 prefetched: None,
                                 triggered: false,
+                                import_id: None,
+                                forget: false,
                                 addr: addr.instance(key.clone()),
                                 prev_addr: None,
                                 each: rs.each,
@@ -858,9 +941,16 @@ impl Planner {
                         && !instance_filter.contains(&&iaddr);
                 let scope = self.common.scope(mi, &refs, rep);
                 let triggered = self.replace_triggered(rc, &scope, mi, &mut diags);
+                let import_id = if prior.is_none() {
+                    self.import_id(&iaddr, &mut diags)
+                } else {
+                    None
+                };
                 jobs.push(Job {
                     prefetched: None,
                     triggered,
+                    import_id,
+                    forget: false,
                     addr: iaddr,
                     prev_addr,
                     each,
@@ -913,6 +1003,8 @@ impl Planner {
                     jobs.push(Job {
                         prefetched: None,
                         triggered: false,
+                        import_id: None,
+                        forget: false,
                         addr: iaddr,
                         prev_addr: None,
                         each: rs.each,
@@ -987,6 +1079,9 @@ impl Planner {
             deps_pending,
         });
         for j in &mut jobs {
+            if j.orphan.is_some() {
+                j.forget = self.forgotten(&j.addr);
+            }
             let state_addr = j.prev_addr.clone().unwrap_or_else(|| j.addr.clone());
             j.prefetched = self.prefetched.remove(&state_addr);
             if j.prev_addr.is_none() {
