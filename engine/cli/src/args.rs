@@ -120,6 +120,12 @@ pub struct GraphArgs {
 pub enum WorkspaceCommand {
     /// Create a workspace and switch to it.
     New {
+        /// A state file to start the workspace with.
+        #[arg(long)]
+        state: Option<String>,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The workspace name.
         name: String,
     },
@@ -137,6 +143,9 @@ pub enum WorkspaceCommand {
         /// Delete even if the workspace manages resources.
         #[arg(long)]
         force: bool,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The workspace name.
         name: String,
     },
@@ -283,6 +292,12 @@ pub struct InitArgs {
     /// Reconfigure the backend.
     #[arg(long)]
     pub reconfigure: bool,
+    /// Copy state to the new backend without asking, replacing what is there.
+    #[arg(long = "force-copy")]
+    pub force_copy: bool,
+    /// Locking.
+    #[command(flatten)]
+    pub lock: LockArgs,
 }
 
 /// `validate` options.
@@ -343,6 +358,17 @@ pub struct VersionArgs {
     pub json: bool,
 }
 
+/// `-lock` and `-lock-timeout`, for commands that write the state.
+#[derive(Args, Debug, Clone, Default)]
+pub struct LockArgs {
+    /// Lock the state (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true, value_name = "BOOL")]
+    pub lock: Option<bool>,
+    /// How long to wait for the state lock.
+    #[arg(long = "lock-timeout", value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
+}
+
 /// `state` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum StateCommand {
@@ -367,6 +393,9 @@ pub enum StateCommand {
         /// Overwrite even with an older serial or another lineage.
         #[arg(long)]
         force: bool,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The state file.
         path: String,
     },
@@ -375,6 +404,9 @@ pub enum StateCommand {
         /// Show what would move without moving it.
         #[arg(long = "dry-run")]
         dry_run: bool,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The current address.
         source: String,
         /// The new address.
@@ -385,6 +417,9 @@ pub enum StateCommand {
         /// Show what would be forgotten.
         #[arg(long = "dry-run")]
         dry_run: bool,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The addresses.
         addresses: Vec<String>,
     },
@@ -394,6 +429,9 @@ pub enum StateCommand {
         /// Do not ask for confirmation.
         #[arg(long = "auto-approve")]
         auto_approve: bool,
+        /// Locking.
+        #[command(flatten)]
+        lock: LockArgs,
         /// The provider to replace.
         from: String,
         /// The provider to use instead.

@@ -1,4 +1,8 @@
-//! The working directory: its configuration, its state store, and the state lock.
+//! The working directory: its configuration, its state store (the configured backend's store of the
+//! selected workspace), and the state lock.
+
+#[path = "backend.rs"]
+pub mod backend;
 
 use crate::factory::BuiltinFactory;
 use crate::ui::Ui;
@@ -6,13 +10,12 @@ use crate::ui::progress::Progress;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use terrane_backend_sqlite::SqliteStore;
 use terrane_config::{Config, load_config};
 use terrane_core::{Context, RunInfo};
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
 use terrane_lang::Functions;
 use terrane_state::State;
-use terrane_state_api::{LockInfo, StateError, StateStore, VersionMeta};
+use terrane_state_api::{Backend, LockInfo, StateError, StateStore, VersionMeta};
 
 /// The default state database, next to the configuration.
 pub const STATE_DB: &str = "terrane.tfstate.db";
@@ -61,23 +64,38 @@ pub fn context(config: Arc<Config>, ui: &Ui, parallelism: usize) -> Context {
         functions: Arc::new(Functions::new(".")),
         run: RunInfo {
             cwd,
-            workspace: std::env::var("TF_WORKSPACE").unwrap_or_else(|_| "default".into()),
+            workspace: backend::current_workspace(),
         },
         parallelism: parallelism.max(1),
         observer: Progress::new(ui.clone()),
     }
 }
 
-/// Opens the state store of the working directory.
+/// The configured backend.
+pub fn open_backend() -> Result<(backend::Settings, Arc<dyn Backend>), Diagnostic> {
+    let settings = backend::configured().map_err(|d| {
+        d.iter()
+            .find(|x| x.severity == terrane_diagnostics::Severity::Error)
+            .cloned()
+            .unwrap_or_else(|| Diagnostic::error("Invalid backend configuration", ""))
+    })?;
+    let b = backend::open_backend(&settings)?;
+    Ok((settings, b))
+}
+
+/// Opens the state store of the selected workspace of the configured backend.
 pub fn open_store() -> Result<Arc<dyn StateStore>, Diagnostic> {
-    SqliteStore::open(Path::new(STATE_DB))
-        .map(|s| Arc::new(s) as Arc<dyn StateStore>)
-        .map_err(|e| {
-            Diagnostic::error(
-                "Failed to open state",
-                format!("The state database {STATE_DB} cannot be used: {e}"),
-            )
-        })
+    let (_, b) = open_backend()?;
+    let workspace = backend::current_workspace();
+    b.open(&workspace).map_err(|e| {
+        Diagnostic::error(
+            "Failed to open state",
+            format!(
+                "The state in {} cannot be used: {e}",
+                b.describe(&workspace)
+            ),
+        )
+    })
 }
 
 /// Reads the current state (empty with a new lineage when none exists).
@@ -86,12 +104,53 @@ pub fn read_state(store: &dyn StateStore) -> Result<State, Diagnostic> {
         Ok(Some(snap)) => terrane_state::entries::from_snapshot(&snap).map_err(|e| {
             Diagnostic::error(
                 "Failed to read state",
-                format!("The state in {STATE_DB} is damaged and was not changed: {e}"),
+                format!("The state is damaged and was not changed: {e}"),
             )
         }),
         Ok(None) => Ok(State::new(new_lineage())),
-        Err(e) => Err(Diagnostic::error("Failed to read state", e.to_string())),
+        Err(StateError::Encryption(e)) => Err(Diagnostic::error(
+            "Failed to decrypt state",
+            format!("{e}. The state was not changed."),
+        )),
+        Err(e) => Err(Diagnostic::error(
+            "Failed to read state",
+            format!("{e}. The state was not changed."),
+        )),
     }
+}
+
+/// Writes the difference between two states as one new version (the state commands), recording the
+/// command; writes nothing when there is no difference. Returns the new serial.
+pub fn commit_state(
+    store: &dyn StateStore,
+    old: &State,
+    new: &State,
+    command: &str,
+) -> Result<Option<u64>, Diagnostic> {
+    let before = terrane_state::entries::to_entries(old);
+    let after = terrane_state::entries::to_entries(new);
+    let mut changes: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+    for (k, v) in &after {
+        if before.get(k) != Some(v) {
+            changes.push((k.clone(), Some(v.clone())));
+        }
+    }
+    for k in before.keys() {
+        if !after.contains_key(k) {
+            changes.push((k.clone(), None));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    let fail = |e: StateError| Diagnostic::error("Failed to write state", e.to_string());
+    let mut w = store
+        .begin(&new.lineage, version_meta(command))
+        .map_err(fail)?;
+    w.put_many(&changes).map_err(fail)?;
+    let serial = w.serial();
+    w.finish().map_err(fail)?;
+    Ok(Some(serial))
 }
 
 /// A held state lock, released when dropped.

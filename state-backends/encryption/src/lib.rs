@@ -22,7 +22,7 @@ mod store;
 
 pub use cipher::Cipher;
 pub use config::{EncryptionConfig, Hash, KeyProvider, Method};
-pub use store::{EncryptedCodec, EncryptedStore};
+pub use store::{EncryptedBackend, EncryptedCodec, EncryptedStore};
 
 /// Errors of encryption and decryption.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

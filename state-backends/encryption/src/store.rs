@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use terrane_state_api::document::SnapshotCodec;
 use terrane_state_api::{
-    LockInfo, Snapshot, StateError, StateStore, StateWriter, VersionInfo, VersionMeta,
+    Backend, LockInfo, Snapshot, StateError, StateStore, StateWriter, VersionInfo, VersionMeta,
 };
 
 /// An entry store whose entries are sealed one by one, each bound to its key.
@@ -150,6 +150,40 @@ impl StateStore for EncryptedStore {
 
     fn keeps_history(&self) -> bool {
         self.inner.keeps_history()
+    }
+}
+
+/// A backend whose workspaces' stores are [`EncryptedStore`]s.
+pub struct EncryptedBackend {
+    inner: Arc<dyn Backend>,
+    cipher: Arc<Cipher>,
+}
+
+impl EncryptedBackend {
+    /// Wraps an entry backend.
+    pub fn new(inner: Arc<dyn Backend>, cipher: Arc<Cipher>) -> EncryptedBackend {
+        EncryptedBackend { inner, cipher }
+    }
+}
+
+impl Backend for EncryptedBackend {
+    fn workspaces(&self) -> Result<Vec<String>, StateError> {
+        self.inner.workspaces()
+    }
+
+    fn open(&self, workspace: &str) -> Result<Arc<dyn StateStore>, StateError> {
+        Ok(Arc::new(EncryptedStore::new(
+            self.inner.open(workspace)?,
+            self.cipher.clone(),
+        )))
+    }
+
+    fn delete_workspace(&self, workspace: &str) -> Result<(), StateError> {
+        self.inner.delete_workspace(workspace)
+    }
+
+    fn describe(&self, workspace: &str) -> String {
+        self.inner.describe(workspace)
     }
 }
 

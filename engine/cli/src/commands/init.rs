@@ -1,5 +1,10 @@
 //! `terrane init`: checks that the configuration loads, its modules are present and its providers
-//! are built in. There is nothing to download.
+//! are built in (there is nothing to download), and initializes the backend: records it with its
+//! `-backend-config` values, and with `-migrate-state` copies the state of every workspace from the
+//! backend used before.
+
+#[path = "init_backend.rs"]
+mod init_backend;
 
 use crate::args::InitArgs;
 use crate::ui::Ui;
@@ -19,7 +24,7 @@ pub fn run(args: &InitArgs) -> ExitCode {
         return ExitCode::from(1);
     };
     ui.line(&format!("\n{}", ui.bold("Initializing the backend...")));
-    if let Err(d) = workdir::open_store() {
+    if let Err(d) = init_backend::run(&ui, args) {
         ui.diagnostics(&d.into(), &loaded.sources);
         return ExitCode::from(1);
     }
