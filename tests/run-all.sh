@@ -15,6 +15,10 @@ step() { printf '\n== %s\n' "$*"; }
 step "formatting"
 cargo fmt --all -- --check
 
+step "PostgreSQL for the pg state backend tests"
+TERRANE_TEST_PG_CONN="$(tests/support/postgres.sh)"
+export TERRANE_TEST_PG_CONN
+
 step "build"
 cargo build --workspace --bins --tests
 

@@ -49,6 +49,23 @@ pub fn open_backend(s: &Settings) -> Result<Arc<dyn Backend>, Diagnostic> {
                 document_codec,
             )))
         }
+        "pg" => {
+            let config = terrane_backend_pg::PgConfig {
+                conn_str: s.string("conn_str", &["PG_CONN_STR"], ""),
+                schema_name: s.string("schema_name", &["PG_SCHEMA_NAME"], "terraform_remote_state"),
+                skip_schema_creation: s.bool("skip_schema_creation", false)
+                    || std::env::var("PG_SKIP_SCHEMA_CREATION").is_ok_and(|v| v == "true"),
+            };
+            if config.conn_str.is_empty() {
+                return Err(invalid(
+                    "pg",
+                    "`conn_str` (or the PG_CONN_STR environment variable) is required".into(),
+                ));
+            }
+            Ok(entries(Arc::new(terrane_backend_pg::PgBackend::new(
+                config,
+            ))))
+        }
         other => Err(invalid(
             other,
             "this backend type is not available in this build".into(),

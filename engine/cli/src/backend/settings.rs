@@ -50,7 +50,6 @@ impl Settings {
     }
 
     /// A boolean argument.
-    #[allow(dead_code)] // read by the backends that have boolean arguments
     pub fn bool(&self, name: &str, default: bool) -> bool {
         match self.attrs.get(name) {
             Some(Json::Bool(b)) => *b,
