@@ -77,7 +77,7 @@ fn pg_keeps_history_and_workspaces_and_locks_die_with_their_session() {
     let cfg = terrane_backend_pg::PgConfig {
         conn_str: conn.clone(),
         schema_name: schema.clone(),
-        skip_schema_creation: false,
+        ..Default::default()
     };
     let other = terrane_backend_pg::PgStore::open(&cfg, "default").unwrap();
     other
@@ -88,6 +88,7 @@ fn pg_keeps_history_and_workspaces_and_locks_die_with_their_session() {
             created: "2026-01-01T00:00:00Z".into(),
             pid: 1,
             hostname: "elsewhere".into(),
+            version: "terrane 0.0.1".into(),
         })
         .unwrap();
     let r = w.run(&["taint", "null_resource.a"]);
@@ -159,6 +160,141 @@ fn init_migrates_state_from_sqlite_to_pg_to_the_local_file() {
     );
     assert_eq!(
         w.run(&["plan", "-detailed-exitcode", "-var", "v=two"]).code,
+        0
+    );
+}
+
+fn s3_backend(m: &moto::Moto, bucket: &str) -> String {
+    format!(
+        r#"terraform {{
+  backend "s3" {{
+    bucket         = "{bucket}"
+    key            = "platform/network.tfstate"
+    region         = "{region}"
+    use_path_style = true
+    use_lockfile   = true
+    encrypt        = true
+    endpoints {{
+      s3 = "{url}"
+    }}
+  }}
+}}
+"#,
+        region = moto::REGION,
+        url = m.url
+    )
+}
+
+fn run_env(w: &Workdir, m: &moto::Moto, args: &[&str]) -> support::Run {
+    let env = m.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = w.run_with(args, &env, None);
+    assert_eq!(r.code, 0, "terrane {args:?} failed:\n{}", r.text());
+    r
+}
+
+#[test]
+fn s3_keeps_terraform_layout_and_locks_with_conditional_writes() {
+    let m = moto::Moto::shared();
+    let bucket = moto::unique("tfstate");
+    m.aws_ok(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let w = Workdir::new(&[("backend.tf", &s3_backend(m, &bucket)), ("main.tf", STACK)]);
+    run_env(&w, m, &["init"]);
+    run_env(&w, m, &["apply", "-auto-approve"]);
+    let env = m.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        w.run_with(&["plan", "-detailed-exitcode"], &env, None).code,
+        0
+    );
+    let head = m.aws_ok(&[
+        "s3api",
+        "head-object",
+        "--bucket",
+        &bucket,
+        "--key",
+        "platform/network.tfstate",
+    ]);
+    assert_eq!(head["ServerSideEncryption"], "AES256");
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("state.json");
+    m.aws_ok(&[
+        "s3api",
+        "get-object",
+        "--bucket",
+        &bucket,
+        "--key",
+        "platform/network.tfstate",
+        local.to_str().unwrap(),
+    ]);
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&local).unwrap()).unwrap();
+    assert_eq!(doc["version"], 4, "Terraform's format");
+    assert_eq!(doc["resources"].as_array().unwrap().len(), 2);
+
+    // A lock object written by someone else stops writers, naming the holder.
+    let lock = dir.path().join("lock.json");
+    std::fs::write(
+        &lock,
+        r#"{"ID":"s3-holder","Operation":"OperationTypeApply","Info":"","Who":"ci@runner","Version":"1.10.0","Created":"2026-01-01T00:00:00Z","Path":"x"}"#,
+    )
+    .unwrap();
+    m.aws_ok(&[
+        "s3api",
+        "put-object",
+        "--bucket",
+        &bucket,
+        "--key",
+        "platform/network.tfstate.tflock",
+        "--body",
+        lock.to_str().unwrap(),
+    ]);
+    let r = w.run_with(&["taint", "null_resource.a"], &env, None);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("ci@runner") && r.stderr.contains("s3-holder"),
+        "{}",
+        r.stderr
+    );
+    run_env(&w, m, &["force-unlock", "-force", "s3-holder"]);
+    run_env(&w, m, &["taint", "null_resource.a"]);
+
+    run_env(&w, m, &["workspace", "new", "dev"]);
+    run_env(&w, m, &["apply", "-auto-approve"]);
+    m.aws_ok(&[
+        "s3api",
+        "head-object",
+        "--bucket",
+        &bucket,
+        "--key",
+        "env:/dev/platform/network.tfstate",
+    ]);
+    assert_eq!(
+        run_env(&w, m, &["workspace", "list"]).stdout,
+        "  default\n* dev\n\n"
+    );
+}
+
+#[test]
+fn init_migrates_state_from_sqlite_to_s3() {
+    let m = moto::Moto::shared();
+    let bucket = moto::unique("migrate");
+    m.aws_ok(&["s3api", "create-bucket", "--bucket", &bucket]);
+    let w = Workdir::new(&[("main.tf", STACK)]);
+    w.ok(&["apply", "-auto-approve"]);
+    let before = w.ok(&["state", "pull"]).stdout;
+    w.write("backend.tf", &s3_backend(m, &bucket));
+    let r = run_env(&w, m, &["init", "-migrate-state"]);
+    assert!(
+        r.stdout.contains("Successfully migrated 1 workspace(s)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(run_env(&w, m, &["state", "pull"]).stdout, before);
+    let env = m.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(
+        w.run_with(&["plan", "-detailed-exitcode"], &env, None).code,
         0
     );
 }

@@ -50,25 +50,97 @@ pub fn open_backend(s: &Settings) -> Result<Arc<dyn Backend>, Diagnostic> {
             )))
         }
         "pg" => {
+            let env_true = |name: &str| std::env::var(name).is_ok_and(|v| v == "true");
             let config = terrane_backend_pg::PgConfig {
                 conn_str: s.string("conn_str", &["PG_CONN_STR"], ""),
                 schema_name: s.string("schema_name", &["PG_SCHEMA_NAME"], "terraform_remote_state"),
                 skip_schema_creation: s.bool("skip_schema_creation", false)
-                    || std::env::var("PG_SKIP_SCHEMA_CREATION").is_ok_and(|v| v == "true"),
+                    || env_true("PG_SKIP_SCHEMA_CREATION"),
+                skip_table_creation: s.bool("skip_table_creation", false)
+                    || env_true("PG_SKIP_TABLE_CREATION"),
+                skip_index_creation: s.bool("skip_index_creation", false)
+                    || env_true("PG_SKIP_INDEX_CREATION"),
+                libpq_env: [
+                    "PGHOST",
+                    "PGPORT",
+                    "PGUSER",
+                    "PGPASSWORD",
+                    "PGDATABASE",
+                    "PGSSLMODE",
+                    "PGCONNECT_TIMEOUT",
+                    "PGAPPNAME",
+                    "USER",
+                ]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
+                .collect(),
             };
-            if config.conn_str.is_empty() {
+            if config.conn_str.is_empty() && !config.libpq_env.iter().any(|(k, _)| k == "PGHOST") {
                 return Err(invalid(
                     "pg",
-                    "`conn_str` (or the PG_CONN_STR environment variable) is required".into(),
+                    "`conn_str` (or the PG_CONN_STR environment variable, or libpq's PGHOST) is required".into(),
                 ));
             }
             Ok(entries(Arc::new(terrane_backend_pg::PgBackend::new(
                 config,
             ))))
         }
+        "s3" => open_s3(s, document_codec),
         other => Err(invalid(
             other,
             "this backend type is not available in this build".into(),
         )),
     }
+}
+
+fn open_s3(s: &Settings, codec: Arc<dyn SnapshotCodec>) -> Result<Arc<dyn Backend>, Diagnostic> {
+    let nested = |block: &str, name: &str| {
+        s.attrs
+            .get(block)
+            .and_then(|b| b.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let opt = |name: &str| {
+        s.attrs
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    if s.attrs.contains_key("dynamodb_table") && !s.bool("use_lockfile", false) {
+        return Err(invalid(
+            "s3",
+            "locking with a DynamoDB table is not available in terrane; use `use_lockfile = true`, which locks with S3's conditional writes".into(),
+        ));
+    }
+    let endpoint = nested("endpoints", "s3")
+        .or_else(|| opt("endpoint"))
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL_S3").ok())
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+        .filter(|e| !e.is_empty());
+    let region = s.string("region", &["AWS_REGION", "AWS_DEFAULT_REGION"], "");
+    if region.is_empty() {
+        return Err(invalid("s3", "`region` (or AWS_REGION) is required".into()));
+    }
+    let explicit = match (opt("access_key"), opt("secret_key")) {
+        (Some(a), Some(k)) => Some((a, k)),
+        _ => None,
+    };
+    let credentials =
+        terrane_backend_s3::resolve_credentials(explicit, opt("token"), opt("profile"))
+            .map_err(|e| invalid("s3", e.to_string()))?;
+    let config = terrane_backend_s3::S3Config {
+        bucket: s.string("bucket", &[], ""),
+        key: s.string("key", &[], ""),
+        region,
+        endpoint,
+        use_path_style: s.bool("use_path_style", false) || s.bool("force_path_style", false),
+        use_lockfile: s.bool("use_lockfile", false),
+        encrypt: s.bool("encrypt", false),
+        workspace_key_prefix: s.string("workspace_key_prefix", &[], "env:"),
+        credentials,
+    };
+    terrane_backend_s3::S3Backend::new(config, codec)
+        .map(|b| Arc::new(b) as Arc<dyn Backend>)
+        .map_err(|e| invalid("s3", e.to_string()))
 }
