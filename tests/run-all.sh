@@ -3,8 +3,9 @@
 #
 #   tests/run-all.sh
 #
-# Steps: formatting check, the unit, lifecycle and end-to-end tests of every crate (cargo test), and the
-# Terraform conformance corpus when ../shared/conformance is present.
+# Steps: formatting check, moto and awscli for the AWS tests (installed into a virtualenv under the
+# target folder when missing), the unit, lifecycle and end-to-end tests of every crate (cargo test), and
+# the Terraform conformance corpus when ../shared/conformance is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,6 +22,18 @@ export TERRANE_TEST_PG_CONN
 
 step "build"
 cargo build --workspace --bins --tests
+
+step "moto and awscli for the AWS provider's tests (a virtualenv under the target folder)"
+# The AWS tests run terrane against moto's emulation of the AWS APIs and check the results with awscli.
+# tests/support/moto.rs finds the virtualenv through TERRANE_AWS_TEST_VENV.
+export TERRANE_AWS_TEST_VENV="${TERRANE_AWS_TEST_VENV:-$target/aws-test-venv}"
+if [ ! -x "$TERRANE_AWS_TEST_VENV/bin/moto_server" ] || [ ! -x "$TERRANE_AWS_TEST_VENV/bin/aws" ]; then
+    rm -rf "$TERRANE_AWS_TEST_VENV"
+    python3 -m venv "$TERRANE_AWS_TEST_VENV"
+    "$TERRANE_AWS_TEST_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5' 'awscli==1.46.3'
+fi
+"$TERRANE_AWS_TEST_VENV/bin/python" -c 'import moto; print("moto", moto.__version__)'
+"$TERRANE_AWS_TEST_VENV/bin/aws" --version
 
 step "tests"
 cargo test --workspace --no-fail-fast

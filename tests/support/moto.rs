@@ -13,6 +13,10 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+/// What the virtualenv holds: the versions the tests were written against (`tests/run-all.sh`
+/// installs the same).
+pub const PACKAGES: [&str; 2] = ["moto[server]==5.2.5", "awscli==1.46.3"];
+
 /// The region every test uses.
 pub const REGION: &str = "us-east-1";
 
@@ -56,10 +60,11 @@ pub fn install(venv: &Path) {
         .is_ok_and(|s| s.success());
     assert!(ok, "python3 -m venv {} failed", venv.display());
     let ok = Command::new(venv.join("bin/pip"))
-        .args(["install", "--quiet", "moto[server]", "awscli"])
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(PACKAGES)
         .status()
         .is_ok_and(|s| s.success());
-    assert!(ok, "pip install moto[server] awscli failed");
+    assert!(ok, "pip install {} failed", PACKAGES.join(" "));
 }
 
 fn free_port() -> u16 {

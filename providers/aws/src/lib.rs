@@ -40,10 +40,30 @@ pub use provider::AwsProvider;
 /// The provider with every resource and data source type.
 pub fn provider() -> AwsProvider {
     AwsProvider::new()
+        .resource("aws_db_instance", rds::instance::AwsDbInstance)
+        .resource(
+            "aws_db_parameter_group",
+            rds::parameter_group::AwsDbParameterGroup,
+        )
+        .resource("aws_db_subnet_group", rds::subnet_group::AwsDbSubnetGroup)
         .resource("aws_eip", ec2::eip::AwsEip)
+        .resource("aws_eks_cluster", eks::cluster::AwsEksCluster)
+        .resource("aws_eks_node_group", eks::node_group::AwsEksNodeGroup)
+        .resource("aws_iam_policy", iam::policy::AwsIamPolicy)
+        .resource("aws_iam_role", iam::role::AwsIamRole)
+        .resource(
+            "aws_iam_role_policy_attachment",
+            iam::role_policy_attachment::AwsIamRolePolicyAttachment,
+        )
+        .resource("aws_instance", ec2::instance::AwsInstance)
         .resource(
             "aws_internet_gateway",
             ec2::internet_gateway::AwsInternetGateway,
+        )
+        .resource("aws_key_pair", ec2::key_pair::AwsKeyPair)
+        .resource(
+            "aws_launch_template",
+            ec2::launch_template::AwsLaunchTemplate,
         )
         .resource("aws_nat_gateway", ec2::nat_gateway::AwsNatGateway)
         .resource("aws_route", ec2::route::AwsRoute)
@@ -52,6 +72,28 @@ pub fn provider() -> AwsProvider {
             "aws_route_table_association",
             ec2::route_table_association::AwsRouteTableAssociation,
         )
+        .resource("aws_security_group", ec2::security_group::AwsSecurityGroup)
         .resource("aws_subnet", ec2::subnet::AwsSubnet)
         .resource("aws_vpc", ec2::vpc::AwsVpc)
+        .resource(
+            "aws_vpc_security_group_egress_rule",
+            ec2::security_group_rule::AwsSecurityGroupRule { egress: true },
+        )
+        .resource(
+            "aws_vpc_security_group_ingress_rule",
+            ec2::security_group_rule::AwsSecurityGroupRule { egress: false },
+        )
+        .data_source("aws_ami", data::ami::Ami)
+        .data_source(
+            "aws_availability_zones",
+            data::availability_zones::AvailabilityZones,
+        )
+        .data_source("aws_caller_identity", data::caller_identity::CallerIdentity)
+        .data_source(
+            "aws_iam_policy_document",
+            data::iam_policy_document::IamPolicyDocument,
+        )
+        .data_source("aws_region", data::region::Region)
+        .data_source("aws_subnets", data::subnets::Subnets)
+        .data_source("aws_vpc", data::vpc::Vpc)
 }

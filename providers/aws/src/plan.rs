@@ -217,7 +217,8 @@ fn force_new_changes(
         if a.computed && n.is_null() {
             continue;
         }
-        if !equivalent(&p.unmark_deep().0, &n.unmark_deep().0) {
+        let (p, n) = (p.unmark_deep().0, n.unmark_deep().0);
+        if !(is_empty(&p) && is_empty(&n)) && !equivalent(&p, &n) {
             out.push(path.attr(name));
         }
     }
@@ -285,9 +286,14 @@ fn keep_equivalent(schema: &Block, prior: &Value, proposed: &Value) -> Value {
     Value::object(out)
 }
 
+/// Null or a zero value (an empty collection or string, `false`, `0`): the plugin SDK does not
+/// tell them apart for arguments that are not computed.
 fn is_empty(v: &Value) -> bool {
     v.is_known()
         && (v.is_null()
+            || v.as_str() == Some("")
+            || v.as_bool() == Some(false)
+            || v.as_number().is_some_and(|n| n.to_i64() == Some(0))
             || v.length() == Some(0)
                 && matches!(v.ty(), Type::Map(_) | Type::List(_) | Type::Set(_)))
 }
@@ -349,6 +355,21 @@ pub fn normalize_like(schema: &Block, new: &Value, prior: &Value) -> Value {
         }
     }
     Value::object(out)
+}
+
+/// Keeps the prior value of each named block the configuration leaves out (empty or null).
+pub fn keep_unconfigured(names: &[&str], prior: &Value, config: &Value, planned: &mut Value) {
+    if prior.is_null() {
+        return;
+    }
+    for name in names {
+        let unset = config
+            .get_attr(name)
+            .is_none_or(|v| v.is_known() && (v.is_null() || v.length() == Some(0)));
+        if unset && let Some(p) = prior.get_attr(name) {
+            *planned = terrane_provider_sdk::with_attr(planned, name, p.clone());
+        }
+    }
 }
 
 #[cfg(test)]

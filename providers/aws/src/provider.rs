@@ -262,12 +262,19 @@ impl Provider for AwsProvider {
         let defaults = AwsProvider::defaults_of(r.as_ref(), &block);
         let no_tags = crate::tags::Tags::new();
         let default_tags = self.aws.get().map_or(&no_tags, |a| &a.default_tags);
+        let mut proposed = req.proposed_new_state.clone();
+        crate::plan::keep_unconfigured(
+            r.computed_blocks(),
+            &req.prior_state,
+            &req.config,
+            &mut proposed,
+        );
         let (planned, config) = crate::plan::plan(
             &block,
             &defaults,
             default_tags,
             &req.prior_state,
-            &req.proposed_new_state,
+            &proposed,
             &req.config,
         );
         let mut state = planned.state;

@@ -48,6 +48,13 @@ pub trait Resource: Send + Sync {
         None
     }
 
+    /// Nested blocks that are optional and computed: when the configuration has none, the existing
+    /// ones are kept (terraform-provider-aws's `ConfigMode: Attr` blocks such as `ingress` and
+    /// `route`, or blocks AWS fills in such as `root_block_device`).
+    fn computed_blocks(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Defaults of optional arguments the configuration leaves unset, as an object.
     fn defaults(&self) -> Json {
         json!({})

@@ -2,12 +2,17 @@
 //! paged Describe call, and the answers for objects that are gone.
 
 pub mod eip;
+pub mod instance;
 pub mod internet_gateway;
+pub mod key_pair;
+pub mod launch_template;
 pub mod nat_gateway;
 pub mod permissions;
 pub mod route;
 pub mod route_table;
 pub mod route_table_association;
+pub mod security_group;
+pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
 

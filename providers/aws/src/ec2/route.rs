@@ -188,7 +188,7 @@ pub fn route_id(table: &str, dest: &str) -> String {
     format!("r-{table}{}", crc32(dest.as_bytes()))
 }
 
-fn crc32(data: &[u8]) -> u32 {
+pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in data {
         crc ^= u32::from(b);

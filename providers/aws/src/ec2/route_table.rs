@@ -18,7 +18,6 @@ use aws_sdk_ec2::types::{ResourceType, RouteTable};
 use serde_json::json;
 use terrane_diagnostics::Diagnostics;
 use terrane_provider_api::schema::{Attribute, Block, Nesting};
-use terrane_values::{Path, Value};
 
 pub struct AwsRouteTable;
 
@@ -48,21 +47,6 @@ fn as_route_args(block: &Json) -> Json {
     out
 }
 
-/// Keeps the prior routes (or propagating gateways) when the configuration leaves them out.
-pub fn keep_unconfigured(names: &[&str], prior: &Value, config: &Value, planned: &mut Value) {
-    if prior.is_null() {
-        return;
-    }
-    for name in names {
-        let unset = config
-            .get_attr(name)
-            .is_none_or(|v| v.is_known() && (v.is_null() || v.length() == Some(0)));
-        if unset && let Some(p) = prior.get_attr(name) {
-            *planned = terrane_provider_sdk::with_attr(planned, name, p.clone());
-        }
-    }
-}
-
 #[async_trait]
 impl Resource for AwsRouteTable {
     fn schema(&self) -> Block {
@@ -84,19 +68,12 @@ impl Resource for AwsRouteTable {
         .nested("route", Nesting::Set, route)
     }
 
-    fn timeouts(&self) -> Option<Timeouts> {
-        Some(TIMEOUTS)
+    fn computed_blocks(&self) -> &'static [&'static str] {
+        &["route"]
     }
 
-    fn customize_plan(
-        &self,
-        prior: &Value,
-        config: &Value,
-        planned: &mut Value,
-        _rr: &mut Vec<Path>,
-    ) -> Diagnostics {
-        keep_unconfigured(&["route"], prior, config, planned);
-        Diagnostics::new()
+    fn timeouts(&self) -> Option<Timeouts> {
+        Some(TIMEOUTS)
     }
 
     async fn create(&self, aws: &Aws, planned: &Json) -> Result<Json, Failure> {

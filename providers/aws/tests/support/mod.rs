@@ -297,3 +297,29 @@ pub async fn plans_no_change(p: &AwsProvider, ty: &str, state: &Value, cfg: &Jso
     let planned = plan(p, ty, state, cfg).await;
     planned.requires_replace.is_empty() && planned.planned_state.equals(state) == Some(true)
 }
+
+/// The top-level attributes whose planned value differs from the state's, with both values.
+pub async fn plan_diff(p: &AwsProvider, ty: &str, state: &Value, cfg: &Json) -> Vec<String> {
+    let planned = plan(p, ty, state, cfg).await;
+    let (a, b) = (j(state), j(&planned.planned_state));
+    let mut out: Vec<String> = a
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, v)| {
+            b.get(*k) != Some(*v)
+                || planned
+                    .planned_state
+                    .get_attr(k)
+                    .is_some_and(|x| !x.is_wholly_known())
+        })
+        .map(|(k, v)| format!("{k}: {v} -> {}", b[k]))
+        .collect();
+    out.extend(
+        planned
+            .requires_replace
+            .iter()
+            .map(|p| format!("replace: {p:?}")),
+    );
+    out
+}
