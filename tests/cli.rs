@@ -470,6 +470,7 @@ fn a_held_lock_stops_a_second_apply_naming_the_holder() {
             created: "2026-01-01T00:00:00Z".into(),
             pid: std::process::id(),
             hostname: host,
+            version: String::new(),
         })
         .unwrap();
     let r = w.run(&["apply", "-auto-approve", "-no-color", "-var", "name=beta"]);

@@ -77,7 +77,7 @@ fn pg_keeps_history_and_workspaces_and_locks_die_with_their_session() {
     let cfg = terrane_backend_pg::PgConfig {
         conn_str: conn.clone(),
         schema_name: schema.clone(),
-        skip_schema_creation: false,
+        ..Default::default()
     };
     let other = terrane_backend_pg::PgStore::open(&cfg, "default").unwrap();
     other
@@ -88,6 +88,7 @@ fn pg_keeps_history_and_workspaces_and_locks_die_with_their_session() {
             created: "2026-01-01T00:00:00Z".into(),
             pid: 1,
             hostname: "elsewhere".into(),
+            version: "terrane 0.0.1".into(),
         })
         .unwrap();
     let r = w.run(&["taint", "null_resource.a"]);

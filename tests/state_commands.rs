@@ -259,6 +259,7 @@ fn a_held_lock_is_waited_for_named_and_force_unlocked() {
         created: "2026-01-01T00:00:00Z".into(),
         pid: 1,
         hostname: "elsewhere".into(),
+        version: "terrane 0.0.1".into(),
     };
     store.lock(&held).unwrap();
     for args in [

@@ -165,7 +165,7 @@ impl Drop for Lock {
     }
 }
 
-/// Takes the state lock for an operation, waiting up to `timeout`.
+/// Takes the state lock for an operation, waiting up to `timeout` (polling, as Terraform does).
 pub fn lock(
     store: &Arc<dyn StateStore>,
     operation: &str,
@@ -178,6 +178,7 @@ pub fn lock(
         created: now_rfc3339(),
         pid: std::process::id(),
         hostname: hostname(),
+        version: format!("terrane {}", env!("CARGO_PKG_VERSION")),
     };
     let deadline = std::time::Instant::now() + timeout;
     loop {
@@ -190,30 +191,53 @@ pub fn lock(
             }
             Err(StateError::Locked(holder)) => {
                 if std::time::Instant::now() >= deadline {
-                    return Err(Diagnostic::error(
-                        "Error acquiring the state lock",
-                        format!(
-                            "The state is locked by another operation.\n\nLock Info:\n  ID:        {}\n  Operation: {}\n  Who:       {}\n  Process:   {} on {}\n  Created:   {}\n\nterrane acquires a state lock to protect the state from being written by multiple users at the same time. Wait for the other operation to finish; if it crashed, `terrane force-unlock {}` releases the lock.",
-                            holder.id,
-                            holder.operation,
-                            holder.who,
-                            holder.pid,
-                            holder.hostname,
-                            holder.created,
-                            holder.id
-                        ),
-                    ));
+                    return Err(lock_error(&store.location(), &holder, timeout));
                 }
                 std::thread::sleep(Duration::from_millis(200));
             }
             Err(e) => {
                 return Err(Diagnostic::error(
                     "Error acquiring the state lock",
-                    e.to_string(),
+                    format!("Error message: {e}\n\nNothing was changed."),
                 ));
             }
         }
     }
+}
+
+/// The error for a lock held by someone else, in Terraform's shape: who holds it, where, since when
+/// and for what, and how to get past it.
+fn lock_error(path: &str, holder: &LockInfo, waited: Duration) -> Diagnostic {
+    let waited = if waited.is_zero() {
+        String::new()
+    } else {
+        format!(" (waited {}s for it)", waited.as_secs())
+    };
+    let unknown = |s: &str| {
+        if s.is_empty() {
+            "(not recorded)".to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    let process = if holder.hostname.is_empty() {
+        "(not recorded)".to_string()
+    } else {
+        format!("process {} on {}", holder.pid, holder.hostname)
+    };
+    Diagnostic::error(
+        "Error acquiring the state lock",
+        format!(
+            "Error message: the state is locked by another operation{waited}\nLock Info:\n  ID:        {}\n  Path:      {}\n  Operation: {}\n  Who:       {}\n  Version:   {}\n  Created:   {}\n  Info:      {process}\n\nterrane acquires a state lock to protect the state from being written by multiple users at the same time. Please resolve the issue above and try again: wait for the other operation to finish, or give -lock-timeout=DURATION to wait for it. If its holder crashed on another machine, `terrane force-unlock {}` releases the lock. For most commands, you can disable locking with the \"-lock=false\" flag, but this is not recommended.",
+            unknown(&holder.id),
+            unknown(path),
+            unknown(&holder.operation),
+            unknown(&holder.who),
+            unknown(&holder.version),
+            unknown(&holder.created),
+            holder.id,
+        ),
+    )
 }
 
 /// Parses `-lock-timeout` (`30s`, `2m`, `0s`).

@@ -30,6 +30,7 @@ pub fn lock_info(id: &str, pid: u32) -> LockInfo {
         created: "2026-01-01T00:00:00Z".into(),
         pid,
         hostname: "host".into(),
+        version: "terrane test".into(),
     }
 }
 

@@ -21,6 +21,10 @@ pub trait DocumentStorage: Send + Sync {
     fn unlock(&self, id: &str) -> Result<(), StateError>;
     /// The lock holder, if any.
     fn lock_holder(&self) -> Result<Option<LockInfo>, StateError>;
+    /// Where the document is, for messages.
+    fn location(&self) -> String {
+        String::new()
+    }
 }
 
 /// Turns a snapshot into a document and back.
@@ -174,6 +178,10 @@ impl StateStore for DocumentStore {
 
     fn keeps_history(&self) -> bool {
         false
+    }
+
+    fn location(&self) -> String {
+        self.inner.storage.location()
     }
 }
 

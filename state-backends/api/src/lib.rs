@@ -48,7 +48,7 @@ pub enum StateError {
 }
 
 /// Who holds a lock, since when, and for what.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LockInfo {
     /// A unique id, used by `force-unlock`.
     pub id: String,
@@ -62,6 +62,9 @@ pub struct LockInfo {
     pub pid: u32,
     /// The host name of the holder.
     pub hostname: String,
+    /// The holder's program and version (`terrane 0.1.0`; Terraform's version for its locks), empty
+    /// when the store did not record it.
+    pub version: String,
 }
 
 impl fmt::Display for LockInfo {
@@ -70,7 +73,11 @@ impl fmt::Display for LockInfo {
             f,
             "the state is locked by {} (process {}) since {} for {:?}; lock ID {}",
             self.who, self.pid, self.created, self.operation, self.id
-        )
+        )?;
+        if !self.version.is_empty() {
+            write!(f, " ({})", self.version)?;
+        }
+        Ok(())
     }
 }
 
@@ -159,6 +166,12 @@ pub trait StateStore: Send + Sync {
 
     /// The state as it was after a given version.
     fn read_version(&self, serial: u64) -> Result<Option<Snapshot>, StateError>;
+
+    /// Where the state is kept, for messages (a file path, `s3://bucket/key`, a schema and workspace);
+    /// never a secret such as a password in a connection string.
+    fn location(&self) -> String {
+        String::new()
+    }
 
     /// Whether every version is kept (`versions` and `read_version` reach back to the first). Stores
     /// that keep a single document, as Terraform's do, keep only the latest.

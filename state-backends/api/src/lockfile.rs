@@ -11,7 +11,7 @@ pub fn lock_to_json(info: &LockInfo, path: &str) -> Vec<u8> {
         "Operation": info.operation,
         "Info": "",
         "Who": info.who,
-        "Version": "terrane",
+        "Version": info.version,
         "Created": info.created,
         "Path": path,
         "Pid": info.pid,
@@ -47,6 +47,7 @@ pub fn lock_from_json(data: &[u8]) -> Result<LockInfo, StateError> {
         // Without a process id the holder cannot be checked, so the lock counts as alive (pid 1).
         pid: j.get("Pid").and_then(Json::as_u64).map_or(1, |p| p as u32),
         hostname,
+        version: s("Version"),
     })
 }
 
@@ -61,6 +62,7 @@ mod tests {
         let tf = br#"{"ID":"x","Operation":"OperationTypeApply","Info":"","Who":"me@box","Version":"1.0.3","Created":"2021-01-01T00:00:00Z","Path":"terraform.tfstate"}"#;
         let l = lock_from_json(tf).unwrap();
         assert_eq!((l.id.as_str(), l.hostname.as_str(), l.pid), ("x", "box", 1));
+        assert_eq!(l.version, "1.0.3");
         assert!(lock_from_json(b"{not json").is_err());
     }
 }

@@ -148,6 +148,10 @@ impl StateStore for EncryptedStore {
         }
     }
 
+    fn location(&self) -> String {
+        self.inner.location()
+    }
+
     fn keeps_history(&self) -> bool {
         self.inner.keeps_history()
     }

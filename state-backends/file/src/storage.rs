@@ -150,4 +150,8 @@ impl DocumentStorage for FileStorage {
     fn lock_holder(&self) -> Result<Option<LockInfo>, StateError> {
         self.read_lock()
     }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
 }

@@ -26,7 +26,7 @@ fn storage(e: postgres::Error) -> StateError {
 }
 
 /// The pg backend's settings.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct PgConfig {
     /// The connection string (`postgres://user:password@host/db` or `host=... user=...`).
     pub conn_str: String,
@@ -34,6 +34,13 @@ pub struct PgConfig {
     pub schema_name: String,
     /// Do not create the schema (it exists, and the user may not create schemas).
     pub skip_schema_creation: bool,
+    /// Do not create the tables (an administrator created them).
+    pub skip_table_creation: bool,
+    /// Do not create the index (an administrator created it).
+    pub skip_index_creation: bool,
+    /// libpq's environment variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
+    /// `PGSSLMODE`, `PGCONNECT_TIMEOUT`, `PGAPPNAME`), used for what the connection string leaves out.
+    pub libpq_env: Vec<(String, String)>,
 }
 
 #[cfg(test)]

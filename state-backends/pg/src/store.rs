@@ -1,9 +1,9 @@
 //! The store of one workspace, and the backend that lists, opens and deletes workspaces.
 
 use crate::conn::Conn;
-use crate::schema::Tables;
+use crate::schema::{Create, Tables};
 use crate::{PgConfig, storage};
-use postgres::GenericClient;
+use postgres::{GenericClient, IsolationLevel};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use terrane_state_api::{
@@ -19,6 +19,7 @@ pub struct PgStore {
     pub(crate) lock_key: i64,
     /// The id of the lock this client holds, if any.
     pub(crate) held: Arc<Mutex<Option<String>>>,
+    location: String,
 }
 
 /// FNV-1a of the schema and workspace, as a non-negative advisory lock key.
@@ -34,10 +35,14 @@ fn lock_key(schema: &str, workspace: &str) -> i64 {
 impl PgStore {
     /// Connects and opens a workspace's state (registering the workspace).
     pub fn open(config: &PgConfig, workspace: &str) -> Result<PgStore, StateError> {
-        let conn = Conn::connect(&config.conn_str)?;
+        let conn = Conn::connect(config)?;
         let tables = Tables::new(&config.schema_name);
         let t = tables.clone();
-        let create = !config.skip_schema_creation;
+        let create = Create {
+            schema: !config.skip_schema_creation,
+            tables: !config.skip_table_creation,
+            indexes: !config.skip_index_creation,
+        };
         let ws = workspace.to_string();
         conn.call_state(move |c| {
             t.prepare(c, create)?;
@@ -57,6 +62,7 @@ impl PgStore {
             workspace: workspace.to_string(),
             lock_key: lock_key(&config.schema_name, workspace),
             held: Arc::new(Mutex::new(None)),
+            location: describe(&config.schema_name, workspace),
         })
     }
 }
@@ -227,7 +233,11 @@ impl StateStore for PgStore {
     fn read(&self) -> Result<Option<Snapshot>, StateError> {
         let (t, ws) = (self.tables.clone(), self.workspace.clone());
         self.conn.call(move |c| {
-            let mut tx = c.build_transaction().read_only(true).start()?;
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
             let Some(lineage) = lineage(&mut tx, &t, &ws)? else {
                 return Ok(None);
             };
@@ -308,6 +318,10 @@ impl StateStore for PgStore {
             .map(|s| s as u64)
     }
 
+    fn location(&self) -> String {
+        self.location.clone()
+    }
+
     fn lock(&self, info: &LockInfo) -> Result<(), StateError> {
         crate::lock::lock(self, info)
     }
@@ -354,7 +368,11 @@ impl StateStore for PgStore {
         let (t, ws) = (self.tables.clone(), self.workspace.clone());
         let s = serial as i64;
         self.conn.call(move |c| {
-            let mut tx = c.build_transaction().read_only(true).start()?;
+            let mut tx = c
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()?;
             let Some(lineage) = lineage(&mut tx, &t, &ws)? else {
                 return Ok(None);
             };
@@ -433,9 +451,11 @@ impl Backend for PgBackend {
     }
 
     fn describe(&self, workspace: &str) -> String {
-        format!(
-            "PostgreSQL schema {:?}, workspace {workspace:?}",
-            self.config.schema_name
-        )
+        describe(&self.config.schema_name, workspace)
     }
+}
+
+/// Where a workspace's state is, for messages (never the connection string: it may hold a password).
+fn describe(schema: &str, workspace: &str) -> String {
+    format!("PostgreSQL schema {schema:?}, workspace {workspace:?}")
 }

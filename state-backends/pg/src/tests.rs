@@ -18,7 +18,7 @@ fn config() -> Option<PgConfig> {
     Some(PgConfig {
         conn_str,
         schema_name: format!("terrane_test_{}_{n}", std::process::id()),
-        skip_schema_creation: false,
+        ..PgConfig::default()
     })
 }
 

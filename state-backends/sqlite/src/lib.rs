@@ -69,6 +69,7 @@ impl SqliteStore {
                  created TEXT NOT NULL, pid INTEGER NOT NULL, hostname TEXT NOT NULL);",
         )
         .map_err(|e| StateError::Corrupt(format!("{} is not a terrane state database: {e}", path.display())))?;
+        add_lock_version_column(&conn)?;
         conn.pragma_update(None, "user_version", LAYOUT_VERSION)
             .map_err(storage)?;
         Ok(SqliteStore {
@@ -112,6 +113,27 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         .create_new(true)
         .open(path)
         .map(|_| ())
+}
+
+/// The holder's version in the lock row, added after the first layout: older terranes name their
+/// columns when they write the lock, so the column is compatible both ways and the layout stays 1.
+fn add_lock_version_column(conn: &Connection) -> Result<(), StateError> {
+    let has: bool = conn
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('lock') WHERE name = 'version'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(storage)?
+        > 0;
+    if !has {
+        conn.execute(
+            "ALTER TABLE lock ADD COLUMN version TEXT NOT NULL DEFAULT ''",
+            [],
+        )
+        .map_err(storage)?;
+    }
+    Ok(())
 }
 
 fn lineage(conn: &Connection) -> Result<Option<String>, StateError> {
@@ -322,8 +344,8 @@ impl StateStore for SqliteStore {
                 }
             }
             tx.execute(
-                "INSERT OR REPLACE INTO lock (one, id, operation, who, created, pid, hostname) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-                params![info.id, info.operation, info.who, info.created, info.pid, info.hostname],
+                "INSERT OR REPLACE INTO lock (one, id, operation, who, created, pid, hostname, version) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![info.id, info.operation, info.who, info.created, info.pid, info.hostname, info.version],
             )
             .map_err(storage)?;
             tx.commit().map_err(storage)
@@ -350,6 +372,10 @@ impl StateStore for SqliteStore {
 
     fn lock_holder(&self) -> Result<Option<LockInfo>, StateError> {
         self.with_conn(|conn| read_lock(conn))
+    }
+
+    fn location(&self) -> String {
+        self.path.display().to_string()
     }
 
     fn versions(&self) -> Result<Vec<VersionInfo>, StateError> {
@@ -416,7 +442,7 @@ impl StateStore for SqliteStore {
 
 fn read_lock(conn: &Connection) -> Result<Option<LockInfo>, StateError> {
     conn.query_row(
-        "SELECT id, operation, who, created, pid, hostname FROM lock",
+        "SELECT id, operation, who, created, pid, hostname, version FROM lock",
         [],
         |r| {
             Ok(LockInfo {
@@ -426,6 +452,7 @@ fn read_lock(conn: &Connection) -> Result<Option<LockInfo>, StateError> {
                 created: r.get(3)?,
                 pid: r.get::<_, i64>(4)? as u32,
                 hostname: r.get(5)?,
+                version: r.get(6)?,
             })
         },
     )

@@ -50,16 +50,35 @@ pub fn open_backend(s: &Settings) -> Result<Arc<dyn Backend>, Diagnostic> {
             )))
         }
         "pg" => {
+            let env_true = |name: &str| std::env::var(name).is_ok_and(|v| v == "true");
             let config = terrane_backend_pg::PgConfig {
                 conn_str: s.string("conn_str", &["PG_CONN_STR"], ""),
                 schema_name: s.string("schema_name", &["PG_SCHEMA_NAME"], "terraform_remote_state"),
                 skip_schema_creation: s.bool("skip_schema_creation", false)
-                    || std::env::var("PG_SKIP_SCHEMA_CREATION").is_ok_and(|v| v == "true"),
+                    || env_true("PG_SKIP_SCHEMA_CREATION"),
+                skip_table_creation: s.bool("skip_table_creation", false)
+                    || env_true("PG_SKIP_TABLE_CREATION"),
+                skip_index_creation: s.bool("skip_index_creation", false)
+                    || env_true("PG_SKIP_INDEX_CREATION"),
+                libpq_env: [
+                    "PGHOST",
+                    "PGPORT",
+                    "PGUSER",
+                    "PGPASSWORD",
+                    "PGDATABASE",
+                    "PGSSLMODE",
+                    "PGCONNECT_TIMEOUT",
+                    "PGAPPNAME",
+                    "USER",
+                ]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
+                .collect(),
             };
-            if config.conn_str.is_empty() {
+            if config.conn_str.is_empty() && !config.libpq_env.iter().any(|(k, _)| k == "PGHOST") {
                 return Err(invalid(
                     "pg",
-                    "`conn_str` (or the PG_CONN_STR environment variable) is required".into(),
+                    "`conn_str` (or the PG_CONN_STR environment variable, or libpq's PGHOST) is required".into(),
                 ));
             }
             Ok(entries(Arc::new(terrane_backend_pg::PgBackend::new(
