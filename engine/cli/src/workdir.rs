@@ -102,9 +102,17 @@ pub fn open_store() -> Result<Arc<dyn StateStore>, Diagnostic> {
 pub fn read_state(store: &dyn StateStore) -> Result<State, Diagnostic> {
     match store.read() {
         Ok(Some(snap)) => terrane_state::entries::from_snapshot(&snap).map_err(|e| {
+            let restore = if store.keeps_history() && snap.serial > 1 {
+                format!(
+                    "\n\nEarlier versions are kept: `terrane state history` lists them, `terrane state pull -version {}` prints one, and `terrane state push -force FILE` restores it as a new version.",
+                    snap.serial - 1
+                )
+            } else {
+                String::new()
+            };
             Diagnostic::error(
                 "Failed to read state",
-                format!("The state is damaged and was not changed: {e}"),
+                format!("The state is damaged and was not changed: {e}.{restore}"),
             )
         }),
         Ok(None) => Ok(State::new(new_lineage())),

@@ -54,6 +54,20 @@ pub(crate) struct Opened {
 /// Opens the state of the selected workspace; with `lock`, takes the lock for `operation` first
 /// (unless `-lock=false`), waiting up to `-lock-timeout`.
 pub(crate) fn open(lock: Option<(&LockArgs, &str)>) -> Result<Opened, Diagnostic> {
+    let (store, held) = open_locked(lock)?;
+    let state = workdir::read_state(store.as_ref())?;
+    Ok(Opened {
+        store,
+        state,
+        _lock: held,
+    })
+}
+
+/// Opens the store of the selected workspace and takes the lock, without reading the state (which
+/// may be damaged: `state push -force` replaces it).
+pub(crate) fn open_locked(
+    lock: Option<(&LockArgs, &str)>,
+) -> Result<(Arc<dyn StateStore>, Option<workdir::Lock>), Diagnostic> {
     let store = workdir::open_store()?;
     let held = match lock {
         Some((args, operation)) if args.lock.unwrap_or(true) => {
@@ -67,12 +81,7 @@ pub(crate) fn open(lock: Option<(&LockArgs, &str)>) -> Result<Opened, Diagnostic
         }
         _ => None,
     };
-    let state = workdir::read_state(store.as_ref())?;
-    Ok(Opened {
-        store,
-        state,
-        _lock: held,
-    })
+    Ok((store, held))
 }
 
 /// Prints a diagnostic and returns exit code 1.

@@ -1,7 +1,7 @@
 //! The state commands that change the state: push, mv, rm, replace-provider. Each takes the lock,
 //! checks everything before writing, and writes one version naming the command.
 
-use super::open;
+use super::{open, open_locked};
 use crate::args::LockArgs;
 use crate::ui::Ui;
 use crate::workdir;
@@ -9,6 +9,7 @@ use std::io::{BufRead, Read};
 use std::process::ExitCode;
 use terrane_addrs::{Provider, parse_target};
 use terrane_diagnostics::Diagnostic;
+use terrane_state_api::StateError;
 
 fn invalid_address(e: terrane_addrs::ParseError) -> Diagnostic {
     Diagnostic::error("Invalid address", e.to_string())
@@ -34,36 +35,56 @@ pub fn push(path: &str, force: bool, lock: &LockArgs) -> Result<ExitCode, Diagno
             format!("{path} is not a usable Terraform state: {e}. Nothing was changed."),
         )
     })?;
-    let opened = open(Some((lock, "state push")))?;
-    let exists = opened
-        .store
-        .read()
-        .map_err(|e| Diagnostic::error("Failed to read state", e.to_string()))?
-        .is_some();
-    if exists && !force {
-        let current = &opened.state;
-        if current.lineage != pushed.lineage {
+    let (store, _lock) = open_locked(Some((lock, "state push")))?;
+    // A damaged state is replaced only with -force (the restore path: push a version pulled from
+    // history); without it the error says what is wrong and nothing is written.
+    // A state that cannot be decrypted is never replaced: the key is wrong, not the state.
+    let current = match store.read() {
+        Ok(None) => None,
+        Ok(Some(snap)) => {
+            Some(terrane_state::entries::from_snapshot(&snap).map_err(|e| e.to_string()))
+        }
+        Err(e @ StateError::Encryption(_)) => {
             return Err(Diagnostic::error(
-                "Failed to write state",
+                "Failed to decrypt state",
+                format!("{e}. Nothing was changed."),
+            ));
+        }
+        Err(e) => Some(Err(e.to_string())),
+    };
+    match current {
+        Some(Err(e)) if !force => {
+            return Err(Diagnostic::error(
+                "Failed to read state",
                 format!(
-                    "Cannot import a state with lineage {:?} over unrelated state with lineage {:?}. Use -force to replace it anyway.",
-                    pushed.lineage, current.lineage
+                    "The current state cannot be read: {e}. Nothing was changed; use -force to replace it with {path}."
                 ),
             ));
         }
-        if pushed.serial < current.serial {
-            return Err(Diagnostic::error(
-                "Failed to write state",
-                format!(
-                    "Cannot import a state with serial {} over newer state with serial {}. Use -force to replace it anyway.",
-                    pushed.serial, current.serial
-                ),
-            ));
+        Some(Ok(current)) if !force => {
+            if current.lineage != pushed.lineage {
+                return Err(Diagnostic::error(
+                    "Failed to write state",
+                    format!(
+                        "Cannot import a state with lineage {:?} over unrelated state with lineage {:?}. Use -force to replace it anyway.",
+                        pushed.lineage, current.lineage
+                    ),
+                ));
+            }
+            if pushed.serial < current.serial {
+                return Err(Diagnostic::error(
+                    "Failed to write state",
+                    format!(
+                        "Cannot import a state with serial {} over newer state with serial {}. Use -force to replace it anyway.",
+                        pushed.serial, current.serial
+                    ),
+                ));
+            }
         }
+        _ => {}
     }
     let snap = terrane_state::entries::to_snapshot(&pushed);
-    opened
-        .store
+    store
         .write_snapshot(&snap, workdir::version_meta("state push"))
         .map_err(write_failed)?;
     Ok(ExitCode::SUCCESS)
