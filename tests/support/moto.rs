@@ -87,9 +87,10 @@ impl Moto {
         install(&venv);
         let port = free_port();
         let server = venv.join("bin/moto_server");
-        // The watchdog ends the server when this process is gone, however it ends.
+        // The watchdog ends the server when this process is gone, however it ends. AWS's managed
+        // IAM policies (AmazonEKSClusterPolicy ...) exist only when moto is told to load them.
         let script = format!(
-            "'{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & s=$!; while kill -0 {} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 1; done; kill $s 2>/dev/null",
+            "MOTO_IAM_LOAD_MANAGED_POLICIES=true '{}' -H 127.0.0.1 -p {port} >/dev/null 2>&1 & s=$!; while kill -0 {} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 1; done; kill $s 2>/dev/null",
             server.display(),
             std::process::id()
         );
