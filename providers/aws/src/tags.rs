@@ -26,7 +26,7 @@ pub fn with_tags(b: Block) -> Block {
     )
     .attr(
         "tags_all",
-        Attribute::optional_computed(Type::map(Type::String))
+        Attribute::computed(Type::map(Type::String))
             .describe("All tags of the resource, the provider's `default_tags` included."),
     )
 }
