@@ -79,8 +79,53 @@ pub fn open_backend() -> Result<(backend::Settings, Arc<dyn Backend>), Diagnosti
             .cloned()
             .unwrap_or_else(|| Diagnostic::error("Invalid backend configuration", ""))
     })?;
+    check_initialized(&settings)?;
     let b = backend::open_backend(&settings)?;
     Ok((settings, b))
+}
+
+/// Refuses to use a backend other than the one `init` last set up, as Terraform does: the state is
+/// still in the old one, and using the new one would start from an empty state.
+fn check_initialized(settings: &backend::Settings) -> Result<(), Diagnostic> {
+    let required = |reason: String| {
+        Diagnostic::error(
+            "Backend initialization required, please run \"terrane init\"",
+            format!(
+                "Reason: {reason}\n\nThe state is still where it was. `terrane init -migrate-state` copies it to the configured backend; `terrane init -reconfigure` uses the configured backend without copying."
+            ),
+        )
+    };
+    match backend::read_record() {
+        Some((kind, attrs, _)) => {
+            let recorded = backend::Settings {
+                kind,
+                attrs,
+                encryption: None,
+            };
+            if !recorded.same_place(settings) {
+                let reason = if recorded.kind != settings.kind {
+                    format!(
+                        "the backend changed from {:?} to {:?} since `terrane init`",
+                        recorded.kind, settings.kind
+                    )
+                } else {
+                    format!(
+                        "the {:?} backend's configuration changed since `terrane init`",
+                        settings.kind
+                    )
+                };
+                return Err(required(reason));
+            }
+        }
+        None if settings.kind != "sqlite" && Path::new(STATE_DB).exists() => {
+            return Err(required(format!(
+                "the configuration names the {:?} backend, and the state is in {STATE_DB}",
+                settings.kind
+            )));
+        }
+        None => {}
+    }
+    Ok(())
 }
 
 /// Opens the state store of the selected workspace of the configured backend.
