@@ -81,13 +81,40 @@ async fn security_group_rules_update_in_place_and_drift_shows() {
     // the group without ingress blocks leaves the standalone rule alone
     let fresh = read(&p, "aws_security_group", &plain).await;
     assert!(plans_no_change(&p, "aws_security_group", &fresh, &cfg2).await);
+    // a new port range and description change the rule in place (ModifySecurityGroupRules)
+    let mut rule_cfg2 = rule_cfg.clone();
+    rule_cfg2["from_port"] = json!(5433);
+    rule_cfg2["to_port"] = json!(5433);
+    rule_cfg2["description"] = json!("postgres");
+    let planned = plan(&p, "aws_vpc_security_group_ingress_rule", &rule, &rule_cfg2).await;
+    assert!(planned.requires_replace.is_empty());
+    let rule2 = apply(&p, "aws_vpc_security_group_ingress_rule", &rule, &rule_cfg2).await;
+    assert_eq!(attr(&rule2, "id"), attr(&rule, "id"));
+    let seen = m.aws_ok(&[
+        "ec2",
+        "describe-security-group-rules",
+        "--security-group-rule-ids",
+        &attr(&rule, "id"),
+    ]);
+    assert_eq!(seen["SecurityGroupRules"][0]["FromPort"], 5433, "{seen}");
+    let fresh = read(&p, "aws_vpc_security_group_ingress_rule", &rule2).await;
+    assert!(
+        plans_no_change(
+            &p,
+            "aws_vpc_security_group_ingress_rule",
+            &fresh,
+            &rule_cfg2
+        )
+        .await
+    );
+    let rule = rule2;
     let imported = import(
         &p,
         "aws_vpc_security_group_ingress_rule",
         &attr(&rule, "id"),
     )
     .await;
-    assert_eq!(j(&imported)["from_port"], json!(5432));
+    assert_eq!(j(&imported)["from_port"], json!(5433));
     destroy(&p, "aws_vpc_security_group_ingress_rule", &rule).await;
     destroy(&p, "aws_security_group", &fresh).await;
     destroy(&p, "aws_vpc", &vpc).await;
