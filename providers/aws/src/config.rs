@@ -24,6 +24,42 @@ use terrane_values::Type;
 /// The services whose endpoints the `endpoints` block overrides.
 pub const SERVICES: [&str; 5] = ["ec2", "eks", "iam", "rds", "sts"];
 
+/// Other services' endpoint arguments, accepted so that a provider block written for a larger set
+/// of services (as stacks run against emulators often have) still loads; this provider does not
+/// call them.
+const OTHER_SERVICES: [&str; 30] = [
+    "acm",
+    "apigateway",
+    "autoscaling",
+    "cloudformation",
+    "cloudwatch",
+    "cloudwatchlogs",
+    "dynamodb",
+    "ecr",
+    "ecs",
+    "elasticache",
+    "elb",
+    "elbv2",
+    "es",
+    "events",
+    "firehose",
+    "kinesis",
+    "kms",
+    "lambda",
+    "logs",
+    "redshift",
+    "route53",
+    "s3",
+    "secretsmanager",
+    "ses",
+    "sns",
+    "sqs",
+    "ssm",
+    "stepfunctions",
+    "organizations",
+    "elasticloadbalancing",
+];
+
 /// The provider configuration schema.
 pub fn schema() -> Schema {
     let string = || Attribute::optional(Type::String);
@@ -31,6 +67,12 @@ pub fn schema() -> Schema {
     let mut endpoints = Block::default();
     for svc in SERVICES {
         endpoints = endpoints.attr(svc, string().describe("Endpoint URL of the service."));
+    }
+    for svc in OTHER_SERVICES {
+        endpoints = endpoints.attr(
+            svc,
+            string().describe("Accepted; this provider does not call the service."),
+        );
     }
     let assume_role = Block::default()
         .attr("role_arn", string())
@@ -56,6 +98,18 @@ pub fn schema() -> Schema {
         .attr("secret_key", string().sensitive())
         .attr("token", string().sensitive())
         .attr("max_retries", Attribute::optional(Type::Number))
+        .attr("retry_mode", string())
+        .attr("use_fips_endpoint", Attribute::optional(Type::Bool))
+        .attr("use_dualstack_endpoint", Attribute::optional(Type::Bool))
+        .attr("insecure", Attribute::optional(Type::Bool))
+        .attr("s3_use_path_style", Attribute::optional(Type::Bool))
+        .attr("sts_region", string())
+        .attr("http_proxy", string())
+        .attr("https_proxy", string())
+        .attr("no_proxy", string())
+        .attr("custom_ca_bundle", string())
+        .attr("ec2_metadata_service_endpoint", string())
+        .attr("ec2_metadata_service_endpoint_mode", string())
         .attr(
             "skip_credentials_validation",
             Attribute::optional(Type::Bool),
@@ -137,11 +191,25 @@ pub async fn connect(cfg: &Json, calls: &ApiCalls) -> Result<Aws, Diagnostics> {
             ));
         }
     }
+    let adaptive = s(cfg, "retry_mode") == Some("adaptive");
     if let Some(n) = i(cfg, "max_retries") {
         let attempts = u32::try_from(n.max(0))
             .unwrap_or(u32::MAX)
             .saturating_add(1);
-        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        let base = if adaptive {
+            RetryConfig::adaptive()
+        } else {
+            RetryConfig::standard()
+        };
+        loader = loader.retry_config(base.with_max_attempts(attempts));
+    } else if adaptive {
+        loader = loader.retry_config(RetryConfig::adaptive());
+    }
+    if let Some(f) = b(cfg, "use_fips_endpoint") {
+        loader = loader.use_fips(f);
+    }
+    if let Some(d) = b(cfg, "use_dualstack_endpoint") {
+        loader = loader.use_dual_stack(d);
     }
     let mut sdk = loader.load().await;
     let Some(region) = sdk.region().map(|r| r.to_string()) else {

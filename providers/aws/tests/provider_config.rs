@@ -209,3 +209,25 @@ async fn bulk_refresh_costs_one_describe_call_per_type() {
     }
     destroy(&p, "aws_vpc", &vpc).await;
 }
+
+#[tokio::test]
+async fn a_provider_block_for_emulators_with_many_endpoints_loads() {
+    let m = moto();
+    let (p, diags) = configure(json!({
+        "region": moto::REGION, "access_key": "testing", "secret_key": "testing",
+        "skip_credentials_validation": true, "skip_requesting_account_id": true,
+        "skip_metadata_api_check": "true", "s3_use_path_style": true, "retry_mode": "adaptive",
+    }))
+    .await;
+    assert!(diags.is_empty(), "{diags}");
+    let ty = p.schema().provider.block.implied_type();
+    let mut cfg = json!({"region": moto::REGION, "access_key": "testing", "secret_key": "testing",
+                         "endpoints": [{"ec2": m.url, "s3": m.url, "dynamodb": m.url, "sqs": m.url, "lambda": m.url}]});
+    cfg["max_retries"] = json!(0);
+    assert!(terrane_values::json::from_json(&cfg, &ty).is_ok());
+    assert_eq!(
+        p.api_calls().total(),
+        0,
+        "no credential validation call when skipped"
+    );
+}
