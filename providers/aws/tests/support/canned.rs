@@ -14,6 +14,8 @@ pub struct Request {
     pub method: String,
     /// The path with its query.
     pub path: String,
+    /// The headers, as sent.
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: String,
 }
@@ -96,6 +98,18 @@ impl Canned {
         self.log.lock().unwrap().iter().map(op).collect()
     }
 
+    /// A server that passes every request on to `upstream` (`http://127.0.0.1:PORT`) and records
+    /// it: counts the calls a real endpoint such as moto receives.
+    pub fn proxy(upstream: &str) -> Canned {
+        let addr = upstream.trim_start_matches("http://").to_string();
+        Canned::start(move |req, _| forward(&addr, req))
+    }
+
+    /// Forgets the requests recorded so far.
+    pub fn reset(&self) {
+        self.log.lock().unwrap().clear();
+    }
+
     /// How many times `operation` was asked.
     pub fn count(&self, operation: &str) -> usize {
         self.operations().iter().filter(|o| *o == operation).count()
@@ -127,6 +141,7 @@ fn serve(
             parts.next().unwrap_or("").to_string(),
         );
         let mut len = 0usize;
+        let mut headers = Vec::new();
         loop {
             let mut h = String::new();
             if reader.read_line(&mut h).unwrap_or(0) == 0 {
@@ -136,10 +151,11 @@ fn serve(
             if h.is_empty() {
                 break;
             }
-            if let Some((k, v)) = h.split_once(':')
-                && k.eq_ignore_ascii_case("content-length")
-            {
-                len = v.trim().parse().unwrap_or(0);
+            if let Some((k, v)) = h.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+                headers.push((k.to_string(), v.trim().to_string()));
             }
         }
         let mut body = vec![0u8; len];
@@ -149,6 +165,7 @@ fn serve(
         let req = Request {
             method,
             path,
+            headers,
             body: String::from_utf8_lossy(&body).into_owned(),
         };
         let n = {
@@ -169,4 +186,76 @@ fn serve(
             return;
         }
     }
+}
+
+/// Sends `req` to `addr` and returns its answer.
+fn forward(addr: &str, req: &Request) -> Answer {
+    let fail = |e: std::io::Error| Answer {
+        status: 502,
+        content_type: "text/plain",
+        body: format!("proxy: {e}"),
+    };
+    let mut s = match std::net::TcpStream::connect(addr) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let mut head = format!("{} {} HTTP/1.1\r\n", req.method, req.path);
+    for (k, v) in &req.headers {
+        if !k.eq_ignore_ascii_case("connection") {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    if let Err(e) = s
+        .write_all(head.as_bytes())
+        .and_then(|_| s.write_all(req.body.as_bytes()))
+    {
+        return fail(e);
+    }
+    let mut raw = Vec::new();
+    if let Err(e) = s.read_to_end(&mut raw) {
+        return fail(e);
+    }
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(502);
+    let content_type = if head.to_ascii_lowercase().contains("application/json")
+        || head.to_ascii_lowercase().contains("application/x-amz-json")
+    {
+        "application/json"
+    } else {
+        "text/xml"
+    };
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    Answer {
+        status,
+        content_type,
+        body: if chunked {
+            dechunk(body)
+        } else {
+            body.to_string()
+        },
+    }
+}
+
+/// The body of a chunked answer.
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || after.len() < n {
+            break;
+        }
+        out.push_str(&after[..n]);
+        rest = after[n..].trim_start_matches("\r\n");
+    }
+    out
 }
