@@ -70,8 +70,9 @@ impl Resource for AwsInstance {
                 )
                 .attr("associate_public_ip_address", optc_bool().force_new())
                 .attr("private_ip", optc_str().force_new())
-                .attr("user_data", opt_str().force_new())
-                .attr("user_data_base64", opt_str().force_new())
+                .attr("user_data", opt_str())
+                .attr("user_data_base64", opt_str())
+                .attr("user_data_replace_on_change", opt_bool())
                 .attr("iam_instance_profile", optc_str())
                 .attr("monitoring", optc_bool())
                 .attr("ebs_optimized", optc_bool().force_new())
@@ -100,16 +101,30 @@ impl Resource for AwsInstance {
     }
 
     fn defaults(&self) -> Json {
-        json!({"source_dest_check": true})
+        json!({"source_dest_check": true, "user_data_replace_on_change": false})
     }
 
     fn customize_plan(
         &self,
         prior: &Value,
         config: &Value,
-        _planned: &mut Value,
-        _rr: &mut Vec<Path>,
+        planned: &mut Value,
+        rr: &mut Vec<Path>,
     ) -> Diagnostics {
+        // New user data restarts the instance, or replaces it when the configuration asks so.
+        if !prior.is_null()
+            && planned
+                .get_attr("user_data_replace_on_change")
+                .is_some_and(|v| v.as_bool() == Some(true))
+        {
+            for attr in ["user_data", "user_data_base64"] {
+                let (old, new) = (prior.get_attr(attr), planned.get_attr(attr));
+                if old.map(|v| v.clone().unmark_deep().0) != new.map(|v| v.clone().unmark_deep().0)
+                {
+                    rr.push(Path::root().attr(attr));
+                }
+            }
+        }
         if prior.is_null()
             && config
                 .get_attr("ami")
@@ -294,9 +309,13 @@ impl Resource for AwsInstance {
         let id = s_or_empty(prior, "id").to_string();
         let fail = |e: AwsError| Failure::from(e.diag(format!("updating {WHAT} ({id})")));
         let timeout = TIMEOUTS.of(planned, "update");
-        if let Some(t) = s(planned, "instance_type")
-            && s(prior, "instance_type") != Some(t)
-        {
+        let new_type =
+            s(planned, "instance_type").filter(|t| s(prior, "instance_type") != Some(*t));
+        let new_user_data = ["user_data", "user_data_base64"]
+            .iter()
+            .any(|k| s(prior, k) != s(planned, k));
+        // Both take a stopped instance: stop once, change them, start again.
+        if new_type.is_some() || new_user_data {
             aws.ec2
                 .stop_instances()
                 .instance_ids(&id)
@@ -306,13 +325,42 @@ impl Resource for AwsInstance {
             wait_state(aws, &id, "stopped", timeout)
                 .await
                 .map_err(fail)?;
-            aws.ec2
-                .modify_instance_attribute()
-                .instance_id(&id)
-                .instance_type(AttributeValue::builder().value(t).build())
-                .send()
-                .await
-                .map_err(|e| fail(AwsError::from_sdk("ModifyInstanceAttribute", e)))?;
+            let changed = async {
+                if let Some(t) = new_type {
+                    aws.ec2
+                        .modify_instance_attribute()
+                        .instance_id(&id)
+                        .instance_type(AttributeValue::builder().value(t).build())
+                        .send()
+                        .await
+                        .map_err(sdk("ModifyInstanceAttribute"))?;
+                }
+                if new_user_data {
+                    // The SDK base64-encodes the bytes itself.
+                    let raw = match s(planned, "user_data_base64") {
+                        Some(b64) => decode_base64(b64),
+                        None => s(planned, "user_data")
+                            .unwrap_or_default()
+                            .as_bytes()
+                            .to_vec(),
+                    };
+                    aws.ec2
+                        .modify_instance_attribute()
+                        .instance_id(&id)
+                        .user_data(
+                            SecureBlobAttributeValue::builder()
+                                .value(aws_smithy_types::Blob::new(raw))
+                                .build(),
+                        )
+                        .send()
+                        .await
+                        .map_err(sdk("ModifyInstanceAttribute"))?;
+                }
+                Ok::<(), AwsError>(())
+            }
+            .await;
+            // Started again even when a change failed, so a failed update does not leave the
+            // instance stopped.
             aws.ec2
                 .start_instances()
                 .instance_ids(&id)
@@ -322,6 +370,7 @@ impl Resource for AwsInstance {
             wait_state(aws, &id, "running", timeout)
                 .await
                 .map_err(fail)?;
+            changed.map_err(fail)?;
         }
         let (old_sg, new_sg) = (
             strs(prior, "vpc_security_group_ids"),
@@ -393,6 +442,26 @@ impl Resource for AwsInstance {
             .await
             .map_err(fail)
     }
+}
+
+/// The bytes of base64 text (`user_data_base64`); characters outside the alphabet are skipped.
+fn decode_base64(text: &str) -> Vec<u8> {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let Some(v) = T.iter().position(|x| *x == c) else {
+            continue;
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
 }
 
 fn base64(text: &str) -> String {
@@ -473,6 +542,13 @@ async fn wait_state(aws: &Aws, id: &str, target: &str, timeout: Duration) -> Res
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn user_data_round_trips_through_base64() {
+        for text in ["", "a", "ab", "abc", "#!/bin/sh\necho hello\n"] {
+            assert_eq!(super::decode_base64(&super::base64(text)), text.as_bytes());
+        }
+    }
+
     #[test]
     fn user_data_is_base64_encoded() {
         assert_eq!(super::base64("hello"), "aGVsbG8=");
