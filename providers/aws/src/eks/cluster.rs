@@ -1,7 +1,9 @@
 //! `aws_eks_cluster`: an EKS control plane, waited for until `ACTIVE` (create and updates) and until
-//! gone (delete), honouring `timeouts`. The name, role and network placement force replacement; the
-//! Kubernetes version (`UpdateClusterVersion`), endpoint access, public CIDRs and control plane
-//! logging (`UpdateClusterConfig`) and tags update in place.
+//! gone (delete), honouring `timeouts`. The name, role and Kubernetes network settings force
+//! replacement; the Kubernetes version (`UpdateClusterVersion`), the subnets and security groups,
+//! endpoint access and public CIDRs, control plane logging (each its own `UpdateClusterConfig`, as
+//! EKS takes one kind of update at a time, since terraform-provider-aws 5.25) and tags update in
+//! place.
 
 use crate::client::Aws;
 use crate::error::{AwsError, sdk};
@@ -36,11 +38,8 @@ const LOG_TYPES: [&str; 5] = [
 impl Resource for AwsEksCluster {
     fn schema(&self) -> Block {
         let vpc = Block::default()
-            .attr("subnet_ids", Attribute::required(str_set()).force_new())
-            .attr(
-                "security_group_ids",
-                Attribute::optional(str_set()).force_new(),
-            )
+            .attr("subnet_ids", Attribute::required(str_set()))
+            .attr("security_group_ids", Attribute::optional(str_set()))
             .attr("endpoint_private_access", optc_bool())
             .attr("endpoint_public_access", optc_bool())
             .attr(
@@ -229,6 +228,24 @@ impl Resource for AwsEksCluster {
             block(prior, "vpc_config").cloned().unwrap_or(json!({})),
             block(planned, "vpc_config").cloned().unwrap_or(json!({})),
         );
+        let placement_changed = ["subnet_ids", "security_group_ids"]
+            .iter()
+            .any(|k| old_vpc.get(*k) != new_vpc.get(*k));
+        if placement_changed {
+            aws.eks
+                .update_cluster_config()
+                .name(&name)
+                .resources_vpc_config(
+                    VpcConfigRequest::builder()
+                        .set_subnet_ids(Some(strs(&new_vpc, "subnet_ids")))
+                        .set_security_group_ids(Some(strs(&new_vpc, "security_group_ids")))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| fail(AwsError::from_sdk("UpdateClusterConfig", e)))?;
+            wait_active(aws, &name, timeout).await.map_err(fail)?;
+        }
         let access_changed = [
             "endpoint_private_access",
             "endpoint_public_access",
