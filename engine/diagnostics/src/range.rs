@@ -110,6 +110,44 @@ impl LineIndex {
     }
 }
 
+impl LineIndex {
+    /// Like [`LineIndex::pos`], starting the search at the line `hint` (and leaving the line found
+    /// there): a parser moving forward through the text finds most positions on the same line or the
+    /// next. Columns of ASCII text are computed without decoding.
+    pub fn pos_hinted(&self, text: &str, byte: usize, hint: &mut usize) -> Pos {
+        let byte = byte.min(text.len());
+        let h = (*hint).min(self.starts.len() - 1);
+        let in_line = |l: usize| {
+            self.starts[l] as usize <= byte
+                && self
+                    .starts
+                    .get(l + 1)
+                    .is_none_or(|&next| byte < next as usize)
+        };
+        let line = if in_line(h) {
+            h
+        } else if h + 1 < self.starts.len() && in_line(h + 1) {
+            h + 1
+        } else {
+            self.starts.partition_point(|&s| s as usize <= byte) - 1
+        };
+        *hint = line;
+        let line_start = self.starts[line] as usize;
+        let prefix = &text.as_bytes()[line_start..byte];
+        let column = if prefix.is_ascii() {
+            prefix.len()
+        } else {
+            String::from_utf8_lossy(prefix).chars().count()
+        } as u32
+            + 1;
+        Pos {
+            line: line as u32 + 1,
+            column,
+            byte: byte as u32,
+        }
+    }
+}
+
 /// Computes the line and column of a byte offset without an index (for one-off use).
 pub fn pos_at(text: &str, byte: usize) -> Pos {
     LineIndex::new(text).pos(text, byte)

@@ -349,15 +349,16 @@ impl Evaluator<'_, '_> {
                     let c = self.eval(cond)?;
                     if c.is_null() {
                         return Err(Diagnostic::error(
-                            "Invalid template if directive",
+                            "Null condition",
                             "The condition value is null. Conditions must either be true or false.",
                         )
                         .with_subject(cond.range.clone()));
                     }
-                    let c = convert(&c, &Type::Bool).map_err(|e| {
+                    // Terraform evaluates the directive as a conditional expression, with its errors.
+                    let c = convert(&c, &Type::Bool).map_err(|_| {
                         Diagnostic::error(
-                            "Invalid template if directive",
-                            format!("The condition must be of type bool: {}.", e.message),
+                            "Incorrect condition type",
+                            "The condition expression must be of type bool.",
                         )
                         .with_subject(cond.range.clone())
                     })?;
@@ -378,8 +379,8 @@ impl Evaluator<'_, '_> {
                     let c = self.eval(collection)?;
                     if c.is_null() {
                         return Err(Diagnostic::error(
-                            "Invalid template for directive",
-                            "Cannot iterate over a null value.",
+                            "Iteration over null value",
+                            "A null value cannot be used as the collection in a 'for' expression.",
                         )
                         .with_subject(collection.range.clone()));
                     }
@@ -391,7 +392,7 @@ impl Evaluator<'_, '_> {
                     }
                     if !c.can_iterate() {
                         return Err(Diagnostic::error(
-                            "Invalid template for directive",
+                            "Iteration over non-iterable value",
                             format!("A value of type {} cannot be used as the collection in a 'for' expression.", c.ty().friendly_name()),
                         )
                         .with_subject(collection.range.clone()));

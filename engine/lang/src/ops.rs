@@ -4,14 +4,9 @@ use terrane_config::ast::{BinaryOp, UnaryOp};
 use terrane_diagnostics::{Diagnostic, SourceRange};
 use terrane_values::{Kind, Marks, Type, Value, convert};
 
+/// Converts an operand to the operator's parameter type. Null converts (and fails later, in
+/// [`call`]), as in Terraform.
 fn operand(v: &Value, want: &Type, which: &str, range: &SourceRange) -> Result<Value, Diagnostic> {
-    if v.is_null() {
-        return Err(Diagnostic::error(
-            "Invalid operand",
-            format!("Unsuitable value for {which} operand: argument must not be null."),
-        )
-        .with_subject(range.clone()));
-    }
     convert(v, want).map_err(|e| {
         Diagnostic::error(
             "Invalid operand",
@@ -19,6 +14,29 @@ fn operand(v: &Value, want: &Type, which: &str, range: &SourceRange) -> Result<V
         )
         .with_subject(range.clone())
     })
+}
+
+/// The failure of an operator's function, like Terraform's "Operation failed".
+fn failed(detail: &str, whole: &SourceRange) -> Diagnostic {
+    Diagnostic::error(
+        "Operation failed",
+        format!("Error during operation: {detail}."),
+    )
+    .with_subject(whole.clone())
+}
+
+/// The checks of a function call on the converted operands, in order: a null operand is an error,
+/// an unknown one makes the result unknown (`Ok(false)`).
+fn call(operands: &[&Value], whole: &SourceRange) -> Result<bool, Diagnostic> {
+    for v in operands {
+        if v.is_null() {
+            return Err(failed("argument must not be null", whole));
+        }
+        if !v.is_known() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Applies a binary operator to evaluated operands. `lr` and `rr` are the operands' ranges.
@@ -45,6 +63,9 @@ pub fn binary(
             let a = operand(l, &Type::Bool, "left", lr)?;
             let b = operand(r, &Type::Bool, "right", rr)?;
             let marks = a.marks() | b.marks();
+            if !call(&[&a, &b], whole)? {
+                return Ok(Value::unknown(Type::Bool).mark(marks));
+            }
             let (a, b) = (a.as_bool(), b.as_bool());
             let out = match (op, a, b) {
                 (BinaryOp::And, Some(x), Some(y)) => Value::bool(x && y),
@@ -57,7 +78,8 @@ pub fn binary(
             let a = operand(l, &Type::Number, "left", lr)?;
             let b = operand(r, &Type::Number, "right", rr)?;
             let marks: Marks = a.marks() | b.marks();
-            let (Some(x), Some(y)) = (a.as_number(), b.as_number()) else {
+            let known = call(&[&a, &b], whole)?;
+            let (Some(x), Some(y), true) = (a.as_number(), b.as_number(), known) else {
                 let ty = if matches!(
                     op,
                     BinaryOp::Less | BinaryOp::LessEq | BinaryOp::Greater | BinaryOp::GreaterEq
@@ -68,17 +90,34 @@ pub fn binary(
                 };
                 return Ok(Value::unknown(ty).mark(marks));
             };
-            let nan = |_| {
-                Diagnostic::error("Error in function call", "Call to function \"divide\" failed: can't divide zero by zero or infinity by infinity.")
-                    .with_subject(whole.clone())
-            };
+            let nan = |detail: &str| failed(detail, whole);
             let out = match op {
-                BinaryOp::Add => Value::number(x.add(y).map_err(|_| arith_nan(whole, "add"))?),
-                BinaryOp::Sub => Value::number(x.sub(y).map_err(|_| arith_nan(whole, "subtract"))?),
-                BinaryOp::Mul => Value::number(x.mul(y).map_err(|_| arith_nan(whole, "multiply"))?),
-                BinaryOp::Div => Value::number(x.div(y).map_err(nan)?),
+                BinaryOp::Add => Value::number(
+                    x.add(y)
+                        .map_err(|_| nan("can't compute sum of opposing infinities"))?,
+                ),
+                BinaryOp::Sub => Value::number(
+                    x.sub(y)
+                        .map_err(|_| nan("can't subtract infinity from itself"))?,
+                ),
+                BinaryOp::Mul => Value::number(
+                    x.mul(y)
+                        .map_err(|_| nan("can't multiply zero by infinity"))?,
+                ),
+                BinaryOp::Div => Value::number(
+                    x.div(y)
+                        .map_err(|_| nan("can't divide zero by zero or infinity by infinity"))?,
+                ),
                 BinaryOp::Mod => {
-                    Value::number(x.modulo(y).map_err(|_| arith_nan(whole, "modulo"))?)
+                    // Terraform fails on any infinite operand (with a Go panic for an infinite
+                    // dividend); an error either way, never a made-up value.
+                    if x.is_infinite() || y.is_infinite() {
+                        return Err(nan("can't use modulo with zero and infinity"));
+                    }
+                    Value::number(
+                        x.modulo(y)
+                            .map_err(|_| nan("can't use modulo with zero and infinity"))?,
+                    )
                 }
                 BinaryOp::Less => Value::bool(x.cmp_value(y).is_lt()),
                 BinaryOp::LessEq => Value::bool(x.cmp_value(y).is_le()),
@@ -91,20 +130,15 @@ pub fn binary(
     }
 }
 
-fn arith_nan(range: &SourceRange, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Error in function call",
-        format!("Call to function {what:?} failed: the result is not a number."),
-    )
-    .with_subject(range.clone())
-}
-
 /// Applies a unary operator.
 pub fn unary(op: UnaryOp, v: &Value, range: &SourceRange) -> Result<Value, Diagnostic> {
     match op {
         UnaryOp::Not => {
             let b = operand(v, &Type::Bool, "unary", range)?;
             let marks = b.marks();
+            if !call(&[&b], range)? {
+                return Ok(Value::unknown(Type::Bool).mark(marks));
+            }
             Ok(match b.as_bool() {
                 Some(x) => Value::bool(!x),
                 None => Value::unknown(Type::Bool),
@@ -114,6 +148,9 @@ pub fn unary(op: UnaryOp, v: &Value, range: &SourceRange) -> Result<Value, Diagn
         UnaryOp::Neg => {
             let n = operand(v, &Type::Number, "unary", range)?;
             let marks = n.marks();
+            if !call(&[&n], range)? {
+                return Ok(Value::unknown(Type::Number).mark(marks));
+            }
             Ok(match n.kind() {
                 Kind::Number(x) => Value::number(x.neg()),
                 _ => Value::unknown(Type::Number),

@@ -149,10 +149,7 @@ pub fn index(collection: &Value, key: &Value, range: &SourceRange) -> Result<Val
                     if !n.is_integer() {
                         return Err(err(
                             INVALID,
-                            format!(
-                                "The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index ({}) has a fractional part.",
-                                n.to_text('g', -1)
-                            ),
+                            "The given key does not identify an element in this collection value: indexing a sequence requires a whole number, but the given index has a fractional part.",
                             range,
                         ));
                     }

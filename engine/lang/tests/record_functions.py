@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Records what the reference Terraform returns for the built-in function cases.
+"""Records what the reference Terraform returns for expression cases.
 
 Reads `fixtures/function_cases.txt` (one expression a line; blank lines and lines starting with `#` are
-skipped), evaluates every expression as an output of ONE Terraform configuration, and writes
+skipped), or with `--cases FILE --out FILE` another case file (`fixtures/language_cases.txt`, whose
+cases are separated by lines `----` so that they can span lines), evaluates every expression as an output of ONE Terraform configuration, and writes
 `fixtures/functions.json`: a list of `{"expr", "value", "type"}` entries (plus `"sensitive": true` when
 Terraform reports the result as sensitive), or `{"expr", "error": {"summary", "detail"}}` when
 Terraform rejects the expression (the detail is null when it is a Go panic's stack trace). Numbers are kept exactly as Terraform prints them. Two special
@@ -16,6 +17,8 @@ Usage, from the repository root (needs network access only the first time, to in
 
     eval "$(/work/shared/tools/reference-terraform.sh)"
     python3 engine/lang/tests/record_functions.py
+    python3 engine/lang/tests/record_functions.py --cases engine/lang/tests/fixtures/language_cases.txt \
+        --out engine/lang/tests/fixtures/language.json
 
 The Rust test `engine/lang/tests/functions.rs` reads the fixture; Terraform is not needed at test time.
 Functions newer than the reference Terraform (1.0.3) are not recorded: their expectations are written
@@ -56,13 +59,22 @@ def dump(v, indent=""):
     return "{" + ", ".join(json.dumps(k, ensure_ascii=False) + ": " + dump(x) for k, x in v.items()) + "}"
 
 
-def read_cases():
-    cases = []
-    with open(CASES, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if line.strip() and not line.lstrip().startswith("#"):
-                cases.append(line)
+def read_cases(path):
+    """One case a line, or, when the file has lines `----`, the text between them (comment lines
+    starting with `#` and blank lines around a case left out)."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if "----" not in lines:
+        return [l for l in lines if l.strip() and not l.lstrip().startswith("#")]
+    cases, current = [], []
+    for line in lines + ["----"]:
+        if line == "----":
+            text = "\n".join(current).strip("\n")
+            if text:
+                cases.append(text)
+            current = []
+        elif not line.startswith("#"):
+            current.append(line)
     return cases
 
 
@@ -74,7 +86,7 @@ def write_config(workdir, cases, include, sensitive, infinite=()):
         if i not in include:
             continue
         value = f"tostring({expr})" if i in infinite else expr
-        block = [f'output "c{i:04d}" {{', f"  value = {value}"]
+        block = [f'output "c{i:04d}" {{', *f"  value = {value}".split("\n")]
         if i in sensitive:
             block.append("  sensitive = true")
         block.append("}")
@@ -114,7 +126,17 @@ def plan_diagnostics(workdir, owner):
 
 
 def main():
-    cases = read_cases()
+    args = sys.argv[1:]
+    cases_path, out_path = CASES, OUT
+    while args:
+        flag, value, args = args[0], args[1], args[2:]
+        if flag == "--cases":
+            cases_path = value
+        elif flag == "--out":
+            out_path = value
+        else:
+            sys.exit(f"unknown flag {flag}")
+    cases = read_cases(cases_path)
     with tempfile.TemporaryDirectory() as workdir:
         if os.path.isdir(FILES):
             shutil.copytree(FILES, os.path.join(workdir, "files"))
@@ -166,9 +188,9 @@ def main():
         if i in sensitive:
             e["sensitive"] = True
         entries.append(e)
-    with open(OUT, "w", encoding="utf-8") as f:
+    with open(out_path, "w", encoding="utf-8") as f:
         f.write("[\n" + ",\n".join("  " + dump(e) for e in entries) + "\n]\n")
-    print(f"{len(entries)} cases, {len(errors)} errors, written to {OUT}")
+    print(f"{len(entries)} cases, {len(errors)} errors, written to {out_path}")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 pub mod json;
 pub mod native;
+mod parser;
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use terrane_diagnostics::{LineIndex, SourceRange};
+use terrane_diagnostics::LineIndex;
 
 /// What a parser needs to turn byte offsets into source ranges. The text parsed may be a piece of a
 /// larger file (a JSON string holding a template), at `offset` in `file_text`.
@@ -25,24 +26,6 @@ impl<'a> Source<'a> {
             file_text: text,
             lines: Cow::Owned(LineIndex::new(text)),
             offset: 0,
-        }
-    }
-
-    pub fn range(&self, start: usize, end: usize) -> SourceRange {
-        let max = self.file_text.len();
-        let s = (start + self.offset).min(max);
-        let e = (end + self.offset).min(max).max(s);
-        SourceRange::from_bytes(self.name.clone(), &self.lines, self.file_text, s, e)
-    }
-
-    pub fn span(
-        &self,
-        span: Option<std::ops::Range<usize>>,
-        fallback: &SourceRange,
-    ) -> SourceRange {
-        match span {
-            Some(s) => self.range(s.start, s.end),
-            None => fallback.clone(),
         }
     }
 }
