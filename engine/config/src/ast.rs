@@ -28,7 +28,7 @@ pub enum ExprKind {
     /// `{ k = v }`.
     Object(Vec<(ObjectKey, Expr)>),
     /// A reference: a root name followed by attribute and constant index steps, `var.a.b[0]`.
-    ScopeTraversal(Traversal),
+    ScopeTraversal(Box<Traversal>),
     /// `e.name`.
     GetAttr(Box<Expr>, String),
     /// `e[key]`.

@@ -61,6 +61,12 @@ impl Body {
         self.attrs.iter().find(|a| a.name == name)
     }
 
+    /// Removes and returns the argument with this name.
+    pub fn take_attr(&mut self, name: &str) -> Option<Attribute> {
+        let i = self.attrs.iter().position(|a| a.name == name)?;
+        Some(self.attrs.remove(i))
+    }
+
     /// The blocks of a kind.
     pub fn blocks_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
         self.blocks.iter().filter(move |b| b.kind == kind)

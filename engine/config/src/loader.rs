@@ -192,6 +192,28 @@ pub fn load_module_dir(
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<Module> {
+    load_module_dir_blocks(dir, display, None, sources, diags)
+}
+
+/// Like [`load_module_dir`], with only the top-level blocks of the given kinds read from native
+/// files (the rest is skipped unparsed): what the backend and state encryption settings need,
+/// without parsing a large configuration twice. Syntax errors elsewhere go unnoticed here.
+pub fn load_module_settings(
+    dir: &Path,
+    kinds: &[&str],
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Module> {
+    load_module_dir_blocks(dir, ".", Some(kinds), sources, diags)
+}
+
+fn load_module_dir_blocks(
+    dir: &Path,
+    display: &str,
+    kinds: Option<&[&str]>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<Module> {
     let files = match config_files(dir) {
         Ok(f) => f,
         Err(e) => {
@@ -231,6 +253,9 @@ pub fn load_module_dir(
         sources.insert(Arc::from(shown.as_str()), Arc::from(text.as_str()));
         let (body, file_diags) = if fname.ends_with(".tf.json") {
             crate::syntax::json::parse_file(&shown, &text)
+        } else if let Some(kinds) = kinds {
+            let (body, d) = crate::syntax::native::parse_file_blocks_of(&shown, &text, kinds);
+            (Some(body), d)
         } else {
             crate::syntax::native::parse_file(&shown, &text)
         };
@@ -240,7 +265,7 @@ pub fn load_module_dir(
         if stem == "override" || stem.ends_with("_override") {
             overrides.push((shown, body));
         } else {
-            module.add_file(&body, diags);
+            module.add_file(body, diags);
         }
     }
     for (_, body) in overrides {

@@ -288,7 +288,8 @@ pub struct Backend {
 
 impl Module {
     /// Decodes the top-level blocks of a module's files, adding them to this module.
-    pub fn add_file(&mut self, body: &Body, diags: &mut Diagnostics) {
+    /// The file's body is taken apart: its expressions move into the module.
+    pub fn add_file(&mut self, body: Body, diags: &mut Diagnostics) {
         body.check_schema(
             &[],
             &[
@@ -308,20 +309,21 @@ impl Module {
             "here",
             diags,
         );
-        for block in &body.blocks {
-            match block.kind.as_str() {
-                "terraform" => self.decode_terraform(block, diags),
-                "variable" => self.decode_variable(block, diags),
+        for block in body.blocks {
+            let kind = block.kind.clone();
+            match kind.as_str() {
+                "terraform" => self.decode_terraform(&block, diags),
+                "variable" => self.decode_variable(&block, diags),
                 "locals" => self.decode_locals(block, diags),
                 "output" => self.decode_output(block, diags),
                 "resource" => self.decode_resource(block, ResourceMode::Managed, diags),
                 "data" => self.decode_resource(block, ResourceMode::Data, diags),
                 "module" => self.decode_module_call(block, diags),
-                "provider" => self.decode_provider(block, diags),
-                "moved" => self.other_blocks.push(block.clone()),
-                "removed" => self.decode_removed(block, diags),
-                "import" => self.decode_import(block, diags),
-                "check" => self.decode_check(block, diags),
+                "provider" => self.decode_provider(&block, diags),
+                "moved" => self.other_blocks.push(block),
+                "removed" => self.decode_removed(&block, diags),
+                "import" => self.decode_import(&block, diags),
+                "check" => self.decode_check(&block, diags),
                 _ => {}
             }
         }
@@ -500,8 +502,12 @@ impl Module {
         self.variables.insert(name, var);
     }
 
-    fn decode_locals(&mut self, block: &Block, diags: &mut Diagnostics) {
-        for a in block.body.plain_attrs(&[]) {
+    fn decode_locals(&mut self, block: Block, diags: &mut Diagnostics) {
+        let is_json = block.body.is_json;
+        for a in block.body.attrs {
+            if is_json && a.name == "//" {
+                continue;
+            }
             if let Some(prev) = self.locals.get(&a.name) {
                 diags.push(
                     Diagnostic::error(
@@ -515,9 +521,9 @@ impl Module {
             self.locals.insert(
                 a.name.clone(),
                 Local {
-                    name: a.name.clone(),
-                    expr: a.expr.clone(),
-                    range: a.name_range.clone(),
+                    name: a.name,
+                    expr: a.expr,
+                    range: a.name_range,
                 },
             );
         }
@@ -532,12 +538,11 @@ impl Module {
         }
     }
 
-    fn decode_output(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "output", diags) else {
+    fn decode_output(&mut self, mut block: Block, diags: &mut Diagnostics) {
+        let Some(name) = single_label(&block, "output", diags) else {
             return;
         };
-        let b = &block.body;
-        b.check_schema(
+        block.body.check_schema(
             &[
                 "value",
                 "description",
@@ -549,7 +554,7 @@ impl Module {
             "in an output block",
             diags,
         );
-        let Some(value) = b.attr("value") else {
+        let Some(value) = block.body.take_attr("value") else {
             diags.push(
                 Diagnostic::error(
                     "Missing required argument",
@@ -559,9 +564,10 @@ impl Module {
             );
             return;
         };
+        let b = &block.body;
         let out = Output {
             name: name.clone(),
-            expr: value.expr.clone(),
+            expr: value.expr,
             description: static_string_attr(b, "description", diags),
             sensitive: static_bool(b, "sensitive", false, diags),
             ephemeral: static_bool(b, "ephemeral", false, diags),
@@ -580,7 +586,7 @@ impl Module {
         self.outputs.insert(name, out);
     }
 
-    fn decode_resource(&mut self, block: &Block, mode: ResourceMode, diags: &mut Diagnostics) {
+    fn decode_resource(&mut self, mut block: Block, mode: ResourceMode, diags: &mut Diagnostics) {
         let what = if mode == ResourceMode::Managed {
             "resource"
         } else {
@@ -614,18 +620,19 @@ impl Module {
             ty: ty.clone(),
             name: name.clone(),
         };
-        let b = &block.body;
-        let count = b.attr("count").map(|a| a.expr.clone());
-        let for_each = b.attr("for_each").map(|a| a.expr.clone());
+        let count = block.body.take_attr("count");
+        let for_each = block.body.take_attr("for_each");
         if let (Some(_), Some(fe)) = (&count, &for_each) {
             diags.push(
                 Diagnostic::error(
                     "Invalid combination of \"count\" and \"for_each\"",
                     "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.",
                 )
-                .with_subject(b.attr("for_each").map_or(fe.range.clone(), |a| a.name_range.clone())),
+                .with_subject(fe.name_range.clone()),
             );
         }
+        let (count, for_each) = (count.map(|a| a.expr), for_each.map(|a| a.expr));
+        let b = &block.body;
         let provider = b.attr("provider").and_then(|a| match a.expr.as_traversal() {
             Some(t) if t.steps.len() <= 1 => Some((t.root.clone(), t.attr(0).map(str::to_string))),
             _ => {
@@ -643,10 +650,12 @@ impl Module {
         }
         const META: &[&str] = &["count", "for_each", "depends_on", "provider", "lifecycle"];
         const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
-        let mut body = b.clone();
+        let depends_on = depends_on(b, diags);
+        let mut body = std::mem::replace(&mut block.body, Body::empty(block.def_range.clone()));
+        let is_json = body.is_json;
         body.attrs.retain(|a| {
             !META.contains(&a.name.as_str())
-                && !(b.is_json && (a.name == "//" || META_BLOCKS.contains(&a.name.as_str())))
+                && !(is_json && (a.name == "//" || META_BLOCKS.contains(&a.name.as_str())))
         });
         body.blocks
             .retain(|bk| !META_BLOCKS.contains(&bk.kind.as_str()));
@@ -655,7 +664,7 @@ impl Module {
             provider,
             count,
             for_each,
-            depends_on: depends_on(b, diags),
+            depends_on,
             lifecycle,
             body,
             range: block.def_range.clone(),
@@ -673,8 +682,8 @@ impl Module {
         self.resources.insert(addr, rc);
     }
 
-    fn decode_module_call(&mut self, block: &Block, diags: &mut Diagnostics) {
-        let Some(name) = single_label(block, "module", diags) else {
+    fn decode_module_call(&mut self, mut block: Block, diags: &mut Diagnostics) {
+        let Some(name) = single_label(&block, "module", diags) else {
             return;
         };
         let b = &block.body;
@@ -743,7 +752,10 @@ impl Module {
             "depends_on",
             "providers",
         ];
-        let mut inputs = b.clone();
+        let source_range = source.expr.range.clone();
+        let version = b.attr("version").and_then(|a| a.expr.as_static_string());
+        let depends_on = depends_on(b, diags);
+        let mut inputs = std::mem::replace(&mut block.body, Body::empty(block.def_range.clone()));
         inputs
             .attrs
             .retain(|a| !META.contains(&a.name.as_str()) && a.name != "//");
@@ -759,11 +771,11 @@ impl Module {
         let call = ModuleCall {
             name: name.clone(),
             source: source_text,
-            source_range: source.expr.range.clone(),
-            version: b.attr("version").and_then(|a| a.expr.as_static_string()),
+            source_range,
+            version,
             count,
             for_each,
-            depends_on: depends_on(b, diags),
+            depends_on,
             providers,
             inputs,
             range: block.def_range.clone(),
@@ -882,7 +894,7 @@ impl Module {
         let mut data = None;
         for d in b.blocks_of("data") {
             let mut scratch = Module::default();
-            scratch.decode_resource(d, ResourceMode::Data, diags);
+            scratch.decode_resource(d.clone(), ResourceMode::Data, diags);
             if let Some((_, rc)) = scratch.resources.into_iter().next() {
                 if data.is_some() {
                     diags.push(

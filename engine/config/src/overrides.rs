@@ -8,7 +8,7 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 /// Merges an override file's blocks into the module.
 pub fn apply(module: &mut Module, body: &Body, diags: &mut Diagnostics) {
     let mut extra = Module::default();
-    extra.add_file(body, diags);
+    extra.add_file(body.clone(), diags);
     for (name, v) in extra.variables {
         match module.variables.get_mut(&name) {
             Some(base) => {

@@ -71,7 +71,7 @@ impl Common {
         module: &ModuleInstance,
         refs: &[RefSubject],
         rep: &Repetition,
-    ) -> HashMap<String, Value> {
+    ) -> terrane_lang::Names {
         build_scope(
             &self.ctx.config,
             &self.eval,
@@ -100,13 +100,8 @@ impl Common {
             Node::Variable(path, name) => self.variable(path, name),
             Node::Local(path, name) => {
                 let mut diags = Diagnostics::new();
-                let Some(l) = self
-                    .ctx
-                    .config
-                    .module(path)
-                    .and_then(|m| m.module.locals.get(name))
-                    .cloned()
-                else {
+                let config = self.ctx.config.clone();
+                let Some(l) = config.module(path).and_then(|m| m.module.locals.get(name)) else {
                     return Some(diags);
                 };
                 for inst in self.eval.module_instances(path) {

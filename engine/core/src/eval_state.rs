@@ -1,7 +1,8 @@
 //! The values computed during a walk: module expansions, variables, locals, outputs and resources,
 //! owned by the walk's driver and read when building evaluation scopes.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use terrane_addrs::{AbsResource, InstanceKey, ModuleInstance, ModulePath};
 use terrane_state::EachMode;
 use terrane_values::{Type, Value};

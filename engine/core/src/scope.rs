@@ -1,7 +1,8 @@
 //! Building the names an expression sees in a module instance, from what the walk has computed.
 
 use crate::eval_state::{EvalState, Repetition};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use terrane_addrs::{AbsResource, InstanceKey, ModuleInstance, ResourceMode};
 use terrane_config::Config;
 use terrane_config::refs::RefSubject;
@@ -25,13 +26,13 @@ pub fn build_scope(
     module: &ModuleInstance,
     refs: &[RefSubject],
     rep: &Repetition,
-) -> HashMap<String, Value> {
+) -> terrane_lang::Names {
     let mut vars: BTreeMap<String, Value> = BTreeMap::new();
     let mut locals: BTreeMap<String, Value> = BTreeMap::new();
     let mut modules: BTreeMap<String, Value> = BTreeMap::new();
     let mut managed: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
     let mut data: BTreeMap<String, BTreeMap<String, Value>> = BTreeMap::new();
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let unknown = Value::dynamic_unknown;
     for r in refs {
         match r {

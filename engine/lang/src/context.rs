@@ -1,7 +1,10 @@
 //! The names an expression can see, and the functions it can call.
 
 use crate::functions::Functions;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
+/// The names in scope of an evaluation, by root name (`var`, `local`, `aws_instance` ...).
+pub type Names = HashMap<String, Value>;
 use terrane_values::Value;
 
 /// Values of the root names (`var`, `local`, `null_resource`, `count` ...) and the function table.
@@ -17,13 +20,13 @@ impl<'a> EvalContext<'a> {
     pub fn new(functions: &'a Functions) -> EvalContext<'a> {
         EvalContext {
             parent: None,
-            variables: HashMap::new(),
+            variables: HashMap::default(),
             functions,
         }
     }
 
     /// A context with the given root names.
-    pub fn with_names(functions: &'a Functions, names: HashMap<String, Value>) -> EvalContext<'a> {
+    pub fn with_names(functions: &'a Functions, names: Names) -> EvalContext<'a> {
         EvalContext {
             parent: None,
             variables: names,
@@ -35,7 +38,7 @@ impl<'a> EvalContext<'a> {
     pub fn child(&'a self) -> EvalContext<'a> {
         EvalContext {
             parent: Some(self),
-            variables: HashMap::new(),
+            variables: HashMap::default(),
             functions: self.functions,
         }
     }

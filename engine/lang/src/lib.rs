@@ -13,7 +13,7 @@ pub mod functions;
 mod ops;
 mod traverse;
 
-pub use context::EvalContext;
+pub use context::{EvalContext, Names};
 pub use eval::{evaluate, evaluate_to_type};
 pub use functions::Functions;
 pub use traverse::{get_attr, index};

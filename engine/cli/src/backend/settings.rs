@@ -64,10 +64,16 @@ impl Settings {
     }
 }
 
-/// Reads the root module of the working directory (only the `terraform` block matters here).
+/// Reads the root module's `terraform` blocks and variables (all that matters here), skipping the
+/// rest of the configuration, which the command loads afterwards.
 fn root_module(diags: &mut Diagnostics) -> Option<Module> {
     let mut sources = SourceMap::default();
-    terrane_config::loader::load_module_dir(Path::new("."), ".", &mut sources, diags)
+    terrane_config::loader::load_module_settings(
+        Path::new("."),
+        &["terraform", "variable"],
+        &mut sources,
+        diags,
+    )
 }
 
 /// The backend settings of the working directory. Problems with the configuration itself are left to

@@ -20,6 +20,15 @@ pub fn parse_file(name: &str, text: &str) -> (Option<Body>, Diagnostics) {
     }
 }
 
+/// Parses only the top-level blocks of the given kinds of a native-syntax file, skipping the rest
+/// unread: a quick look at its `terraform` block and variables before the configuration is loaded.
+pub fn parse_file_blocks_of(name: &str, text: &str, kinds: &[&str]) -> (Body, Diagnostics) {
+    let src = Source::new(name, text);
+    let mut diags = Diagnostics::new();
+    let body = Parser::new(&src).file_blocks_of(kinds, &mut diags);
+    (body, diags)
+}
+
 /// Parses a standalone expression (used for `-var` values and JSON strings in expression contexts).
 pub fn parse_expression(name: &str, text: &str) -> Result<Expr, Diagnostic> {
     expression_in(&Source::new(name, text))

@@ -20,25 +20,6 @@ use unicode_segmentation::UnicodeSegmentation;
 
 type PResult<T> = Result<T, Box<Diagnostic>>;
 
-/// Binary operators by precedence level, lowest first.
-const LEVELS: [&[(&str, BinaryOp)]; 6] = [
-    &[("||", BinaryOp::Or)],
-    &[("&&", BinaryOp::And)],
-    &[("==", BinaryOp::Eq), ("!=", BinaryOp::NotEq)],
-    &[
-        (">=", BinaryOp::GreaterEq),
-        ("<=", BinaryOp::LessEq),
-        (">", BinaryOp::Greater),
-        ("<", BinaryOp::Less),
-    ],
-    &[("+", BinaryOp::Add), ("-", BinaryOp::Sub)],
-    &[
-        ("*", BinaryOp::Mul),
-        ("/", BinaryOp::Div),
-        ("%", BinaryOp::Mod),
-    ],
-];
-
 /// How a template ends: a closing quote, a heredoc's closing delimiter line, or the end of the text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TemplateMode<'d> {
@@ -249,7 +230,18 @@ impl<'s, 'a> Parser<'s, 'a> {
         self.skip(true);
     }
 
+    #[inline]
     fn skip(&mut self, newlines: bool) {
+        // Most calls find a token right away.
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\r' | b'#' | b'/') => {}
+            Some(b'\n') if newlines => {}
+            _ => return,
+        }
+        self.skip_slow(newlines);
+    }
+
+    fn skip_slow(&mut self, newlines: bool) {
         while let Some(c) = self.peek() {
             match c {
                 b' ' | b'\t' | b'\r' => self.pos += 1,
@@ -336,6 +328,102 @@ impl<'s, 'a> Parser<'s, 'a> {
             diags.push(*d);
         }
         body
+    }
+
+    /// Only the top-level blocks of the given kinds; everything else is skipped over without being
+    /// parsed (for reading the `terraform` block of a large configuration quickly).
+    pub fn file_blocks_of(&mut self, kinds: &[&str], diags: &mut Diagnostics) -> Body {
+        let whole = self.range(0, self.b.len());
+        let mut body = Body::empty(whole);
+        loop {
+            self.skip_ws_nl();
+            if self.pos >= self.b.len() {
+                return body;
+            }
+            let save = self.pos;
+            let wanted = self.ident().is_some_and(|(name, _)| kinds.contains(&name));
+            self.pos = save;
+            if !wanted {
+                self.skip_item();
+                continue;
+            }
+            if let Err(d) = self.body_item(&mut body, diags) {
+                diags.push(*d);
+                return body;
+            }
+        }
+    }
+
+    /// Skips one top-level item: to the first newline outside brackets, strings, heredocs and
+    /// comments.
+    fn skip_item(&mut self) {
+        // Open brackets, and whether each is a template interpolation inside a quoted string.
+        let mut stack: Vec<bool> = Vec::new();
+        let mut quoted = false;
+        while let Some(c) = self.peek() {
+            if quoted {
+                match c {
+                    b'\\' => self.pos += 1,
+                    b'"' | b'\n' => quoted = false,
+                    b'$' | b'%' if self.peek_at(1) == Some(b'{') => {
+                        stack.push(true);
+                        quoted = false;
+                        self.pos += 1;
+                    }
+                    _ => {}
+                }
+                self.pos += 1;
+                continue;
+            }
+            match c {
+                b'\n' if stack.is_empty() => return,
+                b'"' => quoted = true,
+                b'{' | b'[' | b'(' => stack.push(false),
+                b'}' | b']' | b')' => {
+                    if stack.pop() == Some(true) {
+                        quoted = true;
+                    }
+                }
+                b'#' => {
+                    self.skip_line_comment();
+                    continue;
+                }
+                b'/' if matches!(self.peek_at(1), Some(b'/' | b'*')) => {
+                    let before = self.pos;
+                    self.skip(false);
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                    continue;
+                }
+                b'<' if self.starts("<<") => {
+                    let start = self.pos;
+                    self.pos += if self.peek_at(2) == Some(b'-') { 3 } else { 2 };
+                    if let Some((delim, _)) = self.ident() {
+                        if self.peek() == Some(b'\n') || self.starts("\r\n") {
+                            loop {
+                                match memchr_newline(&self.b[self.pos..]) {
+                                    Some(i) => self.pos += i + 1,
+                                    None => {
+                                        self.pos = self.b.len();
+                                        return;
+                                    }
+                                }
+                                if let Some(end) = self.at_heredoc_end(delim) {
+                                    self.pos = end;
+                                    break;
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    self.pos = start + 1;
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
     }
 
     /// Items up to the end of the text, or, in a block opened at `open`, up to its closing brace
@@ -625,16 +713,19 @@ impl<'s, 'a> Parser<'s, 'a> {
         })
     }
 
-    fn binary(&mut self, level: usize) -> PResult<Expr> {
-        if level == LEVELS.len() {
-            return self.term_with_traversals();
-        }
-        let mut lhs = self.binary(level + 1)?;
+    /// Binary operations whose operators bind at least as tightly as `min_level` (precedence
+    /// climbing: operators of one level combine left to right, `a - b - c` is `(a - b) - c`).
+    fn binary(&mut self, min_level: usize) -> PResult<Expr> {
+        let mut lhs = self.term_with_traversals()?;
         loop {
             self.skip_ws();
-            let Some(op) = self.binary_op(level) else {
+            let Some((op, level, len)) = self.binary_op() else {
                 return Ok(lhs);
             };
+            if level < min_level {
+                return Ok(lhs);
+            }
+            self.pos += len;
             let rhs = self.binary(level + 1)?;
             let range = lhs.range.to(&rhs.range);
             lhs = Expr {
@@ -644,25 +735,26 @@ impl<'s, 'a> Parser<'s, 'a> {
         }
     }
 
-    /// Consumes an operator of this precedence level, if one is next.
-    fn binary_op(&mut self, level: usize) -> Option<BinaryOp> {
-        for (sym, op) in LEVELS[level] {
-            if self.starts(sym) {
-                // `>=` and `<=` must not be read as `>` and `<`, nor `<<` as `<`.
-                let next = self.peek_at(sym.len());
-                let longer = match *sym {
-                    ">" => next == Some(b'='),
-                    "<" => matches!(next, Some(b'=' | b'<')),
-                    _ => false,
-                };
-                if longer {
-                    continue;
-                }
-                self.pos += sym.len();
-                return Some(*op);
-            }
-        }
-        None
+    /// The binary operator at the current position, with its precedence level (0 binds loosest)
+    /// and length, without consuming it.
+    fn binary_op(&self) -> Option<(BinaryOp, usize, usize)> {
+        let next = self.peek_at(1);
+        Some(match (self.peek()?, next) {
+            (b'|', Some(b'|')) => (BinaryOp::Or, 0, 2),
+            (b'&', Some(b'&')) => (BinaryOp::And, 1, 2),
+            (b'=', Some(b'=')) => (BinaryOp::Eq, 2, 2),
+            (b'!', Some(b'=')) => (BinaryOp::NotEq, 2, 2),
+            (b'>', Some(b'=')) => (BinaryOp::GreaterEq, 3, 2),
+            (b'<', Some(b'=')) => (BinaryOp::LessEq, 3, 2),
+            (b'>', _) => (BinaryOp::Greater, 3, 1),
+            (b'<', next) if next != Some(b'<') => (BinaryOp::Less, 3, 1),
+            (b'+', _) => (BinaryOp::Add, 4, 1),
+            (b'-', _) => (BinaryOp::Sub, 4, 1),
+            (b'*', _) => (BinaryOp::Mul, 5, 1),
+            (b'/', _) => (BinaryOp::Div, 5, 1),
+            (b'%', _) => (BinaryOp::Mod, 5, 1),
+            _ => return None,
+        })
     }
 
     /// A term with its index, attribute and splat operations, or a unary operation on one.
@@ -808,11 +900,11 @@ impl<'s, 'a> Parser<'s, 'a> {
             "true" => ExprKind::Literal(Value::bool(true)),
             "false" => ExprKind::Literal(Value::bool(false)),
             "null" => ExprKind::Literal(Value::null_dynamic()),
-            _ => ExprKind::ScopeTraversal(Traversal {
+            _ => ExprKind::ScopeTraversal(Box::new(Traversal {
                 root: first.to_string(),
                 root_range: range.clone(),
                 steps: Vec::new(),
-            }),
+            })),
         };
         Ok(Expr { kind, range })
     }

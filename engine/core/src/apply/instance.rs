@@ -4,7 +4,6 @@ use super::writer::{StateSink, StateUpdate};
 use crate::events::{Event, Observer, Operation};
 use crate::objects::{apply_ignore_changes, mark_schema_sensitive, proposed_new, same_object};
 use crate::plan::restore_marks;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use terrane_addrs::{AbsResourceInstance, ProviderConfig};
@@ -80,7 +79,7 @@ pub(crate) async fn apply_change(
     sh: Arc<ApplyShared>,
     addr: AbsResourceInstance,
     change: ResourceChange,
-    scope: HashMap<String, Value>,
+    scope: terrane_lang::Names,
     prior_obj: Option<ObjectState>,
     each: EachMode,
 ) -> InstanceResult {

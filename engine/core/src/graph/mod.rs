@@ -13,7 +13,7 @@ pub use node::Node;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A dependency graph. An edge `a -> b` means `a` depends on `b`: `b` runs first.
 #[derive(Default)]

@@ -2,7 +2,6 @@
 //! the provider for the planned new state, and decide the action.
 
 use crate::objects::{apply_ignore_changes, mark_schema_sensitive, proposed_new, same_object};
-use std::collections::HashMap;
 use std::sync::Arc;
 use terrane_addrs::{AbsResource, AbsResourceInstance, ProviderConfig};
 use terrane_config::module::ResourceConfig;
@@ -36,7 +35,7 @@ pub(crate) struct Job {
     pub addr: AbsResourceInstance,
     pub prev_addr: Option<AbsResourceInstance>,
     pub each: EachMode,
-    pub scope: HashMap<String, Value>,
+    pub scope: terrane_lang::Names,
     pub prior: Option<ObjectState>,
     /// Set for instances that must go: why.
     pub orphan: Option<ActionReason>,

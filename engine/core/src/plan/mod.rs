@@ -556,7 +556,7 @@ impl Planner {
     fn replace_triggered(
         &self,
         rc: &terrane_config::module::ResourceConfig,
-        scope: &HashMap<String, Value>,
+        scope: &terrane_lang::Names,
         module: &terrane_addrs::ModuleInstance,
         diags: &mut Diagnostics,
     ) -> bool {
