@@ -192,21 +192,26 @@ pub struct TaintArgs {
 /// `drift` options.
 #[derive(Args, Debug)]
 pub struct DriftArgs {
-    /// Plan options (variables).
+    /// Plan options (variables, `-out FILE` for the report, `-lock`, `-parallelism`).
     #[command(flatten)]
     pub plan: PlanArgs,
     /// Report format: text, json, markdown or junit.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Write the report to a file instead of standard output.
-    #[arg(long = "report-out", value_name = "FILE")]
-    pub report_out: Option<String>,
-    /// Check every stack below this directory.
-    #[arg(long, value_name = "DIR")]
-    pub recursive: Option<String>,
-    /// Also list objects that exist but are in no state.
+    /// Check every stack below DIR.
+    #[arg(long)]
+    pub recursive: bool,
+    /// Also list objects of the supported types that exist but are in no state checked.
     #[arg(long)]
     pub unmanaged: bool,
+    /// Narrows `-unmanaged`: `tag:KEY=VALUE` or `vpc-id=ID` (repeatable; all must match).
+    #[arg(long = "unmanaged-filter", value_name = "FILTER")]
+    pub unmanaged_filters: Vec<String>,
+    /// How many stacks `-recursive` checks at once (default: the number of cores).
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// The stack's directory (default: the current directory); with `-recursive`, where to search.
+    pub dir: Option<String>,
 }
 
 /// Options every command that plans shares.

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod drift;
 mod factory;
 mod ui;
 mod vars;

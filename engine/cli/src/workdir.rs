@@ -55,19 +55,31 @@ pub fn has_config() -> bool {
 
 /// The engine context for this run.
 pub fn context(config: Arc<Config>, ui: &Ui, parallelism: usize) -> Context {
+    Context {
+        observer: Progress::new(ui.clone()),
+        ..quiet_context(config, Arc::new(BuiltinFactory::new()), parallelism)
+    }
+}
+
+/// An engine context that shows no progress, with the given providers.
+pub fn quiet_context(
+    config: Arc<Config>,
+    factory: Arc<dyn terrane_core::ProviderFactory>,
+    parallelism: usize,
+) -> Context {
     let cwd = std::env::current_dir()
         .map(|p| p.to_string_lossy().to_string())
         .unwrap_or_else(|_| ".".into());
     Context {
         config,
-        factory: Arc::new(BuiltinFactory::new()),
+        factory,
         functions: Arc::new(Functions::new(".")),
         run: RunInfo {
             cwd,
             workspace: backend::current_workspace(),
         },
         parallelism: parallelism.max(1),
-        observer: Progress::new(ui.clone()),
+        observer: Arc::new(terrane_core::Silent),
     }
 }
 

@@ -611,6 +611,41 @@ async fn refresh_only_records_drift_without_changes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn refresh_only_goes_on_past_a_failed_read_and_names_it() {
+    let mut s = Stack::new(PAIR);
+    s.apply_ok().await;
+    s.script.with(|sc| {
+        sc.fail.insert("read:a".into());
+        let b = sc.remote.get("b").cloned().unwrap();
+        let mut attrs = b.as_map().unwrap().clone();
+        attrs.insert("value".into(), terrane_values::Value::string("changed"));
+        sc.remote
+            .insert("b".into(), terrane_values::Value::object(attrs));
+    });
+    let (p, d) = s.plan_opts(&s.options(PlanMode::RefreshOnly)).await;
+    assert!(d.has_errors());
+    let failed: Vec<String> = p
+        .refresh_errors
+        .iter()
+        .map(|(a, _)| a.to_string())
+        .collect();
+    assert_eq!(failed, ["scripted_thing.a"]);
+    assert!(p.refresh_errors[0].1.has_errors());
+    let drifted: Vec<String> = p.drift.iter().map(|c| c.addr.to_string()).collect();
+    assert_eq!(
+        drifted,
+        ["scripted_thing.b"],
+        "the dependent of the failed read is still refreshed"
+    );
+    let changed: Vec<String> =
+        terrane_plan::diff::changed_attributes(&p.drift[0].before, &p.drift[0].after)
+            .iter()
+            .map(|c| c.path.to_string())
+            .collect();
+    assert_eq!(changed, ["value"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn replace_triggered_by_replaces_when_the_reference_changes() {
     let cfg = |v: &str| {
         format!(

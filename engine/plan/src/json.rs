@@ -39,7 +39,9 @@ fn path_json(p: &Path) -> Json {
     )
 }
 
-fn resource_base(addr: &AbsResourceInstance, provider: &str) -> Map<String, Json> {
+/// The fields that name a resource instance in Terraform's JSON formats: `address`, `module_address`,
+/// `mode`, `type`, `name`, `index`, `provider_name`.
+pub fn resource_base(addr: &AbsResourceInstance, provider: &str) -> Map<String, Json> {
     let r = &addr.resource.resource;
     let mut m = Map::new();
     m.insert("address".into(), json!(addr.to_string()));

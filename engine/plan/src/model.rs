@@ -3,6 +3,7 @@
 use crate::{Action, ActionReason};
 use std::collections::BTreeMap;
 use terrane_addrs::{AbsResource, AbsResourceInstance, ProviderConfig, Target};
+use terrane_diagnostics::Diagnostics;
 use terrane_state::{EachMode, State};
 use terrane_values::{Path, Type, Value};
 
@@ -81,6 +82,9 @@ pub struct Plan {
     pub changes: Vec<ResourceChange>,
     /// Changes made outside terrane, found by refresh.
     pub drift: Vec<ResourceChange>,
+    /// Instances whose refresh failed, with the errors the provider gave (not saved in plan files:
+    /// such a plan has errors and cannot be applied).
+    pub refresh_errors: Vec<(AbsResourceInstance, Diagnostics)>,
     /// Changes to root outputs.
     pub outputs: Vec<OutputChange>,
     /// The state after refresh, which the changes start from.

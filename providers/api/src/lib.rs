@@ -11,12 +11,14 @@
 //! them (from configuration and from the schema's `sensitive` flags) afterwards.
 #![deny(missing_docs)]
 
+pub mod inventory;
 pub mod schema;
 
 use async_trait::async_trait;
 use terrane_diagnostics::Diagnostics;
 use terrane_values::{Path, Value};
 
+pub use inventory::{ListRequest, ListResponse, ListedObject, Usage};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 
 /// Everything a provider publishes about itself.
@@ -243,4 +245,16 @@ pub trait Provider: Send + Sync {
 
     /// Reads a data source.
     async fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse;
+
+    /// Lists the remote objects of the resource types the provider can enumerate (for finding
+    /// objects no state manages). The default lists nothing and names no type.
+    async fn list_resources(&self, _req: ListRequest) -> ListResponse {
+        ListResponse::default()
+    }
+
+    /// How many requests the provider sent to its remote API so far. The default is zero: a
+    /// provider without a remote API makes no calls.
+    fn usage(&self) -> Usage {
+        Usage::default()
+    }
 }

@@ -14,7 +14,9 @@
 //!   [`retry`] (backoff while AWS catches up), [`wait`] (polling until usable, `timeouts`),
 //!   [`error`] (AWS errors as diagnostics naming the operation, code and message);
 //! - [`client::ApiCalls`] counts the API calls of a provider instance, so tests can check what a
-//!   refresh costs.
+//!   refresh costs, and the provider reports them through `Provider::usage`;
+//! - [`inventory`] lists the objects of the supported types that exist (`Provider::list_resources`),
+//!   so drift checks can name the ones no state manages.
 
 pub mod client;
 pub mod config;
@@ -23,6 +25,7 @@ pub mod ec2;
 pub mod eks;
 pub mod error;
 pub mod iam;
+pub mod inventory;
 pub mod json;
 pub mod plan;
 pub mod provider;

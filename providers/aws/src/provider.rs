@@ -11,8 +11,9 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider_api::schema::{Attribute, Block, Nesting};
 use terrane_provider_api::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest,
-    ImportResponse, PlanRequest, PlanResponse, Provider, ProviderSchema, ReadDataRequest,
-    ReadDataResponse, ReadRequest, ReadResponse, Schema, ValidateRequest, ValidateResponse,
+    ImportResponse, ListRequest, ListResponse, PlanRequest, PlanResponse, Provider, ProviderSchema,
+    ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, Schema, Usage, ValidateRequest,
+    ValidateResponse,
 };
 use terrane_provider_sdk::error;
 use terrane_values::{Type, Value};
@@ -145,6 +146,27 @@ impl Provider for AwsProvider {
                     )
                 })
                 .collect(),
+        }
+    }
+
+    fn usage(&self) -> Usage {
+        let by_operation: BTreeMap<String, u64> = self
+            .calls
+            .snapshot()
+            .into_iter()
+            .map(|(k, n)| (k, n as u64))
+            .collect();
+        Usage {
+            api_calls: by_operation.values().sum(),
+            by_operation,
+        }
+    }
+
+    async fn list_resources(&self, req: ListRequest) -> ListResponse {
+        // An instance that was never configured (one made only for its schemas) lists nothing.
+        match self.aws.get() {
+            Some(aws) => crate::inventory::list(aws, &req.filters).await,
+            None => ListResponse::default(),
         }
     }
 

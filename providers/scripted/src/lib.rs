@@ -156,7 +156,16 @@ impl ResourceType for Thing {
             .with(|s| s.log.push(format!("read_many {}", states.len())));
         states
             .iter()
-            .map(|st| Ok(self.0.with(|s| s.remote.get(&name_of(st)).cloned())))
+            .map(|st| {
+                let name = name_of(st);
+                if self.0.with(|s| s.fail.contains(&format!("read:{name}"))) {
+                    return Err(error(
+                        "Scripted failure",
+                        format!("the script says read of {name} fails"),
+                    ));
+                }
+                Ok(self.0.with(|s| s.remote.get(&name).cloned()))
+            })
             .collect()
     }
 

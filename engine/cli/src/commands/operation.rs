@@ -57,7 +57,7 @@ fn prepare(ui: &Ui, args: &PlanArgs, operation: &str) -> Result<Prepared, ExitCo
     })
 }
 
-fn plan_options(
+pub(crate) fn plan_options(
     args: &PlanArgs,
     loaded: &mut Loaded,
     mode: PlanMode,

@@ -55,6 +55,8 @@ pub(crate) struct Outcome {
     pub each: EachMode,
     pub change: Option<ResourceChange>,
     pub drift: Option<ResourceChange>,
+    /// Refreshing the object failed (the errors are in `diags`).
+    pub refresh_failed: bool,
     /// The refreshed object (None: gone) when refresh or a data read changed the state.
     pub refreshed: Option<Option<ObjectState>>,
     /// The value expressions see, unless the instance is being removed.
@@ -116,6 +118,7 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         each: job.each,
         change: None,
         drift: None,
+        refresh_failed: false,
         refreshed: None,
         value: None,
         diags: Diagnostics::new(),
@@ -161,6 +164,12 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         let failed = resp.diagnostics.has_errors();
         diags.extend(resp.diagnostics.into_iter().map(|d| d.or_subject(None)));
         if failed {
+            out.refresh_failed = true;
+            if sh.mode == PlanMode::RefreshOnly {
+                // Dependents still see the object as it was, so that one failed read does not keep
+                // the rest of a refresh-only plan (a drift check) from running.
+                out.value = Some(mark_schema_sensitive(&sh.schema.block, &prior));
+            }
             out.diags = with_resource_context(diags, &job.addr, "refresh");
             return out;
         }
@@ -367,6 +376,7 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
         each: job.each,
         change: None,
         drift: None,
+        refresh_failed: false,
         refreshed: None,
         value: None,
         diags: Diagnostics::new(),

@@ -159,6 +159,7 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         refreshed: state.clone(),
         changes: Vec::new(),
         drift: Vec::new(),
+        refresh_errors: Vec::new(),
         outputs: Vec::new(),
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
         deps,
@@ -214,6 +215,8 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
     plan.variables = planner.common.root_values;
     plan.changes = planner.changes;
     plan.drift = planner.drift;
+    planner.refresh_errors.sort_by(|a, b| a.0.cmp(&b.0));
+    plan.refresh_errors = planner.refresh_errors;
     plan.outputs = planner.outputs;
     plan.prior_state = planner.refreshed;
     plan.errored = diags.has_errors();
@@ -306,6 +309,8 @@ struct Planner {
     refreshed: State,
     changes: Vec<ResourceChange>,
     drift: Vec<ResourceChange>,
+    /// Instances whose refresh failed, with the errors.
+    refresh_errors: Vec<(AbsResourceInstance, Diagnostics)>,
     outputs: Vec<OutputChange>,
     sem: Arc<Semaphore>,
     deps: BTreeMap<ConfigResource, BTreeSet<ConfigResource>>,
@@ -439,7 +444,14 @@ impl Executor for Planner {
                     .map(|(a, _)| (a.clone(), BTreeMap::new()))
                     .collect();
                 for o in outcomes {
-                    if o.diags.has_errors() {
+                    if o.refresh_failed {
+                        self.refresh_errors.push((o.addr.clone(), o.diags.clone()));
+                    }
+                    // A refresh-only plan goes on past objects it could not read: their dependents
+                    // still see the stored objects.
+                    let refresh_only_failure =
+                        o.refresh_failed && self.opts.mode == PlanMode::RefreshOnly;
+                    if o.diags.has_errors() && !refresh_only_failure {
                         ok = false;
                     }
                     self.common.diags.extend(o.diags);
@@ -971,6 +983,7 @@ impl Planner {
                         each: j.each,
                         change: None,
                         drift: None,
+                        refresh_failed: false,
                         refreshed: None,
                         value,
                         diags: Diagnostics::new(),
