@@ -72,7 +72,33 @@ fn apply_clean(w: &Workdir, extra: &[&str]) -> Run {
         p.text()
     );
     assert!(p.stdout.contains("No changes"), "{}", p.text());
+    let mut args = vec!["drift", "-format=json"];
+    args.extend_from_slice(extra);
+    let d = run(w, &args);
+    assert_eq!(d.code, 0, "no drift right after apply:\n{}", d.text());
     applied
+}
+
+/// `drift -format=json`: exit 2, and the changed attribute paths of each drifted resource.
+fn drifted(w: &Workdir, extra: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut args = vec!["drift", "-format=json"];
+    args.extend_from_slice(extra);
+    let d = run(w, &args);
+    assert_eq!(d.code, 2, "{}", d.text());
+    let doc: Json = serde_json::from_str(&d.stdout).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for r in doc["stacks"][0]["resources"].as_array().unwrap() {
+        if r["status"] != "in_sync" {
+            let paths = r["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["path"].as_str().unwrap().to_string())
+                .collect();
+            out.insert(r["address"].as_str().unwrap().to_string(), paths);
+        }
+    }
+    out
 }
 
 fn destroy(w: &Workdir, extra: &[&str]) {
@@ -195,6 +221,25 @@ fn aws_vpc_example_applies_plans_clean_repairs_drift_and_destroys() {
         "--cidr",
         "0.0.0.0/0",
     ]);
+    let found = drifted(&w, &vars);
+    assert_eq!(
+        found,
+        [
+            (
+                "aws_security_group.web".to_string(),
+                vec!["ingress".to_string()]
+            ),
+            (
+                "aws_vpc.main".to_string(),
+                vec![
+                    "tags[\"Name\"]".to_string(),
+                    "tags_all[\"Name\"]".to_string()
+                ]
+            ),
+        ]
+        .into_iter()
+        .collect(),
+    );
     let p = plan(&w, &vars);
     assert_eq!(p.code, 2, "{}", p.text());
     assert!(
@@ -317,6 +362,13 @@ fn aws_eks_example_applies_scales_in_place_and_destroys() {
         "--scaling-config",
         "minSize=1,maxSize=10,desiredSize=1",
     ]);
+    let found = drifted(&w, &scaled);
+    assert_eq!(
+        found["aws_eks_node_group.main"],
+        ["scaling_config[0].desired_size"],
+        "{found:?}"
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
     let p = plan(&w, &scaled);
     assert_eq!(p.code, 2, "{}", p.text());
     assert!(
@@ -422,6 +474,16 @@ fn aws_rds_postgres_example_updates_in_place_hides_the_password_and_destroys() {
         "db.t3.large",
         "--apply-immediately",
     ]);
+    let found = drifted(&w, &bigger);
+    assert_eq!(
+        found,
+        [(
+            "aws_db_instance.main".to_string(),
+            vec!["instance_class".to_string()]
+        )]
+        .into_iter()
+        .collect(),
+    );
     let p = plan(&w, &bigger);
     assert_eq!(p.code, 2, "{}", p.text());
     assert!(

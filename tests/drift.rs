@@ -272,3 +272,17 @@ fn recursive_checks_every_stack_and_a_broken_one_does_not_hide_the_others() {
         r.stdout
     );
 }
+
+#[test]
+fn no_drift_right_after_applying_the_quickstart_example() {
+    let w = Workdir::copy_of(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"),
+    );
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let r = w.run(&["drift", "-format=json"]);
+    assert_eq!(r.code, 0, "{}", r.text());
+    let doc = json(&r);
+    drift_report::check(&doc);
+    assert!(doc["summary"]["resources"].as_u64().unwrap() > 3, "{doc:#}");
+    assert_eq!(doc["summary"]["in_sync"], doc["summary"]["resources"]);
+}

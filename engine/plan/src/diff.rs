@@ -24,6 +24,11 @@ pub fn changed_attributes(before: &Value, after: &Value) -> Vec<AttributeChange>
     out
 }
 
+/// Whether two paths touch the same part of an object (one contains the other).
+pub fn overlaps(a: &Path, b: &Path) -> bool {
+    a.starts_with(b) || b.starts_with(a)
+}
+
 fn plain_equal(a: &Value, b: &Value) -> bool {
     a.clone()
         .unmark_deep()

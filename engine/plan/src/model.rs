@@ -85,6 +85,11 @@ pub struct Plan {
     /// Instances whose refresh failed, with the errors the provider gave (not saved in plan files:
     /// such a plan has errors and cannot be applied).
     pub refresh_errors: Vec<(AbsResourceInstance, Diagnostics)>,
+    /// Refresh-only plans: for each drifted instance whose configuration could be planned, the
+    /// attribute paths a normal plan would change back. Drift elsewhere is in what the
+    /// configuration leaves to the provider (computed values it does not set, `ignore_changes`),
+    /// such as a route table's routes after an `aws_route` was added. Not saved in plan files.
+    pub drift_config_paths: Vec<(AbsResourceInstance, Vec<Path>)>,
     /// Changes to root outputs.
     pub outputs: Vec<OutputChange>,
     /// The state after refresh, which the changes start from.

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value as Json, json};
 use std::collections::{BTreeMap, BTreeSet};
 use terrane_diagnostics::Diagnostic;
-use terrane_plan::diff::changed_attributes;
+use terrane_plan::diff::{changed_attributes, overlaps};
 use terrane_plan::json::resource_base;
 use terrane_plan::values::to_json_lossy;
 use terrane_plan::{Action, Plan};
@@ -102,7 +102,19 @@ pub fn stack(check: &StackCheck<'_>) -> Json {
                 if c.action == Action::Delete {
                     "deleted"
                 } else {
+                    // Only what the configuration governs is drift: a computed value it does not
+                    // set (a route table's routes once an `aws_route` was added) is not.
+                    let governed = plan
+                        .drift_config_paths
+                        .iter()
+                        .find(|(a, _)| *a == addr)
+                        .map(|(_, p)| p);
                     for a in changed_attributes(&c.before, &c.after) {
+                        if let Some(g) = governed
+                            && !g.iter().any(|p| overlaps(p, &a.path))
+                        {
+                            continue;
+                        }
                         let (before, sb) = shown(&a.before);
                         let (after, sa) = shown(&a.after);
                         let sensitive = sb || sa;
@@ -115,7 +127,11 @@ pub fn stack(check: &StackCheck<'_>) -> Json {
                             "sensitive": sensitive,
                         }));
                     }
-                    "drifted"
+                    if changes.is_empty() {
+                        "in_sync"
+                    } else {
+                        "drifted"
+                    }
                 }
             } else if errors.is_empty() {
                 "in_sync"
@@ -251,5 +267,101 @@ pub fn value_text(v: &Json) -> String {
         Json::String(s) if s == SENSITIVE => s.clone(),
         Json::Null => "null".into(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use terrane_addrs::{ProviderConfig, parse_resource_instance};
+    use terrane_plan::ResourceChange;
+    use terrane_state::{EachMode, ObjectState, State};
+    use terrane_values::{Type, Value};
+
+    fn obj(size: i64, password: &str, team: &str) -> Value {
+        Value::object(BTreeMap::from([
+            ("id".to_string(), Value::string("db-1")),
+            ("size".to_string(), Value::int(size)),
+            ("password".to_string(), Value::string(password).sensitive()),
+            (
+                "tags".to_string(),
+                Value::map(
+                    Type::String,
+                    BTreeMap::from([("Team".to_string(), Value::string(team))]),
+                ),
+            ),
+        ]))
+    }
+
+    #[test]
+    fn drift_lists_changed_paths_masks_sensitive_values_and_keeps_only_governed_ones() {
+        let addr = parse_resource_instance("x_db.main").unwrap();
+        let provider =
+            ProviderConfig::parse("provider[\"registry.terraform.io/hashicorp/x\"]").unwrap();
+        let before = obj(20, "old", "web");
+        let after = obj(30, "new", "ops");
+        let ty = before.ty();
+        let mut state = State::new("lineage");
+        state.set_object(
+            &addr,
+            &provider,
+            EachMode::None,
+            Some(ObjectState::from_value(&before, &ty, 0).unwrap()),
+        );
+        let change = ResourceChange {
+            addr: addr.clone(),
+            prev_run_addr: None,
+            deposed: None,
+            provider: provider.clone(),
+            each: EachMode::None,
+            action: Action::Update,
+            reason: None,
+            before,
+            after,
+            ty,
+            schema_version: 0,
+            replace_paths: Vec::new(),
+            private: Vec::new(),
+            create_before_destroy: false,
+            dependencies: Vec::new(),
+            importing: None,
+        };
+        let mut plan = Plan {
+            prev_run_state: state,
+            drift: vec![change],
+            ..Plan::default()
+        };
+        let check = |plan: &Plan| {
+            stack(&StackCheck {
+                path: ".".into(),
+                plan: Some(plan),
+                diagnostics: Vec::new(),
+                usage: Usage::default(),
+            })
+        };
+        let s = check(&plan);
+        assert_eq!(s["status"], "drifted");
+        let changes = &s["resources"][0]["changes"];
+        assert_eq!(
+            changes,
+            &json!([
+                {"path": "password", "path_steps": ["password"], "before": SENSITIVE, "after": SENSITIVE, "sensitive": true},
+                {"path": "size", "path_steps": ["size"], "before": 20, "after": 30, "sensitive": false},
+                {"path": "tags[\"Team\"]", "path_steps": ["tags", "Team"], "before": "web", "after": "ops", "sensitive": false},
+            ])
+        );
+        // the configuration governs only `size`: the rest is not drift
+        plan.drift_config_paths = vec![(
+            addr.clone(),
+            vec![terrane_values::Path::root().attr("size")],
+        )];
+        let s = check(&plan);
+        assert_eq!(s["resources"][0]["changes"].as_array().unwrap().len(), 1);
+        // and nothing: the object is in sync
+        plan.drift_config_paths = vec![(addr, Vec::new())];
+        let s = check(&plan);
+        assert_eq!(s["resources"][0]["status"], "in_sync");
+        assert_eq!(s["status"], "in_sync");
     }
 }

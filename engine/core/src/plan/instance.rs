@@ -11,7 +11,7 @@ use terrane_lang::{EvalContext, Functions};
 use terrane_plan::{Action, ActionReason, PlanMode, ResourceChange};
 use terrane_provider_api::{PlanRequest, Provider, ReadDataRequest, ReadRequest, Schema};
 use terrane_state::{EachMode, ObjectState, ObjectStatus};
-use terrane_values::{Type, Value};
+use terrane_values::{Path, Type, Value};
 use tokio::sync::Semaphore;
 
 /// What is the same for every instance of a resource.
@@ -57,6 +57,8 @@ pub(crate) struct Outcome {
     pub drift: Option<ResourceChange>,
     /// Refreshing the object failed (the errors are in `diags`).
     pub refresh_failed: bool,
+    /// Refresh-only plans: the attributes of a drifted object its configuration would change back.
+    pub drift_paths: Option<Vec<Path>>,
     /// The refreshed object (None: gone) when refresh or a data read changed the state.
     pub refreshed: Option<Option<ObjectState>>,
     /// The value expressions see, unless the instance is being removed.
@@ -119,6 +121,7 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         change: None,
         drift: None,
         refresh_failed: false,
+        drift_paths: None,
         refreshed: None,
         value: None,
         diags: Diagnostics::new(),
@@ -232,6 +235,11 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         return out;
     }
     if sh.mode == PlanMode::RefreshOnly {
+        if let (Some(d), Some(cfg)) = (&out.drift, &sh.cfg)
+            && d.action == Action::Update
+        {
+            out.drift_paths = paths_config_would_change(&sh, &job, cfg, &prior).await;
+        }
         if !prior.is_null() {
             out.value = Some(mark_schema_sensitive(&sh.schema.block, &prior));
         }
@@ -298,22 +306,7 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     let (plain_prior, _) = plan_prior.clone().unmark_deep();
     let (plain_proposed, _) = proposed.clone().unmark_deep();
     let (plain_config, _) = config_ignored.clone().unmark_deep();
-    let resp = {
-        let _permit = sh.sem.acquire().await.expect("semaphore open");
-        sh.provider
-            .plan_resource_change(PlanRequest {
-                type_name: job.addr.resource.resource.ty.clone(),
-                prior_state: plain_prior,
-                proposed_new_state: plain_proposed,
-                config: plain_config,
-                prior_private: job
-                    .prior
-                    .as_ref()
-                    .map(|o| o.private.clone())
-                    .unwrap_or_default(),
-            })
-            .await
-    };
+    let resp = provider_plan(&sh, &job, plain_prior, plain_proposed, plain_config).await;
     let failed = resp.diagnostics.has_errors();
     diags.extend(
         resp.diagnostics
@@ -368,6 +361,73 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
     out
 }
 
+/// Asks the provider to plan the object (values without marks), within the parallelism limit.
+async fn provider_plan(
+    sh: &Shared,
+    job: &Job,
+    prior: Value,
+    proposed: Value,
+    config: Value,
+) -> terrane_provider_api::PlanResponse {
+    let _permit = sh.sem.acquire().await.expect("semaphore open");
+    sh.provider
+        .plan_resource_change(PlanRequest {
+            type_name: job.addr.resource.resource.ty.clone(),
+            prior_state: prior,
+            proposed_new_state: proposed,
+            config,
+            prior_private: job
+                .prior
+                .as_ref()
+                .map(|o| o.private.clone())
+                .unwrap_or_default(),
+        })
+        .await
+}
+
+/// For a refresh-only plan: the attributes of a drifted object that its configuration would change
+/// back (what a normal plan would change), so that drift in what the configuration leaves to the
+/// provider (computed values it does not set, `ignore_changes`) can be told from drift against the
+/// configuration. None when the configuration cannot be planned now; nothing is reported as a
+/// problem, since a refresh-only plan does not need the configuration.
+async fn paths_config_would_change(
+    sh: &Shared,
+    job: &Job,
+    cfg: &ResourceConfig,
+    prior: &Value,
+) -> Option<Vec<Path>> {
+    let ectx = EvalContext::with_names(&sh.functions, job.scope.clone());
+    let (config_val, d) = decode_body(&cfg.body, &sh.schema.block, &ectx);
+    if d.has_errors() {
+        return None;
+    }
+    let config_ignored = apply_ignore_changes(
+        &cfg.lifecycle.ignore_changes,
+        &sh.schema.block,
+        prior,
+        &config_val,
+    );
+    let proposed = proposed_new(&sh.schema.block, prior, &config_ignored);
+    let resp = provider_plan(
+        sh,
+        job,
+        prior.clone().unmark_deep().0,
+        proposed.unmark_deep().0,
+        config_ignored.clone().unmark_deep().0,
+    )
+    .await;
+    if resp.diagnostics.has_errors() {
+        return None;
+    }
+    let planned = restore_marks(&resp.planned_state, &config_ignored);
+    Some(
+        terrane_plan::diff::changed_attributes(prior, &planned)
+            .into_iter()
+            .map(|c| c.path)
+            .collect(),
+    )
+}
+
 /// Plans one data source instance: read it now if its configuration is known, else during apply.
 pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
     let mut diags = Diagnostics::new();
@@ -377,6 +437,7 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
         change: None,
         drift: None,
         refresh_failed: false,
+        drift_paths: None,
         refreshed: None,
         value: None,
         diags: Diagnostics::new(),

@@ -160,6 +160,7 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         changes: Vec::new(),
         drift: Vec::new(),
         refresh_errors: Vec::new(),
+        drift_config_paths: Vec::new(),
         outputs: Vec::new(),
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
         deps,
@@ -217,6 +218,8 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
     plan.drift = planner.drift;
     planner.refresh_errors.sort_by(|a, b| a.0.cmp(&b.0));
     plan.refresh_errors = planner.refresh_errors;
+    planner.drift_config_paths.sort_by(|a, b| a.0.cmp(&b.0));
+    plan.drift_config_paths = planner.drift_config_paths;
     plan.outputs = planner.outputs;
     plan.prior_state = planner.refreshed;
     plan.errored = diags.has_errors();
@@ -309,6 +312,8 @@ struct Planner {
     refreshed: State,
     changes: Vec<ResourceChange>,
     drift: Vec<ResourceChange>,
+    /// Drifted instances: the attributes their configuration would change back.
+    drift_config_paths: Vec<(AbsResourceInstance, Vec<terrane_values::Path>)>,
     /// Instances whose refresh failed, with the errors.
     refresh_errors: Vec<(AbsResourceInstance, Diagnostics)>,
     outputs: Vec<OutputChange>,
@@ -444,6 +449,9 @@ impl Executor for Planner {
                     .map(|(a, _)| (a.clone(), BTreeMap::new()))
                     .collect();
                 for o in outcomes {
+                    if let Some(paths) = o.drift_paths {
+                        self.drift_config_paths.push((o.addr.clone(), paths));
+                    }
                     if o.refresh_failed {
                         self.refresh_errors.push((o.addr.clone(), o.diags.clone()));
                     }
@@ -984,6 +992,7 @@ impl Planner {
                         change: None,
                         drift: None,
                         refresh_failed: false,
+                        drift_paths: None,
                         refreshed: None,
                         value,
                         diags: Diagnostics::new(),

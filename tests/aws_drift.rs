@@ -1,0 +1,914 @@
+//! `terrane drift` against moto: a stack of every supported AWS resource type is applied, checked
+//! clean, then changed through awscli (tags, rules, sizes, settings, deletions); the drift check
+//! finds each change with its attribute paths and nothing else, in every report format, and reports
+//! the provider API calls it made (counted by the provider and checked against a recording proxy in
+//! front of moto: a call per type and page, not per resource). `-unmanaged` lists what awscli made
+//! outside any state, narrowed by tag and VPC filters.
+
+#[path = "../providers/aws/tests/support/canned.rs"]
+mod canned;
+#[path = "support/drift_report.rs"]
+mod drift_report;
+#[path = "support/moto.rs"]
+mod moto;
+mod support;
+
+use serde_json::Value as Json;
+use std::collections::BTreeMap;
+use support::{Run, Workdir};
+
+fn run_at(w: &Workdir, endpoint: Option<&str>, args: &[&str]) -> Run {
+    let mut env = moto::Moto::shared().env();
+    if let Some(url) = endpoint {
+        for (k, v) in env.iter_mut() {
+            if k == "AWS_ENDPOINT_URL" {
+                *v = url.to_string();
+            }
+        }
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    w.run_with(args, &env, None)
+}
+
+fn run(w: &Workdir, args: &[&str]) -> Run {
+    run_at(w, None, args)
+}
+
+fn ok(w: &Workdir, args: &[&str]) -> Run {
+    let r = run(w, args);
+    assert_eq!(
+        r.code,
+        0,
+        "terrane {} failed:\n{}",
+        args.join(" "),
+        r.text()
+    );
+    r
+}
+
+fn aws(args: &[&str]) -> Json {
+    moto::Moto::shared().aws_ok(args)
+}
+
+/// `drift -format=json` with its exit code, checked against the documented schema.
+fn drift_json(w: &Workdir, endpoint: Option<&str>, extra: &[&str]) -> (i32, Json) {
+    let mut args = vec!["drift", "-format=json"];
+    args.extend_from_slice(extra);
+    let r = run_at(w, endpoint, &args);
+    let doc: Json = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.text()));
+    drift_report::check(&doc);
+    (r.code, doc)
+}
+
+/// address → (status, changed paths)
+fn findings(doc: &Json) -> BTreeMap<String, (String, Vec<String>)> {
+    let mut out = BTreeMap::new();
+    for s in doc["stacks"].as_array().unwrap() {
+        for r in s["resources"].as_array().unwrap() {
+            let paths = r["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["path"].as_str().unwrap().to_string())
+                .collect();
+            out.insert(
+                r["address"].as_str().unwrap().to_string(),
+                (r["status"].as_str().unwrap().to_string(), paths),
+            );
+        }
+    }
+    out
+}
+
+fn out(o: &Json, name: &str) -> String {
+    o[name]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("output {name}: {o}"))
+        .to_string()
+}
+
+const STACK: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+variable "ami" {
+  type = string
+}
+
+data "aws_availability_zones" "az" {
+  state = "available"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.70.0.0/16"
+  tags       = { Name = var.name, Team = "web" }
+}
+
+resource "aws_subnet" "app" {
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+  availability_zone = data.aws_availability_zones.az.names[count.index]
+  tags              = { Name = "${var.name}-${count.index}" }
+}
+
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = var.name }
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+  tags   = { Name = var.name }
+}
+
+resource "aws_route" "out" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.gw.id
+}
+
+resource "aws_security_group" "web" {
+  name        = "${var.name}-web"
+  description = "web"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+resource "aws_security_group" "db" {
+  name        = "${var.name}-db"
+  description = "db"
+  vpc_id      = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "pg" {
+  security_group_id = aws_security_group.db.id
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv4         = aws_vpc.main.cidr_block
+}
+
+resource "aws_eip" "ip" {
+  domain = "vpc"
+  tags   = { Name = var.name }
+}
+
+resource "aws_key_pair" "k" {
+  key_name   = var.name
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqEvjOP1rSclGdaRINYj36SNvC+h5Ng1JRBcuQvWCCn test@example"
+}
+
+resource "aws_launch_template" "lt" {
+  name          = var.name
+  instance_type = "t3.micro"
+}
+
+resource "aws_instance" "vm" {
+  ami           = var.ami
+  instance_type = "t3.micro"
+  subnet_id     = aws_subnet.app[0].id
+  tags          = { Name = var.name }
+}
+
+resource "aws_iam_role" "app" {
+  name        = var.name
+  description = "app"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_policy" "read" {
+  name = var.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "read" {
+  role       = aws_iam_role.app.name
+  policy_arn = aws_iam_policy.read.arn
+}
+
+resource "aws_db_subnet_group" "db" {
+  name        = var.name
+  description = "db"
+  subnet_ids  = aws_subnet.app[*].id
+}
+
+resource "aws_db_parameter_group" "pg" {
+  name   = "${var.name}-pg16"
+  family = "postgres16"
+  tags   = { Name = var.name }
+}
+
+resource "aws_db_instance" "db" {
+  identifier           = var.name
+  engine               = "postgres"
+  engine_version       = "16.3"
+  instance_class       = "db.t3.micro"
+  allocated_storage    = 20
+  username             = "app"
+  password             = "change-me-1234"
+  db_subnet_group_name = aws_db_subnet_group.db.name
+  parameter_group_name = aws_db_parameter_group.pg.name
+  apply_immediately    = true
+  skip_final_snapshot  = true
+}
+
+output "vpc" { value = aws_vpc.main.id }
+output "subnet" { value = aws_subnet.app[0].id }
+output "gw" { value = aws_internet_gateway.gw.id }
+output "rt" { value = aws_route_table.public.id }
+output "web" { value = aws_security_group.web.id }
+output "db_sg" { value = aws_security_group.db.id }
+output "eip" { value = aws_eip.ip.id }
+output "vm" { value = aws_instance.vm.id }
+output "policy" { value = aws_iam_policy.read.arn }
+output "pg" { value = aws_db_parameter_group.pg.arn }
+"#;
+
+#[test]
+fn every_supported_type_drifted_through_awscli_is_found_with_its_attribute_paths() {
+    let name = moto::unique("drift");
+    // moto loads its images on first use and may answer 500 meanwhile
+    let images = (0..10)
+        .find_map(|_| {
+            let r = moto::Moto::shared().aws(&["ec2", "describe-images", "--owners", "amazon"]);
+            if r.is_err() {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+            r.ok()
+        })
+        .expect("moto lists its images");
+    let ami = images["Images"][0]["ImageId"].as_str().unwrap().to_string();
+    let w = Workdir::new(&[("main.tf", STACK)]);
+    let vars = format!("name={name}");
+    let ami_var = format!("ami={ami}");
+    let v = ["-var", vars.as_str(), "-var", ami_var.as_str()];
+    let mut apply = vec!["apply", "-auto-approve", "-no-color"];
+    apply.extend_from_slice(&v);
+    ok(&w, &apply);
+
+    // right after the apply: no drift
+    let (code, doc) = drift_json(&w, None, &v);
+    assert_eq!(code, 0, "{doc:#}");
+    let all = findings(&doc);
+    assert!(all.len() >= 18, "{all:?}");
+    assert!(all.values().all(|(s, _)| s == "in_sync"), "{all:#?}");
+    assert!(doc["summary"]["api_calls"].as_u64().unwrap() > 0);
+
+    let o: Json = serde_json::from_str(&ok(&w, &["output", "-json"]).stdout).unwrap();
+    // tags, settings, rules, sizes and deletions behind terrane's back
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "vpc"),
+        "--tags",
+        "Key=Team,Value=ops",
+    ]);
+    aws(&[
+        "ec2",
+        "modify-subnet-attribute",
+        "--subnet-id",
+        &out(&o, "subnet"),
+        "--map-public-ip-on-launch",
+    ]);
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "gw"),
+        "--tags",
+        "Key=Env,Value=prod",
+    ]);
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "rt"),
+        "--tags",
+        "Key=Name,Value=renamed",
+    ]);
+    aws(&[
+        "ec2",
+        "delete-route",
+        "--route-table-id",
+        &out(&o, "rt"),
+        "--destination-cidr-block",
+        "0.0.0.0/0",
+    ]);
+    aws(&[
+        "ec2",
+        "authorize-security-group-ingress",
+        "--group-id",
+        &out(&o, "web"),
+        "--protocol",
+        "tcp",
+        "--port",
+        "22",
+        "--cidr",
+        "0.0.0.0/0",
+    ]);
+    let rules = aws(&[
+        "ec2",
+        "describe-security-group-rules",
+        "--filters",
+        &format!("Name=group-id,Values={}", out(&o, "db_sg")),
+    ]);
+    let rule = rules["SecurityGroupRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["IsEgress"] == false)
+        .unwrap()["SecurityGroupRuleId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    aws(&[
+        "ec2",
+        "revoke-security-group-ingress",
+        "--group-id",
+        &out(&o, "db_sg"),
+        "--security-group-rule-ids",
+        &rule,
+    ]);
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "eip"),
+        "--tags",
+        "Key=Name,Value=other",
+    ]);
+    aws(&["ec2", "delete-key-pair", "--key-name", &name]);
+    aws(&[
+        "ec2",
+        "delete-launch-template",
+        "--launch-template-name",
+        &name,
+    ]);
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "vm"),
+        "--tags",
+        "Key=Owner,Value=someone",
+    ]);
+    aws(&[
+        "iam",
+        "update-role",
+        "--role-name",
+        &name,
+        "--description",
+        "changed",
+    ]);
+    aws(&[
+        "iam",
+        "create-policy-version",
+        "--policy-arn",
+        &out(&o, "policy"),
+        "--set-as-default",
+        "--policy-document",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+    ]);
+    aws(&[
+        "iam",
+        "detach-role-policy",
+        "--role-name",
+        &name,
+        "--policy-arn",
+        &out(&o, "policy"),
+    ]);
+    // (moto loses a subnet group that modify-db-subnet-group changed: a tag instead)
+    let group = aws(&[
+        "rds",
+        "describe-db-subnet-groups",
+        "--db-subnet-group-name",
+        &name,
+    ]);
+    let group_arn = group["DBSubnetGroups"][0]["DBSubnetGroupArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    aws(&[
+        "rds",
+        "add-tags-to-resource",
+        "--resource-name",
+        &group_arn,
+        "--tags",
+        "Key=Team,Value=data",
+    ]);
+    aws(&[
+        "rds",
+        "add-tags-to-resource",
+        "--resource-name",
+        &out(&o, "pg"),
+        "--tags",
+        "Key=Name,Value=other",
+    ]);
+    aws(&[
+        "rds",
+        "modify-db-instance",
+        "--db-instance-identifier",
+        &name,
+        "--allocated-storage",
+        "30",
+        "--apply-immediately",
+    ]);
+
+    let (code, doc) = drift_json(&w, None, &v);
+    assert_eq!(code, 2, "{doc:#}");
+    let found = findings(&doc);
+    let expect: &[(&str, &str, &[&str])] = &[
+        (
+            "aws_vpc.main",
+            "drifted",
+            &["tags[\"Team\"]", "tags_all[\"Team\"]"],
+        ),
+        ("aws_subnet.app[0]", "drifted", &["map_public_ip_on_launch"]),
+        ("aws_subnet.app[1]", "in_sync", &[]),
+        (
+            "aws_internet_gateway.gw",
+            "drifted",
+            &["tags[\"Env\"]", "tags_all[\"Env\"]"],
+        ),
+        (
+            "aws_route_table.public",
+            "drifted",
+            &["tags[\"Name\"]", "tags_all[\"Name\"]"],
+        ),
+        ("aws_route.out", "deleted", &[]),
+        ("aws_security_group.web", "drifted", &["ingress"]),
+        ("aws_security_group.db", "in_sync", &[]),
+        ("aws_vpc_security_group_ingress_rule.pg", "deleted", &[]),
+        (
+            "aws_eip.ip",
+            "drifted",
+            &["tags[\"Name\"]", "tags_all[\"Name\"]"],
+        ),
+        ("aws_key_pair.k", "deleted", &[]),
+        ("aws_launch_template.lt", "deleted", &[]),
+        (
+            "aws_instance.vm",
+            "drifted",
+            &["tags[\"Owner\"]", "tags_all[\"Owner\"]"],
+        ),
+        ("aws_iam_role.app", "drifted", &["description"]),
+        ("aws_iam_policy.read", "drifted", &["policy"]),
+        ("aws_iam_role_policy_attachment.read", "deleted", &[]),
+        (
+            "aws_db_subnet_group.db",
+            "drifted",
+            &["tags", "tags_all[\"Team\"]"],
+        ),
+        (
+            "aws_db_parameter_group.pg",
+            "drifted",
+            &["tags[\"Name\"]", "tags_all[\"Name\"]"],
+        ),
+        ("aws_db_instance.db", "drifted", &["allocated_storage"]),
+    ];
+    let mut problems = Vec::new();
+    for (addr, status, paths) in expect {
+        match found.get(*addr) {
+            None => problems.push(format!("{addr}: not in the report")),
+            Some((s, p)) => {
+                let want: Vec<String> = paths.iter().map(|x| x.to_string()).collect();
+                if s != status || *p != want {
+                    problems.push(format!("{addr}: {s} {p:?}, expected {status} {want:?}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}\n{doc:#}", problems.join("\n"));
+    let db = doc["stacks"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_db_instance.db")
+        .unwrap();
+    assert_eq!(db["changes"][0]["before"], 20);
+    assert_eq!(db["changes"][0]["after"], 30);
+
+    // every format shows the same findings
+    let text = run(&w, &["drift", "-no-color", "-var", &vars, "-var", &ami_var]);
+    assert_eq!(text.code, 2, "{}", text.text());
+    assert!(
+        text.stdout.contains(
+            "~ aws_db_instance.db has changed outside terrane\n      allocated_storage: 20 -> 30"
+        ),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("tags[\"Team\"]: \"web\" -> \"ops\""),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("- aws_key_pair.k has been deleted outside terrane"),
+        "{}",
+        text.stdout
+    );
+    let md = run(
+        &w,
+        &["drift", "-format=markdown", "-var", &vars, "-var", &ami_var],
+    );
+    assert_eq!(md.code, 2, "{}", md.text());
+    assert!(
+        md.stdout.contains("| `allocated_storage` | `20` | `30` |"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .contains("| `tags[\"Team\"]` | `\"web\"` | `\"ops\"` |"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .contains("- :wastebasket: `aws_route.out` was deleted outside terrane"),
+        "{}",
+        md.stdout
+    );
+    let xml = run(
+        &w,
+        &["drift", "-format=junit", "-var", &vars, "-var", &ami_var],
+    );
+    assert_eq!(xml.code, 2, "{}", xml.text());
+    for (addr, status, _) in expect {
+        let case = format!("name=\"{addr}\"");
+        let at = xml
+            .stdout
+            .find(&case)
+            .unwrap_or_else(|| panic!("{addr}: {}", xml.stdout));
+        let rest = &xml.stdout[at..];
+        let failing = rest.starts_with(&format!("{case}>\n      <failure"));
+        assert_eq!(
+            failing,
+            *status != "in_sync",
+            "{addr}: {}",
+            &rest[..rest.len().min(200)]
+        );
+    }
+    assert!(
+        xml.stdout.contains("allocated_storage: 20 -&gt; 30"),
+        "{}",
+        xml.stdout
+    );
+
+    // drift changed nothing: a refresh-only plan still sees all of it
+    let p = run(
+        &w,
+        &[
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-no-color",
+            "-var",
+            &vars,
+            "-var",
+            &ami_var,
+        ],
+    );
+    assert_eq!(p.code, 2, "{}", p.text());
+}
+
+#[test]
+fn a_drift_check_of_many_resources_costs_a_call_per_type_and_page_as_counted_by_a_proxy() {
+    let proxy = canned::Canned::proxy(&moto::Moto::shared().url);
+    let name = moto::unique("calls");
+    let w = Workdir::new(&[(
+        "main.tf",
+        &format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.80.0.0/16"
+}}
+
+resource "aws_subnet" "s" {{
+  count      = 40
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+}}
+
+resource "aws_security_group" "g" {{
+  count  = 30
+  name   = "{name}-${{count.index}}"
+  vpc_id = aws_vpc.main.id
+}}
+
+resource "aws_route_table" "r" {{
+  count  = 20
+  vpc_id = aws_vpc.main.id
+}}
+
+resource "aws_key_pair" "k" {{
+  count      = 10
+  key_name   = "{name}-${{count.index}}"
+  public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqEvjOP1rSclGdaRINYj36SNvC+h5Ng1JRBcuQvWCCn test@example"
+}}
+"#
+        ),
+    )]);
+    let r = run_at(
+        &w,
+        Some(&proxy.url),
+        &["apply", "-auto-approve", "-no-color"],
+    );
+    assert_eq!(r.code, 0, "{}", r.text());
+    proxy.reset();
+    let (code, doc) = drift_json(&w, Some(&proxy.url), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"]["resources"], 101);
+    let calls = doc["summary"]["api_calls"].as_u64().unwrap();
+    assert_eq!(
+        calls as usize,
+        proxy.operations().len(),
+        "the report counts every request moto got: {:?}",
+        proxy.operations()
+    );
+    let by_op = &doc["summary"]["api_calls_by_operation"];
+    assert_eq!(by_op["EC2.DescribeSubnets"], 1, "{by_op}");
+    assert_eq!(by_op["EC2.DescribeKeyPairs"], 1, "{by_op}");
+    // 5 types: a few calls each (the VPC's reading also looks up its default security group,
+    // route table and network ACL), nowhere near one per resource
+    assert!(calls <= 15, "{calls} calls for 101 resources: {by_op}");
+    let r = run_at(
+        &w,
+        Some(&proxy.url),
+        &["destroy", "-auto-approve", "-no-color"],
+    );
+    assert_eq!(r.code, 0, "{}", r.text());
+}
+
+fn created_id(j: &Json, kind: &str, field: &str) -> String {
+    j[kind][field].as_str().unwrap().to_string()
+}
+
+#[test]
+fn unmanaged_objects_made_through_awscli_are_listed_narrowed_by_tag_and_vpc() {
+    let team = moto::unique("team");
+    let tag = format!("tag:Team={team}");
+    let tags = format!("ResourceType=vpc,Tags=[{{Key=Team,Value={team}}}]");
+    let stack = |cidr: &str| {
+        format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "{cidr}"
+  tags       = {{ Team = "{team}" }}
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, 0)
+  tags       = {{ Team = "{team}" }}
+}}
+
+output "vpc" {{ value = aws_vpc.main.id }}
+"#
+        )
+    };
+    let w = Workdir::new(&[
+        ("net/main.tf", &stack("10.90.0.0/16")),
+        ("other/main.tf", &stack("10.91.0.0/16")),
+    ]);
+    for d in ["net", "other"] {
+        ok(
+            &w,
+            &[
+                &format!("-chdir={d}"),
+                "apply",
+                "-auto-approve",
+                "-no-color",
+            ],
+        );
+    }
+    let net_vpc = out(
+        &serde_json::from_str(&ok(&w, &["-chdir=net", "output", "-json"]).stdout).unwrap(),
+        "vpc",
+    );
+    let other_vpc = out(
+        &serde_json::from_str(&ok(&w, &["-chdir=other", "output", "-json"]).stdout).unwrap(),
+        "vpc",
+    );
+
+    // clean: nothing unmanaged yet (the VPCs' default security groups and main route tables are
+    // AWS's own, and the other stack's VPC is managed in the recursive check)
+    let (code, doc) = drift_json(
+        &w,
+        None,
+        &["-recursive", "-unmanaged", "-unmanaged-filter", &tag, "."],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        doc["unmanaged"]["objects"],
+        serde_json::json!([]),
+        "{doc:#}"
+    );
+    assert!(
+        doc["unmanaged"]["types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "aws_vpc")
+    );
+
+    // made outside terrane
+    let vpc = created_id(
+        &aws(&[
+            "ec2",
+            "create-vpc",
+            "--cidr-block",
+            "10.92.0.0/16",
+            "--tag-specifications",
+            &tags,
+        ]),
+        "Vpc",
+        "VpcId",
+    );
+    let subnet = created_id(
+        &aws(&[
+            "ec2",
+            "create-subnet",
+            "--vpc-id",
+            &vpc,
+            "--cidr-block",
+            "10.92.1.0/24",
+            "--tag-specifications",
+            &format!("ResourceType=subnet,Tags=[{{Key=Team,Value={team}}}]"),
+        ]),
+        "Subnet",
+        "SubnetId",
+    );
+    let sg = aws(&[
+        "ec2",
+        "create-security-group",
+        "--group-name",
+        &moto::unique("loose"),
+        "--description",
+        "x",
+        "--vpc-id",
+        &net_vpc,
+        "--tag-specifications",
+        &format!("ResourceType=security-group,Tags=[{{Key=Team,Value={team}}}]"),
+    ])["GroupId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // not the team's: never listed
+    aws(&["ec2", "create-vpc", "--cidr-block", "10.93.0.0/16"]);
+
+    let listed = |doc: &Json| -> Vec<(String, String)> {
+        doc["unmanaged"]["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["type"].as_str().unwrap().to_string(),
+                    o["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut want = vec![
+        ("aws_security_group".to_string(), sg.clone()),
+        ("aws_subnet".to_string(), subnet.clone()),
+        ("aws_vpc".to_string(), vpc.clone()),
+    ];
+    want.sort();
+    let (code, doc) = drift_json(
+        &w,
+        None,
+        &["-recursive", "-unmanaged", "-unmanaged-filter", &tag, "."],
+    );
+    assert_eq!(code, 2, "unmanaged objects are drift: {doc:#}");
+    assert_eq!(listed(&doc), want, "{doc:#}");
+    assert_eq!(doc["summary"]["unmanaged"], 3);
+
+    // one stack alone: the other stack's objects are not in its state, so they are listed too
+    let (_, doc) = drift_json(&w, None, &["-unmanaged", "-unmanaged-filter", &tag, "net"]);
+    let one = listed(&doc);
+    assert!(
+        one.contains(&("aws_vpc".to_string(), other_vpc.clone())),
+        "{one:?}"
+    );
+
+    // narrowed to a VPC: only what is in it
+    let (_, doc) = drift_json(
+        &w,
+        None,
+        &[
+            "-unmanaged",
+            "-unmanaged-filter",
+            &tag,
+            "-unmanaged-filter",
+            &format!("vpc-id={net_vpc}"),
+            "net",
+        ],
+    );
+    assert_eq!(
+        listed(&doc),
+        [("aws_security_group".to_string(), sg.clone())],
+        "{doc:#}"
+    );
+
+    // every format names them
+    let r = run(
+        &w,
+        &[
+            "drift",
+            "-recursive",
+            "-no-color",
+            "-unmanaged",
+            "-unmanaged-filter",
+            &tag,
+            ".",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.text());
+    assert!(
+        r.stdout.contains(&format!("+ aws_vpc {vpc}")),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        &w,
+        &[
+            "drift",
+            "-recursive",
+            "-format=markdown",
+            "-unmanaged",
+            "-unmanaged-filter",
+            &tag,
+            ".",
+        ],
+    );
+    assert!(
+        r.stdout.contains(&format!("| `aws_subnet` | `{subnet}` |")),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        &w,
+        &[
+            "drift",
+            "-recursive",
+            "-format=junit",
+            "-unmanaged",
+            "-unmanaged-filter",
+            &tag,
+            ".",
+        ],
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "<testcase classname=\"unmanaged\" name=\"aws_security_group {sg}\">"
+        )),
+        "{}",
+        r.stdout
+    );
+
+    aws(&["ec2", "delete-subnet", "--subnet-id", &subnet]);
+    aws(&["ec2", "delete-security-group", "--group-id", &sg]);
+    aws(&["ec2", "delete-vpc", "--vpc-id", &vpc]);
+    for d in ["net", "other"] {
+        ok(
+            &w,
+            &[
+                &format!("-chdir={d}"),
+                "destroy",
+                "-auto-approve",
+                "-no-color",
+            ],
+        );
+    }
+}
