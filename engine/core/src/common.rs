@@ -251,7 +251,8 @@ impl Common {
             .unwrap_or_else(ModuleInstance::root);
         let (cfg, diags) = match block {
             Some(b) => {
-                let refs = expr_refs(b.body.attrs.iter().map(|a| &a.expr));
+                // Nested blocks count too (`default_tags { tags = { Team = var.team } }`).
+                let refs = crate::refs::subjects(crate::refs::body_traversals(&b.body));
                 let names = self.scope(&inst, &refs, &Repetition::Single);
                 let ectx = EvalContext::with_names(&self.ctx.functions, names);
                 decode_body(&b.body, &schema.provider.block, &ectx)

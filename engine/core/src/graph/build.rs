@@ -307,7 +307,8 @@ fn add_provider_edges(g: &mut Graph, config: &Config, state: &State) {
             g.depend(ni, pi);
         }
         if let Some(block) = provider_block(config, &pc) {
-            let refs = expr_refs(block.body.attrs.iter().map(|a| &a.expr));
+            // Nested blocks count too (`default_tags { tags = { Team = var.team } }`).
+            let refs = crate::refs::subjects(crate::refs::body_traversals(&block.body));
             connect(g, &pn, refs_to_nodes(config, &pc.module, &refs));
         }
     }
