@@ -822,6 +822,15 @@ output "vpc" {{ value = aws_vpc.main.id }}
         "{one:?}"
     );
 
+    // the same filter set by the stack itself (terrane-drift.json)
+    w.write(
+        "net/terrane-drift.json",
+        &format!("{{\"unmanaged_filters\": [\"{tag}\"]}}"),
+    );
+    let (_, doc) = drift_json(&w, None, &["-unmanaged", "net"]);
+    assert_eq!(listed(&doc), one, "{doc:#}");
+    w.remove("net/terrane-drift.json");
+
     // narrowed to a VPC: only what is in it
     let (_, doc) = drift_json(
         &w,
@@ -911,4 +920,102 @@ output "vpc" {{ value = aws_vpc.main.id }}
             ],
         );
     }
+}
+
+#[test]
+fn a_resource_whose_refresh_fails_is_reported_with_the_error_and_the_rest_is_still_checked() {
+    let name = moto::unique("fail");
+    let w = Workdir::new(&[(
+        "main.tf",
+        &format!(
+            r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.85.0.0/16"
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.85.1.0/24"
+}}
+
+resource "aws_security_group" "web" {{
+  name   = "{name}"
+  vpc_id = aws_vpc.main.id
+  tags   = {{ Team = "web" }}
+}}
+
+output "sg" {{ value = aws_security_group.web.id }}
+"#
+        ),
+    )]);
+    ok(&w, &["apply", "-auto-approve", "-no-color"]);
+    let o: Json = serde_json::from_str(&ok(&w, &["output", "-json"]).stdout).unwrap();
+    aws(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &out(&o, "sg"),
+        "--tags",
+        "Key=Team,Value=ops",
+    ]);
+    let failing = canned::Canned::proxy_except(&moto::Moto::shared().url, |req| {
+        (req.action() == "DescribeSubnets").then(|| {
+            canned::Answer::ec2_error(
+                403,
+                "UnauthorizedOperation",
+                "You are not authorized to perform this operation.",
+            )
+        })
+    });
+    let (code, doc) = drift_json(&w, Some(&failing.url), &[]);
+    assert_eq!(code, 1, "a failed refresh is an error: {doc:#}");
+    let found = findings(&doc);
+    assert_eq!(found["aws_subnet.a"].0, "error", "{doc:#}");
+    assert_eq!(found["aws_vpc.main"].0, "in_sync", "{doc:#}");
+    assert_eq!(
+        found["aws_security_group.web"],
+        (
+            "drifted".to_string(),
+            vec![
+                "tags[\"Team\"]".to_string(),
+                "tags_all[\"Team\"]".to_string()
+            ]
+        ),
+        "the other resources are still checked: {doc:#}"
+    );
+    let subnet = doc["stacks"][0]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_subnet.a")
+        .unwrap();
+    let error = subnet["error"].as_str().unwrap();
+    assert!(
+        error.contains("DescribeSubnets") && error.contains("UnauthorizedOperation"),
+        "{error}"
+    );
+    assert_eq!(doc["stacks"][0]["status"], "error");
+    assert_eq!(doc["summary"]["errors"], 1);
+    assert_eq!(doc["drift_detected"], true);
+
+    let r = run_at(&w, Some(&failing.url), &["drift", "-format=junit"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stdout
+            .contains("<error type=\"refresh\" message=\"aws_subnet.a could not be refreshed\">"),
+        "{}",
+        r.stdout
+    );
+    let r = run_at(&w, Some(&failing.url), &["drift", "-no-color"]);
+    assert!(r.stdout.starts_with("Drift check failed."), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("! aws_subnet.a could not be refreshed: "),
+        "{}",
+        r.stdout
+    );
+    ok(&w, &["destroy", "-auto-approve", "-no-color"]);
 }

@@ -191,6 +191,22 @@ fn drift_of_a_directory_and_usage_errors() {
         "stack",
     ]);
     assert_eq!(r.code, 1, "{}", r.text());
+    // the built-in providers list nothing; a stack's own filters must be valid
+    let r = w.run(&["drift", "-unmanaged", "-format=json", "stack"]);
+    assert_eq!(r.code, 0, "{}", r.text());
+    let doc = json(&r);
+    drift_report::check(&doc);
+    assert_eq!(doc["unmanaged"]["objects"], serde_json::json!([]));
+    w.write(
+        "stack/terrane-drift.json",
+        "{\"unmanaged_filters\": \"tag:Team=x\"}",
+    );
+    let r = w.run(&["drift", "-unmanaged", "-format=json", "stack"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert_eq!(
+        json(&r)["stacks"][0]["errors"][0]["summary"],
+        "Invalid terrane-drift.json"
+    );
 }
 
 #[test]
@@ -285,4 +301,80 @@ fn no_drift_right_after_applying_the_quickstart_example() {
     drift_report::check(&doc);
     assert!(doc["summary"]["resources"].as_u64().unwrap() > 3, "{doc:#}");
     assert_eq!(doc["summary"]["in_sync"], doc["summary"]["resources"]);
+}
+
+#[test]
+fn refresh_only_plans_show_the_drift_as_terraform_does() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        "resource \"local_file\" \"a\" {\n  filename = \"${path.module}/a.txt\"\n  content  = \"hello\"\n}\n\nresource \"random_pet\" \"p\" {}\n",
+    )]);
+    w.ok(&["apply", "-auto-approve", "-no-color"]);
+    let r = w.run(&["plan", "-refresh-only", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(r.code, 0, "{}", r.text());
+    assert!(
+        r.stdout
+            .contains("No changes. Your infrastructure still matches the configuration."),
+        "{}",
+        r.stdout
+    );
+
+    w.remove("a.txt");
+    let r = w.run(&[
+        "plan",
+        "-refresh-only",
+        "-no-color",
+        "-detailed-exitcode",
+        "-out=drift.plan",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.text());
+    let at = r
+        .stdout
+        .find("Note: Objects have changed outside of terrane")
+        .expect(&r.stdout);
+    let section = &r.stdout[at..];
+    let head = "Note: Objects have changed outside of terrane\n\nterrane detected the following changes made outside of terrane since the\nlast \"terrane apply\" which may have affected this plan:\n\n  # local_file.a has been deleted\n  - resource \"local_file\" \"a\" {\n";
+    assert!(section.starts_with(head), "{section}");
+    let tail = "    }\n\n\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n\n─────";
+    assert!(section.contains(tail), "{section}");
+    assert!(
+        !section.contains("Unless you have made equivalent changes"),
+        "{section}"
+    );
+
+    // show -json: resource_drift in Terraform's format
+    let shown = w.ok(&["show", "-json", "drift.plan"]);
+    let plan: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let drift = &plan["resource_drift"][0];
+    for (k, v) in [
+        ("address", "local_file.a"),
+        ("mode", "managed"),
+        ("type", "local_file"),
+        ("name", "a"),
+        ("provider_name", "registry.terraform.io/hashicorp/local"),
+    ] {
+        assert_eq!(drift[k], v, "{drift:#}");
+    }
+    assert_eq!(drift["change"]["actions"], serde_json::json!(["delete"]));
+    assert_eq!(drift["change"]["before"]["content"], "hello");
+    assert!(drift["change"]["after"].is_null());
+    assert_eq!(
+        plan["resource_drift"].as_array().unwrap().len(),
+        1,
+        "random_pet.p did not drift"
+    );
+    assert!(
+        plan.get("resource_changes").is_none_or(|c| c
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["change"]["actions"] == serde_json::json!(["no-op"]))),
+        "{plan:#}"
+    );
+
+    // apply -refresh-only accepts it into the state; then nothing has drifted
+    w.ok(&["apply", "-refresh-only", "-auto-approve", "-no-color"]);
+    assert!(!w.ok(&["state", "list"]).stdout.contains("local_file.a"));
+    let r = w.run(&["drift", "-no-color"]);
+    assert_eq!(r.code, 0, "{}", r.text());
 }

@@ -172,8 +172,22 @@ async fn check_here(args: &DriftArgs, path: String) -> Json {
         usage: factory.usage(),
     });
     let unmanaged = if args.unmanaged {
+        let mut filters = args.unmanaged_filters.clone();
+        match unmanaged::stack_filters(Path::new(".")) {
+            Ok(f) => filters.extend(f),
+            Err(d) => {
+                print(&ui, std::slice::from_ref(&d), &loaded.sources);
+                let mut stack = stack;
+                stack["status"] = json!("error");
+                stack["errors"]
+                    .as_array_mut()
+                    .expect("errors is an array")
+                    .push(report::error_json(&d));
+                return report::document(vec![stack], None);
+            }
+        }
         let managed = report::managed_ids(std::slice::from_ref(&stack));
-        let listed = unmanaged::list(&factory, &args.unmanaged_filters, &managed).await;
+        let listed = unmanaged::list(&factory, &filters, &managed).await;
         // The listing's calls count too.
         let mut stack = stack;
         let usage = factory.usage();

@@ -1,5 +1,6 @@
 //! Unmanaged objects: what the configured providers list (`-unmanaged`), narrowed by the filters of
-//! the command line (`-unmanaged-filter tag:Team=web`, `vpc-id=vpc-1`), less what the state manages.
+//! the command line (`-unmanaged-filter tag:Team=web`, `vpc-id=vpc-1`) and of the stack
+//! (`terrane-drift.json`), less what the state manages.
 
 use crate::drift::report::error_json;
 use crate::factory::Recording;
@@ -7,6 +8,45 @@ use serde_json::{Value as Json, json};
 use std::collections::BTreeSet;
 use terrane_diagnostics::Diagnostic;
 use terrane_provider_api::ListRequest;
+
+/// The file in a stack's directory that holds its own filters for `-unmanaged`.
+pub const STACK_FILE: &str = "terrane-drift.json";
+
+/// The filters a stack sets for itself in [`STACK_FILE`] (`{"unmanaged_filters": ["tag:Team=web"]}`);
+/// none when there is no such file.
+pub fn stack_filters(dir: &std::path::Path) -> Result<Vec<String>, Diagnostic> {
+    let path = dir.join(STACK_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Diagnostic::error(
+                format!("Invalid {STACK_FILE}"),
+                format!("Cannot read {}: {e}", path.display()),
+            ));
+        }
+    };
+    let invalid = |why: String| Diagnostic::error(format!("Invalid {STACK_FILE}"), why);
+    let doc: Json = serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+    let filters: Vec<String> = match doc.get("unmanaged_filters") {
+        None => Vec::new(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .map(|f| {
+                f.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| invalid(format!("unmanaged_filters holds {f}, not a string")))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(invalid(format!(
+                "unmanaged_filters must be a list of strings, not {other}"
+            )));
+        }
+    };
+    parse_filters(&filters)?;
+    Ok(filters)
+}
 
 /// Parses `NAME=VALUE` filters.
 pub fn parse_filters(texts: &[String]) -> Result<Vec<(String, String)>, Diagnostic> {

@@ -29,7 +29,10 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
             out.push_str(&render_drift(c, ui));
             out.push('\n');
         }
-        if plan.mode != PlanMode::RefreshOnly {
+        // As Terraform: the paragraph on what the plan does about the drift, then a rule.
+        if plan.mode == PlanMode::RefreshOnly {
+            out.push_str("\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n");
+        } else {
             out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n");
         }
         out.push_str(&format!("\n{}\n", "─".repeat(77)));
@@ -37,8 +40,6 @@ pub fn render(plan: &Plan, ui: &Ui) -> String {
     if plan.mode == PlanMode::RefreshOnly {
         if plan.drift.is_empty() {
             out.push_str(&format!("\n{} Your infrastructure still matches the configuration.\n\nterrane has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.\n", ui.bold("No changes.")));
-        } else {
-            out.push_str("\nThis is a refresh-only plan, so terrane will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the terrane state without changing any remote\nobjects.\n");
         }
         return out;
     }

@@ -105,6 +105,16 @@ impl Canned {
         Canned::start(move |req, _| forward(&addr, req))
     }
 
+    /// A proxy like [`Canned::proxy`] that answers the requests `answer` picks itself (a failure
+    /// injected into an otherwise real endpoint).
+    pub fn proxy_except(
+        upstream: &str,
+        answer: impl Fn(&Request) -> Option<Answer> + Send + Sync + 'static,
+    ) -> Canned {
+        let addr = upstream.trim_start_matches("http://").to_string();
+        Canned::start(move |req, _| answer(req).unwrap_or_else(|| forward(&addr, req)))
+    }
+
     /// Forgets the requests recorded so far.
     pub fn reset(&self) {
         self.log.lock().unwrap().clear();
