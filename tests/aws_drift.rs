@@ -606,28 +606,29 @@ provider "aws" {{
 }}
 
 resource "aws_vpc" "main" {{
-  cidr_block = "10.80.0.0/16"
+  count      = 2
+  cidr_block = "10.8${{count.index}}.0.0/16"
 }}
 
 resource "aws_subnet" "s" {{
-  count      = 40
-  vpc_id     = aws_vpc.main.id
-  cidr_block = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)
+  count      = 300
+  vpc_id     = aws_vpc.main[count.index % 2].id
+  cidr_block = cidrsubnet(aws_vpc.main[count.index % 2].cidr_block, 8, floor(count.index / 2))
 }}
 
 resource "aws_security_group" "g" {{
-  count  = 30
+  count  = 300
   name   = "{name}-${{count.index}}"
-  vpc_id = aws_vpc.main.id
+  vpc_id = aws_vpc.main[count.index % 2].id
 }}
 
 resource "aws_route_table" "r" {{
-  count  = 20
-  vpc_id = aws_vpc.main.id
+  count  = 200
+  vpc_id = aws_vpc.main[count.index % 2].id
 }}
 
 resource "aws_key_pair" "k" {{
-  count      = 10
+  count      = 200
   key_name   = "{name}-${{count.index}}"
   public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAqEvjOP1rSclGdaRINYj36SNvC+h5Ng1JRBcuQvWCCn test@example"
 }}
@@ -643,7 +644,7 @@ resource "aws_key_pair" "k" {{
     proxy.reset();
     let (code, doc) = drift_json(&w, Some(&proxy.url), &[]);
     assert_eq!(code, 0, "{doc:#}");
-    assert_eq!(doc["summary"]["resources"], 101);
+    assert_eq!(doc["summary"]["resources"], 1002);
     let calls = doc["summary"]["api_calls"].as_u64().unwrap();
     assert_eq!(
         calls as usize,
@@ -652,11 +653,18 @@ resource "aws_key_pair" "k" {{
         proxy.operations()
     );
     let by_op = &doc["summary"]["api_calls_by_operation"];
-    assert_eq!(by_op["EC2.DescribeSubnets"], 1, "{by_op}");
+    // 300 subnets and 300 security groups are two pages each (200 ids per call), 200 route tables
+    // and 200 key pairs one
+    assert_eq!(by_op["EC2.DescribeSubnets"], 2, "{by_op}");
     assert_eq!(by_op["EC2.DescribeKeyPairs"], 1, "{by_op}");
-    // 5 types: a few calls each (the VPC's reading also looks up its default security group,
-    // route table and network ACL), nowhere near one per resource
-    assert!(calls <= 15, "{calls} calls for 101 resources: {by_op}");
+    assert_eq!(
+        by_op["EC2.DescribeRouteTables"].as_u64().unwrap() <= 2,
+        true,
+        "{by_op}"
+    );
+    // 5 types: a few calls each (the VPCs' reading also looks up their default security groups,
+    // main route tables and network ACLs), nowhere near one per resource
+    assert!(calls <= 20, "{calls} calls for 1002 resources: {by_op}");
     let r = run_at(
         &w,
         Some(&proxy.url),

@@ -26,7 +26,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let Some(cmd) = cli.command else {
         eprintln!(
-            "Usage: terrane [-chdir=DIR] <command> [args]\n\nMain commands:\n  init      Prepare your working directory for other commands\n  validate  Check whether the configuration is valid\n  plan      Show changes required by the current configuration\n  apply     Create or update infrastructure\n  destroy   Destroy previously-created infrastructure\n\nOther commands:\n  output    Show output values from your root module\n  show      Show the current state or a saved plan\n  state     Advanced state management\n  version   Show the current terrane version"
+            "Usage: terrane [-chdir=DIR] <command> [args]\n\nMain commands:\n  init      Prepare your working directory for other commands\n  validate  Check whether the configuration is valid\n  plan      Show changes required by the current configuration\n  apply     Create or update infrastructure\n  destroy   Destroy previously-created infrastructure\n  drift     Report changes made outside terrane\n\nOther commands:\n  output    Show output values from your root module\n  show      Show the current state or a saved plan\n  state     Advanced state management\n  version   Show the current terrane version"
         );
         return Ok(ExitCode::from(1));
     };
