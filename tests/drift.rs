@@ -224,14 +224,19 @@ fn recursive_checks_every_stack_and_a_broken_one_does_not_hide_the_others() {
         ),
         (
             "nested/deeper/main.tf",
-            "resource \"random_id\" \"i\" {\n  byte_length = 4\n}\n",
+            "variable \"len\" {\n  type = number\n}\n\nresource \"random_id\" \"i\" {\n  byte_length = var.len\n}\n",
         ),
     ]);
     for d in ["clean", "drifted", "nested/deeper"] {
-        let r = w.run(&[&format!("-chdir={d}"), "apply", "-auto-approve"]);
+        let r = w.run_with(
+            &[&format!("-chdir={d}"), "apply", "-auto-approve"],
+            &[("TF_VAR_len", "4")],
+            None,
+        );
         assert_eq!(r.code, 0, "{d}: {}", r.text());
     }
-    let r = w.run(&["drift", "-recursive", "-format=json", "."]);
+    // -var applies to the stacks that declare the variable
+    let r = w.run(&["drift", "-recursive", "-format=json", "-var", "len=4", "."]);
     assert_eq!(r.code, 1, "a broken stack is an error: {}", r.text());
     let doc = json(&r);
     drift_report::check(&doc);
@@ -272,6 +277,8 @@ fn recursive_checks_every_stack_and_a_broken_one_does_not_hide_the_others() {
     let r = w.run(&[
         "drift",
         "-recursive",
+        "-var",
+        "len=4",
         "-concurrency=2",
         "-format=markdown",
         ".",

@@ -257,8 +257,11 @@ fn check_child(exe: &Path, args: &DriftArgs, dir: &Path, name: &str) -> (Json, O
     if let Some(t) = &args.plan.lock_timeout {
         cmd.arg(format!("-lock-timeout={t}"));
     }
+    // As TF_VAR_ variables, so that a stack that does not declare one ignores it.
     for v in &args.plan.vars {
-        cmd.arg(format!("-var={v}"));
+        if let Some((name, value)) = v.split_once('=') {
+            cmd.env(format!("TF_VAR_{}", name.trim()), value);
+        }
     }
     for f in &args.plan.var_files {
         cmd.arg(format!("-var-file={}", absolute(Path::new(f)).display()));

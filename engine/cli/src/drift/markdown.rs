@@ -15,7 +15,12 @@ fn code(text: &str) -> String {
     format!("{fence}{}{fence}", cell(text))
 }
 
-/// Renders the report.
+/// The longest comment GitHub accepts is 65,536 characters; the report stays below with room for
+/// what a pipeline adds around it.
+pub const LIMIT: usize = 60_000;
+
+/// Renders the report. A report longer than [`LIMIT`] keeps its headline and tables and as many
+/// findings as fit, and says how many it leaves out.
 pub fn render(doc: &Json) -> String {
     let s = &doc["summary"];
     let n = |k: &str| s[k].as_u64().unwrap_or(0);
@@ -56,6 +61,9 @@ pub fn render(doc: &Json) -> String {
             errors
         ));
     }
+    // Where the text may be cut (between findings), and how many findings come before.
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut shown = 0;
     for st in doc["stacks"].as_array().into_iter().flatten() {
         let path = st["path"].as_str().unwrap_or(".");
         let rs: Vec<&Json> = st["resources"]
@@ -77,6 +85,8 @@ pub fn render(doc: &Json) -> String {
             ));
         }
         for r in rs {
+            cuts.push((out.len(), shown));
+            shown += 1;
             let addr = code(r["address"].as_str().unwrap_or(""));
             match r["status"].as_str() {
                 Some("drifted") => {
@@ -104,6 +114,7 @@ pub fn render(doc: &Json) -> String {
             }
         }
     }
+    cuts.push((out.len(), shown));
     if let Some(u) = doc.get("unmanaged") {
         let objects = u["objects"].as_array().map_or(&[][..], |o| o.as_slice());
         out.push_str(&format!("\n### Unmanaged objects ({})\n\n", objects.len()));
@@ -126,5 +137,57 @@ pub fn render(doc: &Json) -> String {
             ));
         }
     }
+    truncate(out, &cuts, shown)
+}
+
+/// Cuts the text at the last place between findings that keeps it under [`LIMIT`].
+fn truncate(mut out: String, cuts: &[(usize, usize)], total: usize) -> String {
+    if out.len() <= LIMIT {
+        return out;
+    }
+    let (at, kept) = cuts
+        .iter()
+        .rev()
+        .find(|(at, _)| *at + 400 <= LIMIT)
+        .copied()
+        .unwrap_or((0, 0));
+    out.truncate(at);
+    out.push_str(&format!(
+        "\n**{} more findings are not shown here** (the comment would be too long); the full report is in the job's artifacts.\n",
+        total.saturating_sub(kept)
+    ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_long_report_is_cut_between_findings() {
+        let resources: Vec<Json> = (0..2000)
+            .map(|i| {
+                json!({"address": format!("aws_subnet.s[{i}]"), "status": "drifted", "changes": [
+                    {"path": "tags[\"Team\"]", "before": "a", "after": "b"}]})
+            })
+            .collect();
+        let doc = json!({"summary": {}, "stacks": [{"path": ".", "status": "drifted", "errors": [], "resources": resources}]});
+        let md = render(&doc);
+        assert!(md.len() <= LIMIT, "{}", md.len());
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+        let shown = md.matches("<details>").count();
+        assert!(shown > 100, "{shown}");
+        assert!(
+            md.contains(&format!(
+                "**{} more findings are not shown here**",
+                2000 - shown
+            )),
+            "{}",
+            &md[md.len() - 300..]
+        );
+    }
 }
