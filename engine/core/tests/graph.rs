@@ -93,6 +93,35 @@ output "id" { value = null_resource.r.id }
 }
 
 #[test]
+fn providers_wait_for_what_their_nested_blocks_reference() {
+    check(
+        &[(
+            "main.tf",
+            r#"
+variable "region" {}
+variable "environment" {}
+locals { team = "platform" }
+provider "aws" {
+  alias  = "tagged"
+  region = var.region
+  default_tags {
+    tags = { Environment = var.environment, Team = local.team }
+  }
+}
+resource "aws_vpc" "a" { provider = aws.tagged }
+"#,
+        )],
+        expect![[r#"
+            aws_vpc.a -> provider["registry.terraform.io/hashicorp/aws"].tagged
+            local.team
+            provider["registry.terraform.io/hashicorp/aws"].tagged -> local.team, var.environment, var.region
+            var.environment
+            var.region
+        "#]],
+    );
+}
+
+#[test]
 fn cycles_are_reported_with_their_members() {
     check(
         &[(

@@ -299,6 +299,60 @@ async fn destroy_goes_in_reverse_dependency_order() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn destroy_sees_empty_for_each_and_data_sources_as_last_read() {
+    // Locals and module outputs are evaluated while destroying: a resource with no instances is
+    // `{}` there as in a normal plan (not null), and a data source is its last read value.
+    let mut s = Stack::new(
+        r#"
+module "m" {
+  source = "./m"
+}
+output "names" {
+  value = module.m.names
+}
+"#,
+    );
+    std::fs::create_dir_all(s.dir.path().join("m")).unwrap();
+    std::fs::write(
+        s.dir.path().join("m/main.tf"),
+        r#"
+variable "items" {
+  type    = map(string)
+  default = {}
+}
+resource "scripted_thing" "each" {
+  for_each = var.items
+  name     = each.key
+  value    = each.value
+}
+resource "scripted_thing" "counted" {
+  count = 0
+  name  = "c"
+  value = "c"
+}
+data "scripted_echo" "prefix" {
+  input = "p"
+}
+locals {
+  prefix = data.scripted_echo.prefix.output
+}
+resource "scripted_thing" "one" {
+  name  = "${local.prefix}-one"
+  value = "1"
+}
+output "names" {
+  value = concat([for k, t in scripted_thing.each : t.name], scripted_thing.counted[*].name, [local.prefix])
+}
+"#,
+    )
+    .unwrap();
+    s.apply_ok().await;
+    let d = s.destroy().await;
+    assert!(!d.has_errors(), "{d:?}");
+    assert!(s.instances().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_failure_skips_dependents_and_keeps_independent_work() {
     let mut s = Stack::new(&format!(
         "{PAIR}\nresource \"scripted_thing\" \"c\" {{\n  name = \"c\"\n}}\n"

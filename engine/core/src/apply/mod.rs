@@ -83,6 +83,11 @@ pub async fn apply(
         plan_mode: plan.mode,
         changes,
         prior: plan.prior_state.clone(),
+        before: if plan.mode == PlanMode::Destroy {
+            state.clone()
+        } else {
+            State::default()
+        },
         sink: w.sink(),
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
         prior_by_config: plan.prior_state.by_config(),
@@ -183,6 +188,10 @@ struct Applier {
     plan_mode: PlanMode,
     changes: HashMap<AbsResourceInstance, ResourceChange>,
     prior: State,
+    /// Destroying: the state before the apply. The plan leaves data sources out of its prior
+    /// state (they leave the state with the apply), but expressions evaluated on the way (locals,
+    /// module outputs) still see them as last read.
+    before: State,
     sink: StateSink,
     sem: Arc<Semaphore>,
     prior_by_config: HashMap<ConfigResource, Vec<AbsResource>>,
@@ -398,17 +407,27 @@ impl Applier {
                     }
                 }
             };
+            // Destroying does not expand: the state gives the shape, else the configuration (a
+            // `for_each` over an empty map is `{}`).
+            let configured = if rc.for_each.is_some() {
+                terrane_state::EachMode::Map
+            } else if rc.count.is_some() {
+                terrane_state::EachMode::List
+            } else {
+                terrane_state::EachMode::None
+            };
+            let in_state = self
+                .prior
+                .resource(&addr)
+                .or_else(|| self.before.resource(&addr));
             let each = match &expansion {
                 Some(e) => e.each,
-                None => self
-                    .prior
-                    .resource(&addr)
-                    .map_or(terrane_state::EachMode::None, |r| r.each),
+                None => in_state.map_or(configured, |r| r.each),
             };
             resources.push((addr.clone(), each));
             if expansion.is_none() {
                 // Destroying: expressions still see the objects as the state has them.
-                if let Some(rs) = self.prior.resource(&addr) {
+                if let Some(rs) = in_state {
                     for (key, inst) in &rs.instances {
                         if let Some(v) =
                             inst.current.as_ref().and_then(|o| o.value(&shared.ty).ok())

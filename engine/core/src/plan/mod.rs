@@ -918,9 +918,18 @@ impl Planner {
                     }
                 }
             };
+            // Destroying does not expand; a resource the state has no instances of (a `for_each`
+            // over an empty map) still has the shape its configuration gives it: `{}` or `[]`.
+            let configured = if rc.for_each.is_some() {
+                EachMode::Map
+            } else if rc.count.is_some() {
+                EachMode::List
+            } else {
+                EachMode::None
+            };
             let each = expansion
                 .as_ref()
-                .map_or_else(|| prev_res.map_or(EachMode::None, |r| r.each), |e| e.each);
+                .map_or_else(|| prev_res.map_or(configured, |r| r.each), |e| e.each);
             resources.push((addr.clone(), each));
             let refs = resource_refs(rc);
             let mut wanted: BTreeSet<InstanceKey> = BTreeSet::new();
