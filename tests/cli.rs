@@ -195,6 +195,34 @@ fn saved_plans_apply_exactly_and_refuse_when_stale() {
 }
 
 #[test]
+fn saved_plans_made_with_variables_files_apply_and_refuse_changed_configuration() {
+    let w = Workdir::new(&[
+        ("main.tf", PAIR),
+        ("environments/prod.tfvars", "name = \"beta\"\n"),
+    ]);
+    w.ok(&[
+        "plan",
+        "-out=tfplan",
+        "-no-color",
+        "-var-file=environments/prod.tfvars",
+    ]);
+    w.ok(&["apply", "-no-color", "tfplan"]);
+    assert_eq!(w.outputs()["name"]["value"], "beta");
+
+    w.ok(&["plan", "-out=next", "-no-color", "-var", "name=gamma"]);
+    w.write("main.tf", &PAIR.replace("alpha", "delta"));
+    let changed = w.run(&["apply", "-no-color", "next"]);
+    assert_eq!(changed.code, 1, "{}", changed.text());
+    assert!(
+        changed
+            .stderr
+            .contains("Saved plan does not match the configuration"),
+        "{}",
+        changed.text()
+    );
+}
+
+#[test]
 fn configuration_errors_point_at_file_line_and_column_and_are_all_reported() {
     let w = Workdir::new(&[(
         "main.tf",

@@ -416,9 +416,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 /// A digest of the configuration files (FNV-1a over names and contents), to tell whether a saved plan
-/// was made from the configuration now on disk.
+/// was made from the configuration now on disk. Variables files are left out: their values are in
+/// the plan, and applying a saved plan reads none.
 pub fn config_digest(sources: &SourceMap) -> String {
-    let mut files: Vec<(&str, &str)> = sources.iter().collect();
+    let mut files: Vec<(&str, &str)> = sources
+        .iter()
+        .filter(|(name, _)| name.ends_with(".tf") || name.ends_with(".tf.json"))
+        .collect();
     files.sort();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (name, text) in files {
