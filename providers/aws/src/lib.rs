@@ -96,6 +96,7 @@ pub fn provider() -> AwsProvider {
             "aws_iam_policy_document",
             data::iam_policy_document::IamPolicyDocument,
         )
+        .data_source("aws_partition", data::partition::Partition)
         .data_source("aws_region", data::region::Region)
         .data_source("aws_subnets", data::subnets::Subnets)
         .data_source("aws_vpc", data::vpc::Vpc)

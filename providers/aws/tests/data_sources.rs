@@ -38,6 +38,10 @@ async fn zones_region_and_identity() {
     assert_eq!(region["name"], moto::REGION);
     assert_eq!(region["id"], moto::REGION);
 
+    let partition = data(&p, "aws_partition", &json!({})).await;
+    assert_eq!(partition["partition"], "aws");
+    assert_eq!(partition["dns_suffix"], "amazonaws.com");
+
     let me = data(&p, "aws_caller_identity", &json!({})).await;
     let seen = moto().aws_ok(&["sts", "get-caller-identity"]);
     assert_eq!(me["account_id"], seen["Account"]);

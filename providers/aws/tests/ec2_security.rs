@@ -137,7 +137,9 @@ async fn key_pair_launch_template_and_instance() {
         )
         .await
     );
-    let lt_cfg = json!({"name": moto::unique("lt"), "image_id": "ami-12c6146b", "instance_type": "t3.micro", "key_name": key, "update_default_version": true});
+    // the description, instance tags and the template's own tags read back as configured
+    let lt_cfg = json!({"name": moto::unique("lt"), "description": "web servers", "image_id": "ami-12c6146b", "instance_type": "t3.micro", "key_name": key, "update_default_version": true,
+        "tag_specifications": [{"resource_type": "instance", "tags": {"Name": "web"}}], "tags": {"Team": "web"}});
     let lt = create(&p, "aws_launch_template", &lt_cfg).await;
     assert_eq!(j(&lt)["latest_version"], json!(1));
     assert!(
@@ -151,6 +153,14 @@ async fn key_pair_launch_template_and_instance() {
     );
     let mut lt_cfg2 = lt_cfg.clone();
     lt_cfg2["instance_type"] = json!("t3.small");
+    // the new version's number is known after apply, so that users of latest_version follow it
+    let planned = plan(&p, "aws_launch_template", &lt, &lt_cfg2).await;
+    for v in ["latest_version", "default_version"] {
+        assert!(
+            !planned.planned_state.get_attr(v).unwrap().is_known(),
+            "{v} unknown"
+        );
+    }
     let lt2 = apply(&p, "aws_launch_template", &lt, &lt_cfg2).await;
     assert_eq!(
         attr(&lt2, "id"),
@@ -160,6 +170,7 @@ async fn key_pair_launch_template_and_instance() {
     assert_eq!(j(&lt2)["latest_version"], json!(2));
     assert_eq!(j(&lt2)["default_version"], json!(2));
     assert_eq!(attr(&lt2, "instance_type"), "t3.small");
+    assert_eq!(attr(&lt2, "description"), "web servers");
 
     let vpc = create(&p, "aws_vpc", &json!({"cidr_block": "10.31.0.0/16"})).await;
     let subnet = create(

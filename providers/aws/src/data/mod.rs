@@ -4,6 +4,7 @@ pub mod ami;
 pub mod availability_zones;
 pub mod caller_identity;
 pub mod iam_policy_document;
+pub mod partition;
 pub mod region;
 pub mod subnets;
 pub mod vpc;

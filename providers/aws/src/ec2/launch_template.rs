@@ -13,7 +13,7 @@ use aws_sdk_ec2::types::*;
 use serde_json::json;
 use terrane_diagnostics::Diagnostics;
 use terrane_provider_api::schema::{Attribute, Block, Nesting};
-use terrane_values::Type;
+use terrane_values::{Path, Type, Value};
 
 pub struct AwsLaunchTemplate;
 
@@ -125,6 +125,40 @@ impl Resource for AwsLaunchTemplate {
         b
     }
 
+    /// New launch data makes a new version: `latest_version` (and `default_version`, which
+    /// follows it with `update_default_version`) are known only after apply, so that a node group
+    /// or instance using `latest_version` is updated in the same apply.
+    fn customize_plan(
+        &self,
+        prior: &Value,
+        _config: &Value,
+        planned: &mut Value,
+        _requires_replace: &mut Vec<Path>,
+    ) -> Diagnostics {
+        if prior.is_null() || planned.is_null() {
+            return Diagnostics::new();
+        }
+        let changed = DATA.iter().any(|k| {
+            let old = prior.get_attr(k).map(|v| v.clone().unmark_deep().0);
+            let new = planned.get_attr(k).map(|v| v.clone().unmark_deep().0);
+            old != new
+        });
+        if changed {
+            let mut attrs = vec!["latest_version"];
+            if planned
+                .get_attr("update_default_version")
+                .is_some_and(|v| v.as_bool() == Some(true))
+            {
+                attrs.push("default_version");
+            }
+            for a in attrs {
+                *planned =
+                    terrane_provider_sdk::with_attr(planned, a, Value::unknown(Type::Number));
+            }
+        }
+        Diagnostics::new()
+    }
+
     fn validate(&self, config: &Json) -> Diagnostics {
         if s(config, "name").is_some() && s(config, "name_prefix").is_some() {
             return terrane_provider_sdk::error(
@@ -145,7 +179,7 @@ impl Resource for AwsLaunchTemplate {
             .ec2
             .create_launch_template()
             .launch_template_name(&name)
-            .set_version_description(None)
+            .set_version_description(s(planned, "description").map(str::to_string))
             .launch_template_data(data(planned))
             .set_tag_specifications(
                 tags::ec2_spec(ResourceType::LaunchTemplate, &tags::all(aws, planned))
@@ -211,6 +245,7 @@ impl Resource for AwsLaunchTemplate {
                 .ec2
                 .create_launch_template_version()
                 .launch_template_id(&id)
+                .set_version_description(s(planned, "description").map(str::to_string))
                 .launch_template_data(data(planned))
                 .send()
                 .await
@@ -499,9 +534,12 @@ fn render(
                     .collect::<Vec<_>>()
             ),
         );
+        // Launch data never holds the template's own tags (AWS refuses the "launch-template"
+        // resource type there), but moto copies them into it; they are the `tags` argument.
         let tspecs: Vec<Json> = d
             .tag_specifications()
             .iter()
+            .filter(|t| t.resource_type() != Some(&ResourceType::LaunchTemplate))
             .map(|t| json!({"resource_type": opt(t.resource_type().map(|r| r.as_str())), "tags": crate::json::map_json(&tags::from_ec2(t.tags()))}))
             .collect();
         set(&mut st, "tag_specifications", Json::Array(tspecs));
