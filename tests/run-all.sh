@@ -15,6 +15,14 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "formatting"
 cargo fmt --all -- --check
+# The modules and examples are formatted as `terraform fmt` formats them (the reference Terraform of
+# ../shared/tools, when present; it needs no provider to format).
+reference_terraform="$root/../shared/tools/reference-terraform.sh"
+if [ -f "$reference_terraform" ] && tf_env="$("$reference_terraform" 2>/dev/null)"; then
+    (eval "$tf_env" && for d in modules examples; do terraform fmt -check -recursive -diff "$d"; done)
+else
+    echo "reference Terraform not available: the .tf formatting check is skipped"
+fi
 
 step "PostgreSQL for the pg state backend tests"
 TERRANE_TEST_PG_CONN="$(tests/support/postgres.sh)"

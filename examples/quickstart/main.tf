@@ -38,7 +38,7 @@ variable "services" {
 }
 
 locals {
-  name_prefix = "qs-${var.environment}"
+  name_prefix    = "qs-${var.environment}"
   total_replicas = sum([for s in var.services : s.replicas])
 }
 

@@ -1,0 +1,20 @@
+environment  = "dev"
+vpc_cidr     = "10.10.0.0/16"
+nat_gateways = "single"
+
+generation_engine_nodes = {
+  instance_types = ["t3.large"]
+  min_size       = 1
+  max_size       = 3
+}
+
+conversion_worker_nodes = {
+  instance_types = ["t3.large"]
+  min_size       = 1
+  max_size       = 3
+  capacity_type  = "SPOT"
+}
+
+db_instance_class        = "db.t3.micro"
+db_allocated_storage     = 20
+db_max_allocated_storage = 50

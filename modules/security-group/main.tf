@@ -1,0 +1,47 @@
+# A security group whose rules come from lists of objects, one aws_vpc_security_group_*_rule per
+# rule, so that a rule added or removed changes only that rule.
+
+locals {
+  ingress = { for i, r in var.ingress_rules : coalesce(r.key, tostring(i)) => r }
+  egress  = { for i, r in var.egress_rules : coalesce(r.key, tostring(i)) => r }
+}
+
+resource "aws_security_group" "this" {
+  name        = var.name
+  description = var.description
+  vpc_id      = var.vpc_id
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = local.ingress
+
+  security_group_id            = aws_security_group.this.id
+  description                  = each.value.description
+  ip_protocol                  = each.value.ip_protocol
+  from_port                    = each.value.ip_protocol == "-1" ? null : each.value.from_port
+  to_port                      = each.value.ip_protocol == "-1" ? null : each.value.to_port
+  cidr_ipv4                    = each.value.cidr_ipv4
+  cidr_ipv6                    = each.value.cidr_ipv6
+  referenced_security_group_id = each.value.referenced_security_group_id
+  prefix_list_id               = each.value.prefix_list_id
+
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
+}
+
+resource "aws_vpc_security_group_egress_rule" "this" {
+  for_each = local.egress
+
+  security_group_id            = aws_security_group.this.id
+  description                  = each.value.description
+  ip_protocol                  = each.value.ip_protocol
+  from_port                    = each.value.ip_protocol == "-1" ? null : each.value.from_port
+  to_port                      = each.value.ip_protocol == "-1" ? null : each.value.to_port
+  cidr_ipv4                    = each.value.cidr_ipv4
+  cidr_ipv6                    = each.value.cidr_ipv6
+  referenced_security_group_id = each.value.referenced_security_group_id
+  prefix_list_id               = each.value.prefix_list_id
+
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
+}
