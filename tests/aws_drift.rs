@@ -528,6 +528,12 @@ fn every_supported_type_drifted_through_awscli_is_found_with_its_attribute_paths
         "{}",
         text.stdout
     );
+    // a rule added to a set of rules: the element added, not the whole set twice
+    assert!(
+        text.stdout.contains("      ingress: +{\"cidr_blocks\":[\"0.0.0.0/0\"],\"description\":\"\",\"from_port\":22,"),
+        "{}",
+        text.stdout
+    );
     let md = run(
         &w,
         &["drift", "-format=markdown", "-var", &vars, "-var", &ami_var],
@@ -535,6 +541,12 @@ fn every_supported_type_drifted_through_awscli_is_found_with_its_attribute_paths
     assert_eq!(md.code, 2, "{}", md.text());
     assert!(
         md.stdout.contains("| `allocated_storage` | `20` | `30` |"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout
+            .contains("| `ingress` |  | added: `{\"cidr_blocks\":[\"0.0.0.0/0\"]"),
         "{}",
         md.stdout
     );

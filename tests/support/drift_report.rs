@@ -91,6 +91,8 @@ fn walk(
         }
         Json::Array(a)
             if !path.ends_with("path_steps")
+                && !path.ends_with("removed")
+                && !path.ends_with("added")
                 && !path.ends_with("filters")
                 && !path.ends_with("types") =>
         {

@@ -2,7 +2,7 @@
 //! stack, one test case per resource (a failure when it drifted or was deleted, an error when it
 //! could not be refreshed), and a suite of the unmanaged objects, each a failure.
 
-use crate::drift::report::value_text;
+use crate::drift::report::change_text;
 use serde_json::Value as Json;
 
 fn esc(text: &str) -> String {
@@ -100,14 +100,7 @@ pub fn render(doc: &Json) -> String {
                         .as_array()
                         .into_iter()
                         .flatten()
-                        .map(|c| {
-                            format!(
-                                "{}: {} -> {}",
-                                c["path"].as_str().unwrap_or(""),
-                                value_text(&c["before"]),
-                                value_text(&c["after"])
-                            )
-                        })
+                        .map(change_text)
                         .collect();
                     Some((
                         "failure",

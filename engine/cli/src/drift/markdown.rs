@@ -15,6 +15,15 @@ fn code(text: &str) -> String {
     format!("{fence}{}{fence}", cell(text))
 }
 
+/// Elements of a collection, one per line of a table cell.
+fn elements(items: &[Json], what: &str) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = items.iter().map(|x| code(&x.to_string())).collect();
+    format!("{what}: {}", list.join("<br>"))
+}
+
 /// The longest comment GitHub accepts is 65,536 characters; the report stays below with room for
 /// what a pipeline adds around it.
 pub const LIMIT: usize = 60_000;
@@ -35,9 +44,10 @@ pub fn render(doc: &Json) -> String {
     out.push_str(head);
     out.push_str("\n\n");
     out.push_str(&format!(
-        "{} resources in {} stacks: **{} drifted**, **{} deleted**, {} errors, {} in sync",
+        "{} resources in {} stack{}: **{} drifted**, **{} deleted**, {} errors, {} in sync",
         n("resources"),
         n("stacks"),
+        if n("stacks") == 1 { "" } else { "s" },
         n("drifted"),
         n("deleted"),
         n("errors"),
@@ -94,11 +104,20 @@ pub fn render(doc: &Json) -> String {
                         "\n<details><summary>:pencil2: {addr} changed outside terrane</summary>\n\n| Attribute | Before | After |\n|---|---|---|\n"
                     ));
                     for c in r["changes"].as_array().into_iter().flatten() {
+                        // collections: the elements removed and added rather than the whole
+                        let (before, after) = match (c["removed"].as_array(), c["added"].as_array())
+                        {
+                            (Some(removed), Some(added)) => {
+                                (elements(removed, "removed"), elements(added, "added"))
+                            }
+                            _ => (
+                                code(&value_text(&c["before"])),
+                                code(&value_text(&c["after"])),
+                            ),
+                        };
                         out.push_str(&format!(
-                            "| {} | {} | {} |\n",
+                            "| {} | {before} | {after} |\n",
                             code(c["path"].as_str().unwrap_or("")),
-                            code(&value_text(&c["before"])),
-                            code(&value_text(&c["after"]))
                         ));
                     }
                     out.push_str("\n</details>\n");

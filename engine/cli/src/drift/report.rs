@@ -60,6 +60,38 @@ fn step_json(s: &PathStep) -> Json {
     }
 }
 
+/// For a collection compared as a whole (a set such as a security group's rules, a list that grew):
+/// the elements only `before` has and those only `after` has.
+fn elements_changed(before: &Json, after: &Json) -> Option<(Json, Json)> {
+    let (Json::Array(b), Json::Array(a)) = (before, after) else {
+        return None;
+    };
+    let removed: Vec<Json> = b.iter().filter(|x| !a.contains(x)).cloned().collect();
+    let added: Vec<Json> = a.iter().filter(|x| !b.contains(x)).cloned().collect();
+    Some((Json::Array(removed), Json::Array(added)))
+}
+
+/// One line for a change: `path: before -> after`, or for collections the elements removed and
+/// added (`ingress: -{...} +{...}`).
+pub fn change_text(c: &Json) -> String {
+    let path = c["path"].as_str().unwrap_or("");
+    match (c["removed"].as_array(), c["added"].as_array()) {
+        (Some(removed), Some(added)) => {
+            let mut parts: Vec<String> = removed.iter().map(|x| format!("-{x}")).collect();
+            parts.extend(added.iter().map(|x| format!("+{x}")));
+            if parts.is_empty() {
+                parts.push("(order changed)".into());
+            }
+            format!("{path}: {}", parts.join(" "))
+        }
+        _ => format!(
+            "{path}: {} -> {}",
+            value_text(&c["before"]),
+            value_text(&c["after"])
+        ),
+    }
+}
+
 /// The entry of one stack: its status, every managed resource instance it has in state with what
 /// the refresh found, its errors and its API calls.
 pub fn stack(check: &StackCheck<'_>) -> Json {
@@ -118,14 +150,20 @@ pub fn stack(check: &StackCheck<'_>) -> Json {
                         let (before, sb) = shown(&a.before);
                         let (after, sa) = shown(&a.after);
                         let sensitive = sb || sa;
-                        let mask = |v: Json| if sensitive { json!(SENSITIVE) } else { v };
-                        changes.push(json!({
+                        let mut change = json!({
                             "path": a.path.to_string(),
                             "path_steps": a.path.0.iter().map(step_json).collect::<Vec<_>>(),
-                            "before": mask(before),
-                            "after": mask(after),
+                            "before": if sensitive { json!(SENSITIVE) } else { before.clone() },
+                            "after": if sensitive { json!(SENSITIVE) } else { after.clone() },
                             "sensitive": sensitive,
-                        }));
+                        });
+                        if !sensitive
+                            && let Some((removed, added)) = elements_changed(&before, &after)
+                        {
+                            change["removed"] = removed;
+                            change["added"] = added;
+                        }
+                        changes.push(change);
                     }
                     if changes.is_empty() {
                         "in_sync"

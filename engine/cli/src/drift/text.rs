@@ -1,6 +1,6 @@
 //! The drift report as text for a terminal or a CI log.
 
-use crate::drift::report::value_text;
+use crate::drift::report::change_text;
 use crate::ui::Ui;
 use serde_json::Value as Json;
 
@@ -75,12 +75,7 @@ pub fn render(doc: &Json, ui: &Ui) -> String {
                         ui.style("33", "~")
                     ));
                     for c in r["changes"].as_array().into_iter().flatten() {
-                        out.push_str(&format!(
-                            "      {}: {} -> {}\n",
-                            c["path"].as_str().unwrap_or(""),
-                            value_text(&c["before"]),
-                            value_text(&c["after"])
-                        ));
+                        out.push_str(&format!("      {}\n", change_text(c)));
                     }
                 }
                 Some("deleted") => out.push_str(&format!(
