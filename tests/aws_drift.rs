@@ -1038,3 +1038,76 @@ output "sg" {{ value = aws_security_group.web.id }}
     );
     ok(&w, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// Every example with environments (the platform stacks built from `modules/`): applied with its
+/// development environment, then checked: no drift.
+#[test]
+fn no_false_drift_right_after_applying_each_platform_example() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut examples: Vec<std::path::PathBuf> = std::fs::read_dir(repo.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("environments").is_dir())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 4, "{examples:?}");
+    let mut problems = Vec::new();
+    for dir in &examples {
+        let example = dir.file_name().unwrap().to_string_lossy().to_string();
+        let Some(env) = ["dev", "development"]
+            .into_iter()
+            .find(|e| dir.join(format!("environments/{e}.tfvars")).is_file())
+        else {
+            problems.push(format!("{example}: no dev environment"));
+            continue;
+        };
+        let w = Workdir::new(&[]);
+        w.copy_into(&repo.join("modules"), "modules");
+        w.copy_into(dir, &format!("examples/{example}"));
+        let chdir = format!("-chdir=examples/{example}");
+        let var_file = format!("-var-file=environments/{env}.tfvars");
+        let name = format!("name={}", moto::unique("pd"));
+        let with = |args: &[&str]| -> Vec<String> {
+            let mut all = vec![chdir.clone()];
+            all.extend(args.iter().map(|a| a.to_string()));
+            all
+        };
+        let go = |args: Vec<String>| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run(&w, &args)
+        };
+        ok(&w, &[&chdir, "init", "-no-color"]);
+        ok(&w, &[&chdir, "workspace", "new", env]);
+        let applied = go(with(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            &var_file,
+            "-var",
+            &name,
+        ]));
+        assert_eq!(applied.code, 0, "{example}: {}", applied.text());
+        let d = go(with(&["drift", "-format=json", &var_file, "-var", &name]));
+        let doc: Json = serde_json::from_str(&d.stdout)
+            .unwrap_or_else(|e| panic!("{example}: {e}: {}", d.text()));
+        drift_report::check(&doc);
+        if d.code != 0 {
+            let found: Vec<String> = findings(&doc)
+                .into_iter()
+                .filter(|(_, (s, _))| s != "in_sync")
+                .map(|(a, (s, p))| format!("{a} {s} {p:?}"))
+                .collect();
+            problems.push(format!("{example} ({env}): exit {}: {found:?}", d.code));
+        }
+        let destroyed = go(with(&[
+            "destroy",
+            "-auto-approve",
+            "-no-color",
+            &var_file,
+            "-var",
+            &name,
+        ]));
+        assert_eq!(destroyed.code, 0, "{example}: {}", destroyed.text());
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

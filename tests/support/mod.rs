@@ -40,6 +40,14 @@ impl Workdir {
         w
     }
 
+    /// Copies a folder of the repository into the directory at `rel` (the same layout as in the
+    /// repository, so that relative module sources resolve).
+    pub fn copy_into(&self, src: &Path, rel: &str) {
+        let to = self.dir.path().join(rel);
+        std::fs::create_dir_all(&to).unwrap();
+        copy_dir(src, &to);
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
