@@ -610,6 +610,8 @@ db_instance_class = "db.t3.small"
 
     s.destroy(&bigger);
     assert_nothing_left(moto::REGION, &name);
+    // destroying again finds nothing to do
+    s.destroy(&bigger);
 }
 
 #[test]

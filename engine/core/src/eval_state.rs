@@ -81,11 +81,20 @@ impl EvalState {
         each: EachMode,
         instances: BTreeMap<InstanceKey, Value>,
     ) {
+        self.set_resource_or(addr, each, instances, Value::null(Type::Dynamic));
+    }
+
+    /// [`EvalState::set_resource`], with `absent` as the value of a single-instance resource
+    /// that has no object.
+    pub fn set_resource_or(
+        &mut self,
+        addr: AbsResource,
+        each: EachMode,
+        instances: BTreeMap<InstanceKey, Value>,
+        absent: Value,
+    ) {
         let v = match each {
-            EachMode::None => instances
-                .into_values()
-                .next()
-                .unwrap_or_else(|| Value::null(Type::Dynamic)),
+            EachMode::None => instances.into_values().next().unwrap_or(absent),
             EachMode::List => Value::tuple(instances.into_values().collect()),
             EachMode::Map => Value::object(
                 instances

@@ -301,7 +301,8 @@ async fn destroy_goes_in_reverse_dependency_order() {
 #[tokio::test(flavor = "multi_thread")]
 async fn destroy_sees_empty_for_each_and_data_sources_as_last_read() {
     // Locals and module outputs are evaluated while destroying: a resource with no instances is
-    // `{}` there as in a normal plan (not null), and a data source is its last read value.
+    // `{}` there as in a normal plan (not null), a data source is its last read value, and an
+    // object the state does not have is unknown.
     let mut s = Stack::new(
         r#"
 module "m" {
@@ -343,9 +344,15 @@ resource "scripted_thing" "one" {
 output "names" {
   value = concat([for k, t in scripted_thing.each : t.name], scripted_thing.counted[*].name, [local.prefix])
 }
+output "one" {
+  value = scripted_thing.one.name
+}
 "#,
     )
     .unwrap();
+    // before anything exists (nothing in the state to evaluate): nothing to do, no errors
+    let d = s.destroy().await;
+    assert!(!d.has_errors(), "{d:?}");
     s.apply_ok().await;
     let d = s.destroy().await;
     assert!(!d.has_errors(), "{d:?}");

@@ -490,9 +490,19 @@ impl Executor for Planner {
                         self.changes.push(c);
                     }
                 }
+                // Destroying: an object the state does not have is not known (destroying evaluates
+                // no configuration of it); unknown keeps locals and module outputs that refer to
+                // it from failing, as when destroying a stack that was never applied.
+                let absent = if self.opts.mode == PlanMode::Destroy {
+                    Value::dynamic_unknown()
+                } else {
+                    Value::null_dynamic()
+                };
                 for (addr, each) in resources {
                     let vals = values.remove(&addr).unwrap_or_default();
-                    self.common.eval.set_resource(addr, each, vals);
+                    self.common
+                        .eval
+                        .set_resource_or(addr, each, vals, absent.clone());
                 }
                 ok
             }
