@@ -802,6 +802,33 @@ output "vpc" {{ value = aws_vpc.main.id }}
         .as_str()
         .unwrap()
         .to_string();
+    let lt_name = moto::unique("lt");
+    let lt = aws(&[
+        "ec2",
+        "create-launch-template",
+        "--launch-template-name",
+        &lt_name,
+        "--launch-template-data",
+        r#"{"InstanceType":"t3.micro"}"#,
+        "--tag-specifications",
+        &format!("ResourceType=launch-template,Tags=[{{Key=Team,Value={team}}}]"),
+    ])["LaunchTemplate"]["LaunchTemplateId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cluster = moto::unique("eks");
+    aws(&[
+        "eks",
+        "create-cluster",
+        "--name",
+        &cluster,
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/eks",
+        "--resources-vpc-config",
+        &format!("subnetIds={subnet}"),
+        "--tags",
+        &format!("Team={team}"),
+    ]);
     // not the team's: never listed
     aws(&["ec2", "create-vpc", "--cidr-block", "10.93.0.0/16"]);
 
@@ -819,6 +846,8 @@ output "vpc" {{ value = aws_vpc.main.id }}
             .collect()
     };
     let mut want = vec![
+        ("aws_eks_cluster".to_string(), cluster.clone()),
+        ("aws_launch_template".to_string(), lt.clone()),
         ("aws_security_group".to_string(), sg.clone()),
         ("aws_subnet".to_string(), subnet.clone()),
         ("aws_vpc".to_string(), vpc.clone()),
@@ -831,7 +860,7 @@ output "vpc" {{ value = aws_vpc.main.id }}
     );
     assert_eq!(code, 2, "unmanaged objects are drift: {doc:#}");
     assert_eq!(listed(&doc), want, "{doc:#}");
-    assert_eq!(doc["summary"]["unmanaged"], 3);
+    assert_eq!(doc["summary"]["unmanaged"], 5);
 
     // one stack alone: the other stack's objects are not in its state, so they are listed too
     let (_, doc) = drift_json(&w, None, &["-unmanaged", "-unmanaged-filter", &tag, "net"]);
@@ -925,6 +954,8 @@ output "vpc" {{ value = aws_vpc.main.id }}
         r.stdout
     );
 
+    aws(&["eks", "delete-cluster", "--name", &cluster]);
+    aws(&["ec2", "delete-launch-template", "--launch-template-id", &lt]);
     aws(&["ec2", "delete-subnet", "--subnet-id", &subnet]);
     aws(&["ec2", "delete-security-group", "--group-id", &sg]);
     aws(&["ec2", "delete-vpc", "--vpc-id", &vpc]);

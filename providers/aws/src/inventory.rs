@@ -15,12 +15,14 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider_api::{ListResponse, ListedObject};
 
 /// The resource types listed.
-pub const TYPES: [&str; 10] = [
+pub const TYPES: [&str; 12] = [
     "aws_db_instance",
     "aws_eip",
+    "aws_eks_cluster",
     "aws_instance",
     "aws_internet_gateway",
     "aws_key_pair",
+    "aws_launch_template",
     "aws_nat_gateway",
     "aws_route_table",
     "aws_security_group",
@@ -121,6 +123,9 @@ pub async fn list(aws: &Aws, filters: &[(String, String)]) -> ListResponse {
     }
     if let Err(e) = list_rds(aws, &wanted, &mut found).await {
         diagnostics.extend(e.diag("listing RDS DB instances"));
+    }
+    if let Err(e) = list_eks(aws, &wanted, &mut found).await {
+        diagnostics.extend(e.diag("listing EKS clusters"));
     }
     let mut objects = found.objects;
     objects.sort();
@@ -304,6 +309,25 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
         for a in out.addresses() {
             found.add("aws_eip", a.allocation_id(), name_tag(a.tags()));
         }
+        let f = w.ec2(None).unwrap_or_default();
+        let mut pages = aws
+            .ec2
+            .describe_launch_templates()
+            .set_filters(Some(f))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for t in page
+                .map_err(sdk("DescribeLaunchTemplates"))?
+                .launch_templates()
+            {
+                found.add(
+                    "aws_launch_template",
+                    t.launch_template_id(),
+                    t.launch_template_name().map(str::to_string),
+                );
+            }
+        }
     }
     Ok(())
 }
@@ -333,6 +357,41 @@ async fn list_rds(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
                     db.db_instance_identifier().map(str::to_string),
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// EKS clusters: one ListClusters call per page, then a DescribeCluster per cluster (tags and VPC
+/// are only in the description).
+async fn list_eks(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), AwsError> {
+    let mut names = Vec::new();
+    let mut pages = aws.eks.list_clusters().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        names.extend(
+            page.map_err(sdk("ListClusters"))?
+                .clusters()
+                .iter()
+                .cloned(),
+        );
+    }
+    for name in names {
+        let out = aws
+            .eks
+            .describe_cluster()
+            .name(&name)
+            .send()
+            .await
+            .map_err(sdk("DescribeCluster"))?;
+        let Some(c) = out.cluster() else { continue };
+        let tags: Vec<(String, String)> = c
+            .tags()
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let vpc = c.resources_vpc_config().and_then(|v| v.vpc_id());
+        let vpc_ok = w.vpc.as_deref().is_none_or(|want| vpc == Some(want));
+        if vpc_ok && w.tags_match(&tags) {
+            found.add("aws_eks_cluster", Some(&name), Some(name.clone()));
         }
     }
     Ok(())
