@@ -71,6 +71,21 @@ impl Wanted {
         Some(out)
     }
 
+    /// Checks an EC2 object on this side too: not every endpoint applies every Describe filter
+    /// (moto ignores tag filters of DescribeNatGateways).
+    fn ec2_match(&self, tags: &[Tag], vpc: Option<&str>) -> bool {
+        let tags: Vec<(String, String)> = tags
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
+            .collect();
+        self.tags_match(&tags) && self.vpc.as_deref().is_none_or(|want| vpc == Some(want))
+    }
+
     fn tags_match(&self, tags: &[(String, String)]) -> bool {
         self.tags
             .iter()
@@ -164,7 +179,7 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
             .send();
         while let Some(page) = pages.next().await {
             for v in page.map_err(sdk("DescribeVpcs"))?.vpcs() {
-                if !v.is_default().unwrap_or(false) {
+                if !v.is_default().unwrap_or(false) && w.ec2_match(v.tags(), v.vpc_id()) {
                     found.add("aws_vpc", v.vpc_id(), name_tag(v.tags()));
                 }
             }
@@ -179,7 +194,10 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
             .send();
         while let Some(page) = pages.next().await {
             for s in page.map_err(sdk("DescribeSubnets"))?.subnets() {
-                if !s.default_for_az().unwrap_or(false) && !in_default(s.vpc_id()) {
+                if !s.default_for_az().unwrap_or(false)
+                    && !in_default(s.vpc_id())
+                    && w.ec2_match(s.tags(), s.vpc_id())
+                {
                     found.add("aws_subnet", s.subnet_id(), name_tag(s.tags()));
                 }
             }
@@ -197,7 +215,10 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
                 .map_err(sdk("DescribeSecurityGroups"))?
                 .security_groups()
             {
-                if g.group_name() != Some("default") && !in_default(g.vpc_id()) {
+                if g.group_name() != Some("default")
+                    && !in_default(g.vpc_id())
+                    && w.ec2_match(g.tags(), g.vpc_id())
+                {
                     found.add(
                         "aws_security_group",
                         g.group_id(),
@@ -219,7 +240,10 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
                 .map_err(sdk("DescribeInternetGateways"))?
                 .internet_gateways()
             {
-                if !g.attachments().iter().any(|a| in_default(a.vpc_id())) {
+                let vpc = g.attachments().first().and_then(|a| a.vpc_id());
+                if !g.attachments().iter().any(|a| in_default(a.vpc_id()))
+                    && w.ec2_match(g.tags(), vpc)
+                {
                     found.add(
                         "aws_internet_gateway",
                         g.internet_gateway_id(),
@@ -239,7 +263,7 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
         while let Some(page) = pages.next().await {
             for rt in page.map_err(sdk("DescribeRouteTables"))?.route_tables() {
                 let main = rt.associations().iter().any(|a| a.main().unwrap_or(false));
-                if !main && !in_default(rt.vpc_id()) {
+                if !main && !in_default(rt.vpc_id()) && w.ec2_match(rt.tags(), rt.vpc_id()) {
                     found.add("aws_route_table", rt.route_table_id(), name_tag(rt.tags()));
                 }
             }
@@ -258,7 +282,7 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
                     n.state().map(|s| s.as_str()),
                     Some("deleted") | Some("deleting") | Some("failed")
                 );
-                if !gone {
+                if !gone && w.ec2_match(n.tags(), n.vpc_id()) {
                     found.add("aws_nat_gateway", n.nat_gateway_id(), name_tag(n.tags()));
                 }
             }
@@ -278,7 +302,9 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
         while let Some(page) = pages.next().await {
             for r in page.map_err(sdk("DescribeInstances"))?.reservations() {
                 for i in r.instances() {
-                    found.add("aws_instance", i.instance_id(), name_tag(i.tags()));
+                    if w.ec2_match(i.tags(), i.vpc_id()) {
+                        found.add("aws_instance", i.instance_id(), name_tag(i.tags()));
+                    }
                 }
             }
         }
@@ -292,11 +318,13 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
             .await
             .map_err(sdk("DescribeKeyPairs"))?;
         for k in out.key_pairs() {
-            found.add(
-                "aws_key_pair",
-                k.key_name(),
-                k.key_name().map(str::to_string),
-            );
+            if w.ec2_match(k.tags(), None) {
+                found.add(
+                    "aws_key_pair",
+                    k.key_name(),
+                    k.key_name().map(str::to_string),
+                );
+            }
         }
         let f = w.ec2(None).unwrap_or_default();
         let out = aws
@@ -307,7 +335,9 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
             .await
             .map_err(sdk("DescribeAddresses"))?;
         for a in out.addresses() {
-            found.add("aws_eip", a.allocation_id(), name_tag(a.tags()));
+            if w.ec2_match(a.tags(), None) {
+                found.add("aws_eip", a.allocation_id(), name_tag(a.tags()));
+            }
         }
         let f = w.ec2(None).unwrap_or_default();
         let mut pages = aws
@@ -321,11 +351,13 @@ async fn list_ec2(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
                 .map_err(sdk("DescribeLaunchTemplates"))?
                 .launch_templates()
             {
-                found.add(
-                    "aws_launch_template",
-                    t.launch_template_id(),
-                    t.launch_template_name().map(str::to_string),
-                );
+                if w.ec2_match(t.tags(), None) {
+                    found.add(
+                        "aws_launch_template",
+                        t.launch_template_id(),
+                        t.launch_template_name().map(str::to_string),
+                    );
+                }
             }
         }
     }
@@ -376,13 +408,17 @@ async fn list_eks(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), Aw
         );
     }
     for name in names {
-        let out = aws
-            .eks
-            .describe_cluster()
-            .name(&name)
-            .send()
-            .await
-            .map_err(sdk("DescribeCluster"))?;
+        let out = match aws.eks.describe_cluster().name(&name).send().await {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk("DescribeCluster", e);
+                // deleted since it was listed
+                if e.is_not_found() {
+                    continue;
+                }
+                return Err(e);
+            }
+        };
         let Some(c) = out.cluster() else { continue };
         let tags: Vec<(String, String)> = c
             .tags()
