@@ -565,3 +565,92 @@ fn the_quickstart_example_applies_and_destroys() {
     w.ok(&["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(w.ok(&["state", "list"]).stdout, "");
 }
+
+/// Strings holding JSON are shown as `jsonencode(...)` structures and multi-line strings as heredocs,
+/// indented as Terraform 1.0.3 indents them (the expected blocks are its output for the same stack).
+#[test]
+fn json_and_multi_line_strings_render_as_terraform_renders_them() {
+    const STACK: &str = r#"
+resource "null_resource" "a" {
+  triggers = {
+    doc  = jsonencode({ b = [1, 2], a = "x", n = null, o = { k = true } })
+    list = jsonencode(["p", 3])
+    num  = jsonencode(5)
+    str  = "plain"
+    ml   = "line1\nline2\n"
+  }
+}
+"#;
+    fn block(out: &str) -> String {
+        let start = out.find("  # null_resource.a").expect("a resource block");
+        let end = out.find("\nPlan:").expect("a summary");
+        out[start..end].trim_end().to_string()
+    }
+    let w = Workdir::new(&[("main.tf", STACK)]);
+    let created = w.ok(&["plan", "-no-color"]).stdout;
+    assert_eq!(
+        block(&created),
+        r#"  # null_resource.a will be created
+  + resource "null_resource" "a" {
+      + id       = (known after apply)
+      + triggers = {
+          + "doc"  = jsonencode(
+                {
+                  + a = "x"
+                  + b = [
+                      + 1,
+                      + 2,
+                    ]
+                  + n = null
+                  + o = {
+                      + k = true
+                    }
+                }
+            )
+          + "list" = jsonencode(
+                [
+                  + "p",
+                  + 3,
+                ]
+            )
+          + "ml"   = <<-EOT
+                line1
+                line2
+            EOT
+          + "num"  = "5"
+          + "str"  = "plain"
+        }
+    }"#
+    );
+    w.ok(&["apply", "-auto-approve"]);
+    w.write(
+        "main.tf",
+        &STACK
+            .replace(r#"a = "x""#, r#"a = "y""#)
+            .replace(r#"["p", 3]"#, r#"["p", 4]"#)
+            .replace("line2", "line3"),
+    );
+    let changed = w.ok(&["plan", "-no-color"]).normalized();
+    let changed = block(&changed);
+    for part in [
+        r#"          ~ "doc"  = jsonencode(
+              ~ {
+                  ~ a = "x" -> "y"
+                    # (3 unchanged elements hidden)
+                }
+            )"#,
+        r#"          ~ "ml"   = <<-EOT
+                line1
+              - line2
+              + line3
+            EOT"#,
+        r#"          ~ "list" = jsonencode(
+              ~ ["#,
+        r#"                  - 3,
+                  + 4,
+                ]
+            )"#,
+    ] {
+        assert!(changed.contains(part), "{part}\n--- not in ---\n{changed}");
+    }
+}

@@ -5,7 +5,8 @@
 #
 # Steps: formatting check, moto and awscli for the AWS tests (installed into a virtualenv under the
 # target folder when missing), the unit, lifecycle and end-to-end tests of every crate (cargo test), and
-# the Terraform conformance corpus when ../shared/conformance is present.
+# the Terraform conformance corpus when ../shared/conformance is present, and the benchmark smoke run
+# (bench/smoke.py: fails when apply or a no-change plan got 3x slower than bench/RESULTS.md records).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -55,5 +56,8 @@ if [ -f "$conformance" ]; then
 else
     step "Terraform conformance corpus: ../shared/conformance not present, skipped"
 fi
+
+step "benchmark smoke: N = 1,000 layered, against the baseline in bench/RESULTS.md"
+python3 bench/smoke.py --terrane "$target/debug/terrane"
 
 step "all tests passed"

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod drift;
 mod factory;
+mod interrupt;
 mod ui;
 mod vars;
 mod workdir;

@@ -19,6 +19,7 @@ pub mod plan;
 mod providers;
 mod refs;
 mod scope;
+mod stop;
 pub mod variables;
 mod walk;
 
@@ -29,4 +30,5 @@ pub use graph::{Graph, GraphInputs, Node, build_plan_graph};
 pub use plan::{PlanOptions, plan, validate};
 pub use providers::{ProviderFactory, Schemas, resolve_provider};
 pub use scope::RunInfo;
+pub use stop::Stop;
 pub use variables::RawInput;

@@ -2,7 +2,7 @@
 //! apply can persist each instance as it completes.
 
 use crate::StateFormatError;
-use crate::model::{ObjectState, OutputState, ResourceState, State};
+use crate::model::{Intent, ObjectState, OutputState, ResourceState, State};
 use crate::v4::{merge_resource_json, output_json, parse_output, resource_json};
 use std::collections::BTreeMap;
 use terrane_addrs::AbsResourceInstance;
@@ -10,6 +10,7 @@ use terrane_state_api::Snapshot;
 
 const RESOURCE_PREFIX: &str = "resource:";
 const OUTPUT_PREFIX: &str = "output:";
+const INTENT_PREFIX: &str = "intent:";
 
 /// The entry key of an instance's current object, or of one of its deposed objects.
 pub fn instance_key(addr: &AbsResourceInstance, deposed: Option<&str>) -> String {
@@ -22,6 +23,19 @@ pub fn instance_key(addr: &AbsResourceInstance, deposed: Option<&str>) -> String
 /// The entry key of a root output.
 pub fn output_key(name: &str) -> String {
     format!("{OUTPUT_PREFIX}{name}")
+}
+
+/// The entry key of an instance's create in flight.
+pub fn intent_key(addr: &str) -> String {
+    format!("{INTENT_PREFIX}{addr}")
+}
+
+/// The entry for an instance's create in flight.
+pub fn intent_entry(addr: &str, intent: &Intent) -> (String, Vec<u8>) {
+    (
+        intent_key(addr),
+        serde_json::to_vec(&intent.to_json(addr)).expect("intent JSON serializes"),
+    )
 }
 
 /// The entry for one instance object of a resource.
@@ -73,6 +87,11 @@ pub fn from_snapshot(snap: &Snapshot) -> Result<State, StateFormatError> {
             state.outputs.insert(name.to_string(), parse_output(&j)?);
         } else if key.starts_with(RESOURCE_PREFIX) {
             merge_resource_json(&mut state, &j)?;
+        } else if key.starts_with(INTENT_PREFIX) {
+            let (addr, intent) = Intent::from_json(&j).ok_or_else(|| {
+                StateFormatError::Invalid(format!("entry {key:?} is not an intent"))
+            })?;
+            state.intents.insert(addr, intent);
         }
     }
     Ok(state)
@@ -83,6 +102,10 @@ pub fn to_entries(state: &State) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for (name, o) in &state.outputs {
         let (k, v) = output_entry(name, o);
+        out.insert(k, v);
+    }
+    for (addr, intent) in &state.intents {
+        let (k, v) = intent_entry(addr, intent);
         out.insert(k, v);
     }
     for (addr, r) in &state.resources {
@@ -189,6 +212,27 @@ mod tests {
         ]);
         let v = obj.value(&ty).unwrap();
         assert!(v.get_attr("triggers").unwrap().as_map().unwrap()["pw"].is_sensitive());
+    }
+
+    #[test]
+    fn creates_in_flight_round_trip_through_entries_and_the_v4_document() {
+        let mut s = sample();
+        s.intents.insert(
+            "null_resource.b[\"x\"]".into(),
+            Intent {
+                action: "create".into(),
+                provider: "provider[\"registry.terraform.io/hashicorp/null\"]".into(),
+                started: "2026-11-22T08:00:00Z".into(),
+            },
+        );
+        let snap = to_snapshot(&s);
+        assert!(snap.entries.contains_key("intent:null_resource.b[\"x\"]"));
+        assert_eq!(from_snapshot(&snap).unwrap().intents, s.intents);
+        let text = crate::v4::to_v4_text(&s);
+        assert!(text.contains("\"terrane_intents\""));
+        assert_eq!(crate::v4::from_v4(&text).unwrap().intents, s.intents);
+        // Without creates in flight the document is exactly Terraform's.
+        assert!(!crate::v4::to_v4_text(&sample()).contains("terrane_intents"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub use codec::V4Codec;
 pub use edit::EditError;
 
 pub use model::{
-    EachMode, InstanceState, ObjectState, ObjectStatus, OutputState, ResourceState, State,
+    EachMode, InstanceState, Intent, ObjectState, ObjectStatus, OutputState, ResourceState, State,
 };
 
 /// Errors reading state data.

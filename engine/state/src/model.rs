@@ -16,6 +16,46 @@ pub struct State {
     pub outputs: BTreeMap<String, OutputState>,
     /// Resources by address.
     pub resources: BTreeMap<AbsResource, ResourceState>,
+    /// Creates that were started and never finished: recorded before the provider is asked to create
+    /// an object and removed, in the same write as the object, when it answers. One left behind means
+    /// terrane was stopped mid-create and the object may exist without being recorded.
+    pub intents: BTreeMap<String, Intent>,
+}
+
+/// A create in flight, by instance address (as the user writes it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intent {
+    /// What was being done: `create` (also the create step of a replacement).
+    pub action: String,
+    /// The provider configuration doing it, as in the state's `provider` field.
+    pub provider: String,
+    /// When it started, RFC 3339 UTC.
+    pub started: String,
+}
+
+impl Intent {
+    /// The intent's JSON form (in state entries and the v4 document).
+    pub fn to_json(&self, addr: &str) -> Json {
+        serde_json::json!({
+            "address": addr,
+            "action": self.action,
+            "provider": self.provider,
+            "started": self.started,
+        })
+    }
+
+    /// Parses [`Intent::to_json`]'s form: the address and the intent.
+    pub fn from_json(j: &Json) -> Option<(String, Intent)> {
+        let s = |k: &str| j.get(k).and_then(Json::as_str).map(str::to_string);
+        Some((
+            s("address")?,
+            Intent {
+                action: s("action")?,
+                provider: s("provider").unwrap_or_default(),
+                started: s("started").unwrap_or_default(),
+            },
+        ))
+    }
 }
 
 /// A root output value.

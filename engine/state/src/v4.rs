@@ -34,15 +34,27 @@ pub fn to_v4(state: &State) -> Json {
         .iter()
         .map(|(addr, r)| resource_json(addr, r, None))
         .collect();
-    json!({
+    let mut doc = json!({
         "version": 4,
         "terraform_version": TERRAFORM_VERSION,
         "serial": state.serial,
         "lineage": state.lineage,
         "outputs": outputs,
         "resources": resources,
-    })
+    });
+    // Creates in flight, only while there are any. Terraform ignores fields it does not know.
+    if !state.intents.is_empty() {
+        doc[INTENTS_FIELD] = state
+            .intents
+            .iter()
+            .map(|(addr, i)| i.to_json(addr))
+            .collect();
+    }
+    doc
 }
+
+/// The v4 document's field for creates in flight (see [`crate::Intent`]).
+pub const INTENTS_FIELD: &str = "terrane_intents";
 
 /// The v4 document as pretty text, as Terraform writes it.
 pub fn to_v4_text(state: &State) -> String {
@@ -240,6 +252,16 @@ pub fn from_v4(text: &str) -> Result<State, StateFormatError> {
         for r in res {
             merge_resource_json(&mut state, r)?;
         }
+    }
+    for i in j
+        .get(INTENTS_FIELD)
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (addr, intent) = crate::Intent::from_json(i)
+            .ok_or_else(|| invalid(format!("invalid {INTENTS_FIELD} item {i}")))?;
+        state.intents.insert(addr, intent);
     }
     Ok(state)
 }

@@ -103,11 +103,15 @@ fn versions_are_kept(store: &dyn StateStore, other: &dyn StateStore) {
     assert_eq!(w.serial(), 2);
     w.delete("a").expect("delete");
     w.put("c", b"three").expect("put");
+    // Added and removed within the version (a create's intent): no change of the version.
+    w.put("passing", b"through").expect("put");
+    w.delete("passing").expect("delete");
     w.finish().expect("finish");
     let snap = other.read().expect("read").expect("state");
     assert_eq!(snap.lineage, "lineage-1", "the stored lineage is kept");
     assert_eq!(snap.serial, 2);
     assert!(!snap.entries.contains_key("a"), "deleted entries are gone");
+    assert!(!snap.entries.contains_key("passing"));
     let versions = other.versions().expect("versions");
     assert_eq!(
         versions.last().map(|v| v.serial),
@@ -132,7 +136,11 @@ fn versions_are_kept(store: &dyn StateStore, other: &dyn StateStore) {
     assert!(versions[1].finished);
     let mut keys = versions[1].changed_keys.clone();
     keys.sort();
-    assert_eq!(keys, ["a", "c"], "a version lists the keys it changed");
+    assert_eq!(
+        keys,
+        ["a", "c"],
+        "a version lists the keys it changed, not those it added and removed again"
+    );
 }
 
 fn unfinished_versions_are_reported(store: &dyn StateStore) {

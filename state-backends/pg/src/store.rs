@@ -157,14 +157,36 @@ fn write_entry(
     key: &str,
     data: Option<&[u8]>,
 ) -> Result<(), postgres::Error> {
-    c.execute(
-        &format!(
-            "INSERT INTO {} (workspace, key, serial, data) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (workspace, key, serial) DO UPDATE SET data = EXCLUDED.data",
-            t.t("entries")
-        ),
-        &[&ws, &key, &serial, &data],
-    )?;
+    // A key removed in the version that added it (a create's intent) is no change of the version: it
+    // leaves no row, rather than a removal of something that never existed.
+    let transient = data.is_none()
+        && c.query_opt(
+            &format!(
+                "SELECT data IS NULL FROM {} WHERE workspace = $1 AND key = $2 AND serial < $3 \
+                 ORDER BY serial DESC LIMIT 1",
+                t.t("entries")
+            ),
+            &[&ws, &key, &serial],
+        )?
+        .is_none_or(|r| r.get::<_, bool>(0));
+    if transient {
+        c.execute(
+            &format!(
+                "DELETE FROM {} WHERE workspace = $1 AND key = $2 AND serial = $3",
+                t.t("entries")
+            ),
+            &[&ws, &key, &serial],
+        )?;
+    } else {
+        c.execute(
+            &format!(
+                "INSERT INTO {} (workspace, key, serial, data) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (workspace, key, serial) DO UPDATE SET data = EXCLUDED.data",
+                t.t("entries")
+            ),
+            &[&ws, &key, &serial, &data],
+        )?;
+    }
     match data {
         Some(d) => c.execute(
             &format!(

@@ -179,11 +179,31 @@ fn write_entry(
     key: &str,
     data: Option<&[u8]>,
 ) -> Result<(), StateError> {
-    conn.execute(
-        "INSERT OR REPLACE INTO entries (key, serial, data) VALUES (?1, ?2, ?3)",
-        params![key, serial as i64, data],
-    )
-    .map_err(storage)?;
+    // A key removed in the version that added it (a create's intent) is no change of the version: it
+    // leaves no row, rather than a removal of something that never existed.
+    let transient = data.is_none()
+        && conn
+            .query_row(
+                "SELECT data IS NULL FROM entries WHERE key = ?1 AND serial < ?2 ORDER BY serial DESC LIMIT 1",
+                params![key, serial as i64],
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()
+            .map_err(storage)?
+            .unwrap_or(true);
+    if transient {
+        conn.execute(
+            "DELETE FROM entries WHERE key = ?1 AND serial = ?2",
+            params![key, serial as i64],
+        )
+        .map_err(storage)?;
+    } else {
+        conn.execute(
+            "INSERT OR REPLACE INTO entries (key, serial, data) VALUES (?1, ?2, ?3)",
+            params![key, serial as i64, data],
+        )
+        .map_err(storage)?;
+    }
     match data {
         Some(d) => conn
             .execute(

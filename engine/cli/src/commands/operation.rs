@@ -312,8 +312,10 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
         }
     };
     let ctx = workdir::context(prep.loaded.config.clone(), &ui, args.parallelism);
-    let (final_state, diags) =
-        terrane_core::apply(&ctx, &plan, &prep.state, writer, &ApplyOptions::default()).await;
+    let opts = ApplyOptions::default();
+    let watch = crate::interrupt::watch(opts.stop.clone());
+    let (final_state, diags) = terrane_core::apply(&ctx, &plan, &prep.state, writer, &opts).await;
+    drop(watch);
     ui.diagnostics(&diags, &prep.loaded.sources);
     if diags.has_errors() {
         return ExitCode::from(1);

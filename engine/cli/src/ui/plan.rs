@@ -438,6 +438,11 @@ fn render_attr(
             Kind::Object(_) | Kind::Map(..) | Kind::List(..) | Kind::Set(..) | Kind::Tuple(_)
         )
     };
+    if let Some(text) = json_strings(
+        name, width, b, a, indent, &note, &sym, action, replace, path, ui,
+    ) {
+        return text;
+    }
     if !b.is_sensitive()
         && !a.is_sensitive()
         && (structured(a) || a.is_null() && structured(b))
@@ -474,7 +479,7 @@ fn render_attr(
                     && !a.is_sensitive()
                 {
                     return format!(
-                        "{pad}{sym} {name:width$} = <<-EOT{note}\n{}{pad}    EOT\n",
+                        "{pad}{sym} {name:width$} = <<-EOT{note}\n{}{pad}  EOT\n",
                         string_diff(bs, as_, indent + 4, ui)
                     );
                 }
@@ -487,6 +492,68 @@ fn render_attr(
         }
     };
     format!("{pad}{sym} {name:width$} = {text}{note}\n")
+}
+
+/// The structure of a string that holds a JSON object or array, which Terraform shows as
+/// `jsonencode(...)`.
+fn json_structure(v: &Value) -> Option<Value> {
+    if v.is_sensitive() {
+        return None;
+    }
+    let j: serde_json::Value = serde_json::from_str(v.as_str()?).ok()?;
+    if !(j.is_object() || j.is_array()) {
+        return None;
+    }
+    terrane_values::json::from_json_implied(&j).ok()
+}
+
+/// An attribute whose strings hold JSON (both of them, when it changes), shown as Terraform does:
+/// `jsonencode(` and the structure, diffed element by element.
+#[allow(clippy::too_many_arguments)]
+fn json_strings(
+    name: &str,
+    width: usize,
+    b: &Value,
+    a: &Value,
+    indent: usize,
+    note: &str,
+    sym: &str,
+    action: Action,
+    replace: &[Path],
+    path: &Path,
+    ui: &Ui,
+) -> Option<String> {
+    let (bv, av) = match action {
+        Action::Create => (Value::null_dynamic(), json_structure(a)?),
+        Action::Delete => (json_structure(b)?, Value::null_dynamic()),
+        _ => (json_structure(b)?, json_structure(a)?),
+    };
+    let pad = " ".repeat(indent);
+    let shown = if av.is_null() { &bv } else { &av };
+    let object = matches!(shown.kind(), Kind::Object(_) | Kind::Map(..));
+    let (open, close) = if object { ("{", "}") } else { ("[", "]") };
+    let body = if object {
+        render_map_entries(&bv, &av, indent + 8, replace, path, ui)
+    } else {
+        render_list_entries(&bv, &av, indent + 8, ui)
+    };
+    let opener = match action {
+        Action::Create | Action::Delete => format!("{}  {open}", " ".repeat(indent + 4)),
+        _ => format!(
+            "{}{} {open}",
+            " ".repeat(indent + 4),
+            colored_symbol(ui, Action::Update, "~")
+        ),
+    };
+    let tail = if action == Action::Delete {
+        " -> null"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{pad}{sym} {name:width$} = jsonencode({note}\n{opener}\n{body}{}{close}\n{pad}  ){tail}\n",
+        " ".repeat(indent + 6)
+    ))
 }
 
 fn render_map_entries(
@@ -523,7 +590,9 @@ fn render_map_entries(
     let mut out = String::new();
     for k in &shown {
         let (bv, av) = (get(b, k), get(a, k));
-        if bv.is_null() && av.is_null() {
+        // A null that is there (`+ n = null` in a created JSON object) is shown; nothing is not.
+        let present = |v: &Value| v.as_map().is_some_and(|m| m.contains_key(k.as_str()));
+        if bv.is_null() && av.is_null() && !(b.is_null() && present(a)) {
             continue;
         }
         out.push_str(&render_attr(
@@ -563,12 +632,16 @@ fn render_list_entries(b: &Value, a: &Value, indent: usize, ui: &Ui) -> String {
     if !a.is_known() {
         return format!("{pad}{} (known after apply)\n", " ");
     }
+    let ordered = |v: &Value| matches!(v.kind(), Kind::List(..) | Kind::Tuple(_));
+    if !b.is_null() && !a.is_null() && ordered(b) && ordered(a) {
+        return render_sequence_diff(&bs, &as_, indent, ui);
+    }
     for x in &bs {
         if !as_.iter().any(|y| same(x, y)) || a.is_null() {
             out.push_str(&format!(
                 "{pad}{} {},\n",
                 colored_symbol(ui, Action::Delete, "-"),
-                inline_or_block(x, indent + 2)
+                entry_value(x, indent)
             ));
         }
     }
@@ -577,7 +650,7 @@ fn render_list_entries(b: &Value, a: &Value, indent: usize, ui: &Ui) -> String {
             out.push_str(&format!(
                 "{pad}{} {},\n",
                 colored_symbol(ui, Action::Create, "+"),
-                inline_or_block(y, indent + 2)
+                entry_value(y, indent)
             ));
         }
     }
@@ -594,6 +667,103 @@ fn render_list_entries(b: &Value, a: &Value, indent: usize, ui: &Ui) -> String {
             )
         ));
     }
+    out
+}
+
+/// One step of a sequence diff.
+enum Step<'a> {
+    Keep(&'a Value),
+    Delete(&'a Value),
+    Insert(&'a Value),
+}
+
+/// The elements of two sequences in order, kept, deleted or inserted around their longest common
+/// subsequence (deletions before insertions at each place), as Terraform diffs lists.
+fn sequence_diff<'a>(before: &'a [Value], after: &'a [Value]) -> Vec<Step<'a>> {
+    let (n, m) = (before.len(), after.len());
+    // lcs[i][j]: the length of the longest common subsequence of before[i..] and after[j..].
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if same(&before[i], &after[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut steps = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && same(&before[i], &after[j]) && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
+            steps.push(Step::Keep(&after[j]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            steps.push(Step::Delete(&before[i]));
+            i += 1;
+        } else {
+            steps.push(Step::Insert(&after[j]));
+            j += 1;
+        }
+    }
+    steps
+}
+
+/// A list's changes with one unchanged element of context on each side of every run of changes and
+/// the other unchanged elements counted, as Terraform shows them.
+fn render_sequence_diff(before: &[Value], after: &[Value], indent: usize, ui: &Ui) -> String {
+    let pad = " ".repeat(indent);
+    let steps = sequence_diff(before, after);
+    let changed = |s: &Step<'_>| !matches!(s, Step::Keep(_));
+    let mut out = String::new();
+    let mut hidden = 0;
+    let flush_hidden = |out: &mut String, hidden: &mut usize| {
+        if *hidden > 0 {
+            out.push_str(&format!(
+                "{pad}  {}\n",
+                ui.style(
+                    "2",
+                    &format!(
+                        "# ({hidden} unchanged element{} hidden)",
+                        if *hidden == 1 { "" } else { "s" }
+                    )
+                )
+            ));
+            *hidden = 0;
+        }
+    };
+    for (k, step) in steps.iter().enumerate() {
+        match step {
+            Step::Keep(v) => {
+                let next_to_change = (k > 0 && changed(&steps[k - 1]))
+                    || steps.get(k + 1).is_some_and(|s| changed(s));
+                if next_to_change {
+                    flush_hidden(&mut out, &mut hidden);
+                    out.push_str(&format!("{pad}  {},\n", entry_value(v, indent)));
+                } else {
+                    hidden += 1;
+                }
+            }
+            Step::Delete(v) => {
+                flush_hidden(&mut out, &mut hidden);
+                out.push_str(&format!(
+                    "{pad}{} {},\n",
+                    colored_symbol(ui, Action::Delete, "-"),
+                    entry_value(v, indent)
+                ));
+            }
+            Step::Insert(v) => {
+                flush_hidden(&mut out, &mut hidden);
+                out.push_str(&format!(
+                    "{pad}{} {},\n",
+                    colored_symbol(ui, Action::Create, "+"),
+                    entry_value(v, indent)
+                ));
+            }
+        }
+    }
+    flush_hidden(&mut out, &mut hidden);
     out
 }
 
@@ -618,6 +788,26 @@ fn string_diff(before: &str, after: &str, indent: usize, ui: &Ui) -> String {
     out
 }
 
+/// A multi-line string as Terraform shows it after a key written at column `key_pad`: the lines six
+/// columns further in, the closing marker two.
+fn heredoc(s: &str, key_pad: usize) -> String {
+    let lines = " ".repeat(key_pad + 6);
+    let mut out = "<<-EOT\n".to_string();
+    for l in s.trim_end_matches('\n').split('\n') {
+        out.push_str(&format!("{lines}{l}\n"));
+    }
+    out.push_str(&format!("{}EOT", " ".repeat(key_pad + 2)));
+    out
+}
+
+/// The value of a list element or map entry written at column `key_pad`.
+fn entry_value(v: &Value, key_pad: usize) -> String {
+    match v.as_str() {
+        Some(s) if s.contains('\n') && !v.is_sensitive() => heredoc(s, key_pad),
+        _ => inline_or_block(v, key_pad + 2),
+    }
+}
+
 /// A value on one line when it is simple, otherwise a block indented by `indent`.
 pub fn inline_or_block(v: &Value, indent: usize) -> String {
     if v.is_sensitive() {
@@ -630,13 +820,7 @@ pub fn inline_or_block(v: &Value, indent: usize) -> String {
         Kind::Number(n) => n.to_string(),
         Kind::String(s) => {
             if s.contains('\n') {
-                let pad = " ".repeat(indent);
-                let mut out = "<<-EOT\n".to_string();
-                for l in s.trim_end_matches('\n').split('\n') {
-                    out.push_str(&format!("{pad}{l}\n"));
-                }
-                out.push_str(&format!("{}EOT", " ".repeat(indent.saturating_sub(4))));
-                out
+                heredoc(s, indent.saturating_sub(4))
             } else {
                 let mut out = String::new();
                 write_string(s, &mut out);
@@ -650,7 +834,7 @@ pub fn inline_or_block(v: &Value, indent: usize) -> String {
             let pad = " ".repeat(indent);
             let mut out = "[\n".to_string();
             for x in e.iter() {
-                out.push_str(&format!("{pad}  {},\n", inline_or_block(x, indent + 2)));
+                out.push_str(&format!("{pad}  {},\n", entry_value(x, indent + 2)));
             }
             out.push_str(&format!("{pad}]"));
             out
@@ -671,7 +855,7 @@ pub fn inline_or_block(v: &Value, indent: usize) -> String {
                 out.push_str(&format!(
                     "{pad}  {:width$} = {}\n",
                     key_text(k, quote),
-                    inline_or_block(x, indent + 2)
+                    entry_value(x, indent + 2)
                 ));
             }
             out.push_str(&format!("{pad}}}"));

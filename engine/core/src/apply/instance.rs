@@ -13,7 +13,7 @@ use terrane_lang::decode::decode_body;
 use terrane_lang::{EvalContext, Functions};
 use terrane_plan::{Action, ResourceChange};
 use terrane_provider_api::{ApplyRequest, PlanRequest, Provider, ReadDataRequest, Schema};
-use terrane_state::{EachMode, ObjectState, ObjectStatus};
+use terrane_state::{EachMode, Intent, ObjectState, ObjectStatus};
 use terrane_values::{Type, Value};
 use tokio::sync::Semaphore;
 
@@ -234,6 +234,20 @@ pub(crate) async fn apply_change(
     } else {
         Operation::Update
     };
+    if creating {
+        // Durable before the provider is asked: if terrane dies before the answer is recorded, the
+        // next plan names the object that may exist unrecorded.
+        sh.sink
+            .record(StateUpdate::Intent {
+                addr: addr.clone(),
+                intent: Some(Intent {
+                    action: "create".into(),
+                    provider: sh.provider_config.to_string(),
+                    started: terrane_lang::functions::now_rfc3339(),
+                }),
+            })
+            .await;
+    }
     let started = Instant::now();
     sh.observer.event(Event::Started {
         addr: addr.clone(),
@@ -271,7 +285,13 @@ pub(crate) async fn apply_change(
     ));
     let new = restore_marks(&resp.new_state, &config_ignored);
     if new.is_null() {
-        if !creating {
+        if creating {
+            // The provider answered that nothing was created.
+            sh.sink.send(StateUpdate::Intent {
+                addr: addr.clone(),
+                intent: None,
+            });
+        } else {
             sh.sink.send(StateUpdate::Object {
                 addr: addr.clone(),
                 provider: sh.provider_config.clone(),

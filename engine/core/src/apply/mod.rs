@@ -31,7 +31,11 @@ use tokio::sync::Semaphore;
 
 /// How to apply.
 #[derive(Clone, Debug, Default)]
-pub struct ApplyOptions {}
+pub struct ApplyOptions {
+    /// Set when the user interrupts: no new change starts, those in flight finish and are recorded,
+    /// and the apply ends with an error.
+    pub stop: crate::Stop,
+}
 
 /// Applies a plan to the state it was made from, writing through `writer`. Returns the final state.
 pub async fn apply(
@@ -39,7 +43,7 @@ pub async fn apply(
     plan: &Plan,
     state: &State,
     writer: Box<dyn StateWriter>,
-    _opts: &ApplyOptions,
+    opts: &ApplyOptions,
 ) -> (State, Diagnostics) {
     let (schemas, mut diags) = validate(ctx, state);
     if diags.has_errors() {
@@ -90,6 +94,8 @@ pub async fn apply(
         },
         sink: w.sink(),
         sem: Arc::new(Semaphore::new(ctx.parallelism.max(1))),
+        stop: opts.stop.clone(),
+        not_started: 0,
         prior_by_config: plan.prior_state.by_config(),
         deletes_by_config: {
             let mut m: HashMap<ConfigResource, Vec<ResourceChange>> = HashMap::new();
@@ -140,6 +146,15 @@ pub async fn apply(
         }
     }
     walk(&graph, &mut applier).await;
+    if applier.stop.requested() {
+        applier.common.diags.push(Diagnostic::error(
+            "Apply interrupted",
+            format!(
+                "terrane was interrupted and did not start the changes of {} resources. Everything that finished is recorded in the state; run apply again to continue.",
+                applier.not_started
+            ),
+        ));
+    }
     if plan.mode == PlanMode::Normal && !applier.common.diags.has_errors() {
         let checks = applier.common.run_checks().await;
         applier.common.diags.extend(checks);
@@ -194,6 +209,8 @@ struct Applier {
     before: State,
     sink: StateSink,
     sem: Arc<Semaphore>,
+    stop: crate::Stop,
+    not_started: usize,
     prior_by_config: HashMap<ConfigResource, Vec<AbsResource>>,
     deletes_by_config: HashMap<ConfigResource, Vec<ResourceChange>>,
 }
@@ -266,6 +283,16 @@ impl Executor for Applier {
             Node::Resource(cr) => self.start_resource(cr),
             Node::Destroy(cr) => self.start_destroy(cr),
             _ => Task::Done(ApplyOut::Common(CommonOut::Done(Diagnostics::new()))),
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.requested()
+    }
+
+    fn skipped(&mut self, node: &Node) {
+        if self.stop.requested() && matches!(node, Node::Resource(_) | Node::Destroy(_)) {
+            self.not_started += 1;
         }
     }
 

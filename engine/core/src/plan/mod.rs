@@ -111,9 +111,42 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
     (schemas, diags)
 }
 
+/// A warning for each create that an earlier run started and never recorded the end of.
+fn interrupted_creates(state: &State) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for (addr, intent) in &state.intents {
+        let recorded = if state_has(state, addr) {
+            "An object is recorded for it now"
+        } else {
+            "No object is recorded for it"
+        };
+        diags.push(Diagnostic::warning(
+            format!("Interrupted {} of {addr}", intent.action),
+            format!(
+                "An earlier run of terrane stopped at {} while {} was creating {addr}, before the result \
+                 was recorded. The object may exist without being in the state. {recorded}; this plan \
+                 treats it as the state says. If the object was created, import it with \
+                 `terrane import {addr} ID` (or delete it) before applying, so that it is not created \
+                 twice. The warning goes away when {addr} is next created or removed from the state.",
+                intent.started, intent.provider
+            ),
+        ));
+    }
+    diags
+}
+
+fn state_has(state: &State, addr: &str) -> bool {
+    state.resources.iter().any(|(a, r)| {
+        r.instances
+            .iter()
+            .any(|(k, i)| i.current.is_some() && a.instance(k.clone()).to_string() == addr)
+    })
+}
+
 /// Makes a plan. The plan is returned even with errors (marked errored), for rendering what is known.
 pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Diagnostics) {
     let (schemas, mut diags) = validate(ctx, state);
+    diags.extend(interrupted_creates(state));
     let original = state;
     let (moved, move_diags) = crate::moves::apply_moves(&ctx.config, state);
     diags.extend(move_diags);

@@ -12,6 +12,7 @@ mod conversion;
 mod crypto;
 mod csvdecode;
 mod datetime;
+pub use datetime::now_rfc3339;
 mod duration;
 mod encoding;
 mod fileset;
