@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 use terrane_addrs::{AbsResource, InstanceKey, ModuleInstance, ModulePath};
 use terrane_state::EachMode;
-use terrane_values::{Type, Value};
+use terrane_values::Value;
 
 /// How an instance of a module or resource was repeated: what `count.index` or `each` mean inside it.
 #[derive(Clone, Debug)]
@@ -74,18 +74,8 @@ impl EvalState {
         self.modules.get(path).cloned().unwrap_or_default()
     }
 
-    /// Records the value of a resource in a module instance from its instances' values.
-    pub fn set_resource(
-        &mut self,
-        addr: AbsResource,
-        each: EachMode,
-        instances: BTreeMap<InstanceKey, Value>,
-    ) {
-        self.set_resource_or(addr, each, instances, Value::null(Type::Dynamic));
-    }
-
-    /// [`EvalState::set_resource`], with `absent` as the value of a single-instance resource
-    /// that has no object.
+    /// Records the value of a resource in a module instance from its instances' values, with
+    /// `absent` as the value of a single-instance resource that has no object.
     pub fn set_resource_or(
         &mut self,
         addr: AbsResource,
