@@ -500,7 +500,11 @@ fn json_structure(v: &Value) -> Option<Value> {
     if v.is_sensitive() {
         return None;
     }
-    let j: serde_json::Value = serde_json::from_str(v.as_str()?).ok()?;
+    let s = v.as_str()?;
+    if !s.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    let j: serde_json::Value = serde_json::from_str(s).ok()?;
     if !(j.is_object() || j.is_array()) {
         return None;
     }

@@ -143,7 +143,7 @@ fn run(
                         Some(d) => state.set_deposed(&addr, d, &provider, each, object.clone()),
                         None => state.set_object(&addr, &provider, each, object.clone()),
                     }
-                    if deposed.is_none() && object.is_some() {
+                    if deposed.is_none() && object.is_some() && !state.intents.is_empty() {
                         let key = addr.to_string();
                         if state.intents.remove(&key).is_some() {
                             changes.push((intent_key(&key), None));
