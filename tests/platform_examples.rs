@@ -942,3 +942,20 @@ fn generated_password(s: &Stack) -> String {
     assert!(r.stdout.len() >= 32, "a 32-character password");
     r.stdout
 }
+
+#[test]
+fn every_module_and_example_is_formatted() {
+    for dir in ["modules", "examples"] {
+        let r = std::process::Command::new(env!("CARGO_BIN_EXE_terrane"))
+            .args(["fmt", "-check", "-recursive", "-diff", "-no-color", dir])
+            .current_dir(repo())
+            .output()
+            .expect("terrane runs");
+        assert!(
+            r.status.success(),
+            "`terrane fmt -check -recursive {dir}` found files to format:\n{}{}",
+            String::from_utf8_lossy(&r.stdout),
+            String::from_utf8_lossy(&r.stderr)
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Configuration loading: every `.tf` and `.tf.json` file of a directory, and the module tree below it.
 //!
-//! Files are parsed (native syntax through hcl-edit, JSON by a small parser) into [`body::Body`] values
+//! Files are parsed (native syntax by a recursive-descent parser, JSON by a small one) into [`body::Body`] values
 //! whose expressions ([`ast::Expr`]) keep their source ranges. The [`module`] layer gives the bodies
 //! their meaning (variables, resources, outputs ...), [`loader`] builds the module tree from local
 //! sources, and [`validate`] checks references statically. Every problem found is reported, not only
@@ -9,6 +9,7 @@
 
 pub mod ast;
 pub mod body;
+pub mod fmt;
 pub mod loader;
 pub mod module;
 mod overrides;
