@@ -168,3 +168,143 @@ fn fmt_refuses_files_that_do_not_parse_and_leaves_them_alone() {
     let r = w.run(&["fmt", "a", "b"]);
     assert_eq!(r.code, 1, "{}", r.text());
 }
+
+const GRAPHED: &str = r#"
+variable "n" {
+  default = 2
+}
+locals {
+  name = "x-${var.n}"
+}
+resource "null_resource" "a" {
+  count    = var.n
+  triggers = { name = local.name }
+}
+resource "null_resource" "b" {
+  triggers = { a = null_resource.a[0].id }
+}
+module "m" {
+  source = "./m"
+  x      = null_resource.b.id
+}
+output "o" {
+  value = module.m.y
+}
+"#;
+
+const GRAPHED_MODULE: &str = r#"
+variable "x" {}
+resource "null_resource" "c" {
+  triggers = { x = var.x }
+}
+output "y" {
+  value = null_resource.c.id
+}
+"#;
+
+#[test]
+fn graph_writes_terraforms_dot_without_implied_edges() {
+    let w = Workdir::new(&[("main.tf", GRAPHED), ("m/main.tf", GRAPHED_MODULE)]);
+    w.ok(&["init"]);
+    // Terraform 1.0.3 draws the same nodes and edges, plus its internal ones (meta.count-boundary,
+    // provider close, root)
+    expect![[r#"
+        digraph {
+        	compound = "true"
+        	newrank = "true"
+        	subgraph "root" {
+        		"[root] module.m.null_resource.c (expand)" [label = "module.m.null_resource.c", shape = "box"]
+        		"[root] null_resource.a (expand)" [label = "null_resource.a", shape = "box"]
+        		"[root] null_resource.b (expand)" [label = "null_resource.b", shape = "box"]
+        		"[root] output.o" [label = "output.o", shape = "note"]
+        		"[root] provider[\"registry.terraform.io/hashicorp/null\"]" [label = "provider[\"registry.terraform.io/hashicorp/null\"]", shape = "diamond"]
+        		"[root] var.n" [label = "var.n", shape = "note"]
+        		"[root] local.name (expand)" -> "[root] var.n"
+        		"[root] module.m.null_resource.c (expand)" -> "[root] module.m.var.x (expand)"
+        		"[root] module.m.output.y (expand)" -> "[root] module.m.null_resource.c (expand)"
+        		"[root] module.m.var.x (expand)" -> "[root] module.m (expand)"
+        		"[root] module.m.var.x (expand)" -> "[root] null_resource.b (expand)"
+        		"[root] null_resource.a (expand)" -> "[root] local.name (expand)"
+        		"[root] null_resource.a (expand)" -> "[root] provider[\"registry.terraform.io/hashicorp/null\"]"
+        		"[root] null_resource.b (expand)" -> "[root] null_resource.a (expand)"
+        		"[root] output.o" -> "[root] module.m.output.y (expand)"
+        	}
+        }
+
+    "#]]
+    .assert_eq(&w.ok(&["graph"]).stdout);
+    expect![[r#"
+        %% terrane graph: an arrow goes from an object to what it depends on
+        flowchart LR
+            n0("local.name")
+            n1[["module.m (expand)"]]
+            n5["null_resource.a"]
+            n6["null_resource.b"]
+            n7(["output.o"])
+            n8{{"provider[#quot;registry.terraform.io/hashicorp/null#quot;]"}}
+            n9>"var.n"]
+            subgraph m1 ["module.m"]
+                n2["module.m.null_resource.c"]
+                n3(["module.m.output.y"])
+                n4>"module.m.var.x"]
+            end
+            n0 --> n9
+            n2 --> n4
+            n3 --> n2
+            n4 --> n1
+            n4 --> n6
+            n5 --> n0
+            n5 --> n8
+            n6 --> n5
+            n7 --> n3
+    "#]]
+    .assert_eq(&w.ok(&["graph", "-format=mermaid"]).stdout);
+}
+
+#[test]
+fn graph_draws_cycles_and_what_only_the_state_has() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        "resource \"null_resource\" \"a\" {}\nresource \"null_resource\" \"gone\" {}\n",
+    )]);
+    w.ok(&["init"]);
+    w.ok(&["apply", "-auto-approve"]);
+    w.write("main.tf", "resource \"null_resource\" \"a\" {}\n");
+    let plan_graph = w.ok(&["graph"]).stdout;
+    assert!(plan_graph.contains("\"[root] null_resource.gone (orphan)\" [label = \"null_resource.gone\", shape = \"box\"]"), "{plan_graph}");
+    let validate_graph = w.ok(&["graph", "-type=validate"]).stdout;
+    assert!(!validate_graph.contains("gone"), "{validate_graph}");
+    // the apply graph of a saved plan has the deletion
+    w.ok(&["plan", "-out=tfplan"]);
+    let apply_graph = w.ok(&["graph", "-plan=tfplan"]).stdout;
+    assert!(
+        apply_graph.contains("\"[root] null_resource.gone (destroy)\""),
+        "{apply_graph}"
+    );
+
+    w.write(
+        "main.tf",
+        "resource \"null_resource\" \"a\" {\n  triggers = { b = null_resource.b.id }\n}\nresource \"null_resource\" \"b\" {\n  triggers = { a = null_resource.a.id }\n}\n",
+    );
+    let plain = w.ok(&["graph"]).stdout;
+    assert!(
+        plain.contains(
+            "\"[root] null_resource.a (expand)\" -> \"[root] null_resource.b (expand)\"\n"
+        ),
+        "{plain}"
+    );
+    assert!(!plain.contains("red"), "{plain}");
+    let drawn = w.ok(&["graph", "-draw-cycles"]).stdout;
+    assert!(drawn.contains("\"[root] null_resource.a (expand)\" -> \"[root] null_resource.b (expand)\" [color = \"red\", penwidth = \"2.0\"]"), "{drawn}");
+    assert!(drawn.contains("\"[root] null_resource.b (expand)\" -> \"[root] null_resource.a (expand)\" [color = \"red\", penwidth = \"2.0\"]"), "{drawn}");
+    let mermaid = w.ok(&["graph", "-draw-cycles", "-format=mermaid"]).stdout;
+    assert!(mermaid.contains("linkStyle 0,2 stroke:red"), "{mermaid}");
+
+    let r = w.run(&["graph", "-format=svg"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr.contains("use \"dot\" or \"mermaid\""),
+        "{}",
+        r.text()
+    );
+}

@@ -104,12 +104,19 @@ pub struct ConsoleArgs {
 /// `graph` options.
 #[derive(Args, Debug)]
 pub struct GraphArgs {
-    /// `dot` (default) or `mermaid`.
+    /// `dot` (the default, for Graphviz) or `mermaid`.
     #[arg(long, default_value = "dot")]
     pub format: String,
-    /// Which graph: `plan` (default) or `apply`.
-    #[arg(long = "type", default_value = "plan")]
-    pub graph_type: String,
+    /// Which graph: `plan` (the default; the configuration and what the state still has),
+    /// `validate` (the configuration alone) or `apply` (the default with `-plan`).
+    #[arg(long = "type")]
+    pub graph_type: Option<String>,
+    /// Draw the apply graph of a saved plan.
+    #[arg(long)]
+    pub plan: Option<String>,
+    /// Ignored, as in Terraform 0.12 and later.
+    #[arg(long = "module-depth", hide = true)]
+    pub module_depth: Option<i64>,
     /// Draw the cycles, if any.
     #[arg(long = "draw-cycles")]
     pub draw_cycles: bool,

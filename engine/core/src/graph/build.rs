@@ -23,6 +23,16 @@ pub struct GraphInputs<'a> {
 
 /// The graph of a plan: configuration objects, plus resources only the state still has.
 pub fn build_plan_graph(inputs: &GraphInputs<'_>) -> Result<Graph, Diagnostics> {
+    let g = plan_graph_unchecked(inputs);
+    // 6. Last, a graph with a cycle cannot be walked: report it, naming its members. Objects that
+    // refer to themselves are reported first, in Terraform's words.
+    check_self_references(inputs.config)?;
+    check_cycles(&g)?;
+    Ok(g)
+}
+
+/// The plan graph as it is, cycles and all: what `terrane graph` draws.
+pub fn plan_graph_unchecked(inputs: &GraphInputs<'_>) -> Graph {
     let mut g = Graph::default();
     // 1. Every configuration object is a node; they exist before any edge refers to them.
     add_config_nodes(&mut g, inputs.config);
@@ -34,11 +44,7 @@ pub fn build_plan_graph(inputs: &GraphInputs<'_>) -> Result<Graph, Diagnostics> 
     add_module_edges(&mut g, inputs.config);
     // 5. Resources wait for the provider configuration that manages them.
     add_provider_edges(&mut g, inputs.config, inputs.state);
-    // 6. Last, a graph with a cycle cannot be walked: report it, naming its members. Objects that
-    // refer to themselves are reported first, in Terraform's words.
-    check_self_references(inputs.config)?;
-    check_cycles(&g)?;
-    Ok(g)
+    g
 }
 
 /// The graph of an apply: the plan graph without orphans, plus destroy nodes ordered in reverse of

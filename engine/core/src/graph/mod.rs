@@ -8,10 +8,13 @@
 mod build;
 mod node;
 
-pub use build::{GraphInputs, build_apply_graph, build_plan_graph, resource_dependencies};
+pub use build::{
+    GraphInputs, build_apply_graph, build_plan_graph, plan_graph_unchecked, resource_dependencies,
+};
 pub use node::Node;
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::DiGraph;
+pub use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -102,6 +105,72 @@ impl Graph {
             .collect()
     }
 
+    /// The edges left once those implied by others are removed (`a -> c` goes when `a -> b -> c`),
+    /// each as `(dependent, dependency)`: what a drawing of the graph needs. `None` when the graph
+    /// has a cycle, which has no single reduction.
+    pub fn reduced_edges(&self) -> Option<Vec<(NodeIndex, NodeIndex)>> {
+        // dependencies before dependents
+        let mut order = petgraph::algo::toposort(&self.g, None).ok()?;
+        order.reverse();
+        let n = self.g.node_count();
+        let words = n.div_ceil(64);
+        let mut pos = vec![0; n];
+        for (p, i) in order.iter().enumerate() {
+            pos[i.index()] = p;
+        }
+        // reach[i]: every node i depends on, directly or not
+        let mut reach = vec![0u64; n * words];
+        let mut kept = Vec::new();
+        for &i in &order {
+            let mut deps: Vec<NodeIndex> = self.dependencies(i).collect();
+            // the closest dependencies first: one reached through another is then already known
+            deps.sort_by_key(|d| std::cmp::Reverse(pos[d.index()]));
+            let mut r = vec![0u64; words];
+            for d in deps {
+                let (w, b) = (d.index() / 64, 1u64 << (d.index() % 64));
+                if r[w] & b != 0 {
+                    continue;
+                }
+                kept.push((i, d));
+                r[w] |= b;
+                let from = &reach[d.index() * words..(d.index() + 1) * words];
+                for (x, y) in r.iter_mut().zip(from) {
+                    *x |= y;
+                }
+            }
+            reach[i.index() * words..(i.index() + 1) * words].copy_from_slice(&r);
+        }
+        Some(kept)
+    }
+
+    /// Whether an edge lies on a cycle (both ends in the same strongly connected component).
+    pub fn cycle_edges(&self) -> Vec<(NodeIndex, NodeIndex)> {
+        let mut component = vec![usize::MAX; self.g.node_count()];
+        for (c, nodes) in petgraph::algo::tarjan_scc(&self.g).into_iter().enumerate() {
+            if nodes.len() > 1 {
+                for i in nodes {
+                    component[i.index()] = c;
+                }
+            }
+        }
+        self.g
+            .edge_references()
+            .filter(|e| {
+                let c = component[e.source().index()];
+                c != usize::MAX && c == component[e.target().index()]
+            })
+            .map(|e| (e.source(), e.target()))
+            .collect()
+    }
+
+    /// Every edge, as `(dependent, dependency)`.
+    pub fn edges(&self) -> Vec<(NodeIndex, NodeIndex)> {
+        self.g
+            .edge_references()
+            .map(|e| (e.source(), e.target()))
+            .collect()
+    }
+
     /// A sorted text dump, one `node -> dependency` line per edge and a line per lone node, for tests.
     pub fn dump(&self) -> String {
         let mut lines = Vec::new();
@@ -119,5 +188,68 @@ impl Graph {
         }
         lines.sort();
         lines.join("\n") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Graph, Node};
+    use terrane_addrs::ModulePath;
+
+    fn local(g: &mut Graph, name: &str) -> petgraph::graph::NodeIndex {
+        g.add(Node::Local(ModulePath::root(), name.to_string()))
+    }
+
+    fn names(
+        g: &Graph,
+        edges: &[(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex)],
+    ) -> Vec<String> {
+        let mut v: Vec<String> = edges
+            .iter()
+            .map(|(a, b)| format!("{} -> {}", g.node(*a), g.node(*b)))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn reduction_drops_edges_implied_by_longer_paths() {
+        let mut g = Graph::default();
+        let (a, b, c, d) = (
+            local(&mut g, "a"),
+            local(&mut g, "b"),
+            local(&mut g, "c"),
+            local(&mut g, "d"),
+        );
+        g.depend(a, b);
+        g.depend(b, c);
+        g.depend(a, c);
+        g.depend(a, d);
+        g.depend(d, c);
+        let reduced = g.reduced_edges().expect("no cycle");
+        assert_eq!(
+            names(&g, &reduced),
+            [
+                "local.a -> local.b",
+                "local.a -> local.d",
+                "local.b -> local.c",
+                "local.d -> local.c"
+            ]
+        );
+        assert!(g.cycle_edges().is_empty());
+    }
+
+    #[test]
+    fn cycles_have_no_reduction_and_their_edges_are_found() {
+        let mut g = Graph::default();
+        let (a, b, c) = (local(&mut g, "a"), local(&mut g, "b"), local(&mut g, "c"));
+        g.depend(a, b);
+        g.depend(b, a);
+        g.depend(b, c);
+        assert!(g.reduced_edges().is_none());
+        assert_eq!(
+            names(&g, &g.cycle_edges()),
+            ["local.a -> local.b", "local.b -> local.a"]
+        );
     }
 }
