@@ -308,3 +308,96 @@ fn graph_draws_cycles_and_what_only_the_state_has() {
         r.text()
     );
 }
+
+#[test]
+fn console_evaluates_against_the_state_and_prints_the_last_value() {
+    let w = Workdir::new(&[("main.tf", GRAPHED), ("m/main.tf", GRAPHED_MODULE)]);
+    w.ok(&["init"]);
+    // before apply, resources are not known yet
+    let r = w.run_with(&["console"], &[], Some("null_resource.b.id\n"));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "(known after apply)\n"),
+        "{}",
+        r.text()
+    );
+    w.ok(&["apply", "-auto-approve"]);
+    let id = w.outputs()["o"]["value"].as_str().unwrap().to_string();
+    let console = |input: &str| w.run_with(&["console", "-no-color"], &[], Some(input));
+
+    // as Terraform's in a script: every line evaluated, the last value printed
+    let r = console("var.n\nlocal.name\n");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "\"x-2\"\n"),
+        "{}",
+        r.text()
+    );
+    let r = console("module.m.y\n");
+    assert_eq!(r.stdout, format!("\"{id}\"\n"), "{}", r.text());
+    let r = console("length(null_resource.a)\n");
+    assert_eq!(r.stdout, "2\n", "{}", r.text());
+    let r = console("null_resource.a[1].triggers\n");
+    expect![[r#"
+        tomap({
+          "name" = "x-2"
+        })
+    "#]]
+    .assert_eq(&r.stdout);
+    let r =
+        console("{ list = tolist([\"a\"]), secret = sensitive(\"x\"), text = \"one\\ntwo\" }\n");
+    expect![[r#"
+        {
+          "list" = tolist([
+            "a",
+          ])
+          "secret" = (sensitive)
+          "text" = <<EOT
+        one
+        two
+        EOT
+        }
+    "#]]
+    .assert_eq(&r.stdout);
+    let r = console("type({ a = [1, \"x\"], b = tomap({ k = true }) })\n");
+    expect![[r#"
+        object({
+            a: tuple([
+                number,
+                string,
+            ]),
+            b: map(bool),
+        })
+    "#]]
+    .assert_eq(&r.stdout);
+    let r = w.run_with(&["console", "-var", "n=5"], &[], Some("var.n * 2\n"));
+    assert_eq!(r.stdout, "10\n", "{}", r.text());
+    // `exit` ends the input
+    let r = console("1\nexit\n2\n");
+    assert_eq!(r.stdout, "1\n", "{}", r.text());
+}
+
+#[test]
+fn console_stops_at_the_first_error_with_the_input_shown() {
+    let w = Workdir::new(&[("main.tf", GRAPHED), ("m/main.tf", GRAPHED_MODULE)]);
+    w.ok(&["init"]);
+    let r = w.run_with(&["console", "-no-color"], &[], Some("1 + 1\nvar.nope\n3\n"));
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        ╷
+        │ Error: Reference to undeclared input variable
+        │
+        │   on <console-input> line 1:
+        │    1: var.nope
+        │       ^^^^^^^^
+        │
+        │ An input variable with the name "nope" has not been declared. This variable can be declared with a variable "nope" {} block.
+        ╵
+    "#]]
+    .assert_eq(&r.text());
+    let r = w.run_with(&["console", "-no-color"], &[], Some("upper(1 +)\n"));
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(r.stderr.contains("Invalid expression"), "{}", r.text());
+}

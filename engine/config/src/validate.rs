@@ -24,6 +24,19 @@ pub fn validate(config: &Config) -> Diagnostics {
     diags
 }
 
+/// Checks the references of an expression evaluated in a module on its own (the console's input):
+/// no `count`, `each` or `self` there.
+pub fn validate_expression(node: &ModuleNode, e: &Expr) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let none = Allowed {
+        count: false,
+        each: false,
+        self_ref: false,
+    };
+    check_expr(node, e, none, &[], &mut diags);
+    diags
+}
+
 fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
     let m = &node.module;
     let none = Allowed::default();

@@ -9,6 +9,7 @@
 
 pub mod apply;
 mod common;
+mod console;
 mod eval_state;
 pub mod events;
 mod expand;
@@ -25,6 +26,7 @@ mod walk;
 
 pub use apply::{ApplyOptions, StateSink, StateUpdate, apply};
 pub use common::Context;
+pub use console::{Evaluator, evaluator};
 pub use events::{Event, Observer, Operation, Silent};
 pub use graph::{Graph, GraphInputs, Node, build_plan_graph};
 pub use plan::{PlanOptions, plan, validate};

@@ -52,9 +52,3 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(a) => drift::run(&a).await,
     })
 }
-
-/// The answer of a command that this build does not have yet.
-pub(crate) fn not_yet(what: &str) -> ExitCode {
-    eprintln!("Error: `terrane {what}` is not available in this version of terrane.");
-    ExitCode::from(1)
-}

@@ -95,6 +95,7 @@ pub(crate) fn plan_options(
         replace,
         excludes,
         inputs,
+        evaluate_only: false,
     })
     .map(|o| {
         // Warnings (undeclared variables in files) are shown but do not stop the plan.

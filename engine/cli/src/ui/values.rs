@@ -5,8 +5,13 @@ use terrane_values::{Kind, Value};
 
 /// Formats a value over several lines, nested collections indented by two spaces.
 pub fn format_value(v: &Value, indent: usize) -> String {
+    format_value_hiding(v, indent, "(sensitive value)")
+}
+
+/// [`format_value`] with sensitive values written as `hidden`.
+pub fn format_value_hiding(v: &Value, indent: usize, hidden: &str) -> String {
     if v.is_sensitive() {
-        return "(sensitive value)".into();
+        return hidden.into();
     }
     let pad = " ".repeat(indent + 2);
     let end_pad = " ".repeat(indent);
@@ -36,7 +41,10 @@ pub fn format_value(v: &Value, indent: usize) -> String {
             }
             let mut out = format!("{open}\n");
             for x in e.iter() {
-                out.push_str(&format!("{pad}{},\n", format_value(x, indent + 2)));
+                out.push_str(&format!(
+                    "{pad}{},\n",
+                    format_value_hiding(x, indent + 2, hidden)
+                ));
             }
             out.push_str(&format!("{end_pad}{close}"));
             out
@@ -54,7 +62,10 @@ pub fn format_value(v: &Value, indent: usize) -> String {
             for (k, x) in m.iter() {
                 let mut key = String::new();
                 write_string(k, &mut key);
-                out.push_str(&format!("{pad}{key} = {}\n", format_value(x, indent + 2)));
+                out.push_str(&format!(
+                    "{pad}{key} = {}\n",
+                    format_value_hiding(x, indent + 2, hidden)
+                ));
             }
             out.push_str(&format!("{end_pad}{close}"));
             out

@@ -43,6 +43,9 @@ pub struct PlanOptions {
     pub excludes: Vec<Target>,
     /// Values for the root module's input variables.
     pub inputs: BTreeMap<String, RawInput>,
+    /// Evaluate only, from the state (the console): a resource the state has no object of is
+    /// unknown rather than null.
+    pub evaluate_only: bool,
 }
 
 /// Checks the configuration without evaluating it against state: references, block structure
@@ -145,6 +148,16 @@ fn state_has(state: &State, addr: &str) -> bool {
 
 /// Makes a plan. The plan is returned even with errors (marked errored), for rendering what is known.
 pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Diagnostics) {
+    let (plan, diags, _) = plan_walk(ctx, state, opts).await;
+    (plan, diags)
+}
+
+/// The plan, and the values the walk computed (`None` when it stopped before walking).
+pub(crate) async fn plan_walk(
+    ctx: &Context,
+    state: &State,
+    opts: &PlanOptions,
+) -> (Plan, Diagnostics, Option<Common>) {
     let (schemas, mut diags) = validate(ctx, state);
     diags.extend(interrupted_creates(state));
     let original = state;
@@ -165,7 +178,7 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
     };
     if diags.has_errors() {
         plan.errored = true;
-        return (plan, diags);
+        return (plan, diags, None);
     }
     let mut graph = match build_plan_graph(&GraphInputs {
         config: &ctx.config,
@@ -175,7 +188,7 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
         Err(d) => {
             diags.extend(d);
             plan.errored = true;
-            return (plan, diags);
+            return (plan, diags, None);
         }
     };
     if !opts.targets.is_empty() {
@@ -240,13 +253,13 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
             }
         }
     }
-    diags.extend(planner.common.diags);
+    diags.extend(std::mem::take(&mut planner.common.diags));
     planner
         .changes
         .sort_by(|a, b| a.addr.cmp(&b.addr).then(a.deposed.cmp(&b.deposed)));
     planner.drift.sort_by(|a, b| a.addr.cmp(&b.addr));
     planner.outputs.sort_by(|a, b| a.name.cmp(&b.name));
-    plan.variables = planner.common.root_values;
+    plan.variables = std::mem::take(&mut planner.common.root_values);
     plan.changes = planner.changes;
     plan.drift = planner.drift;
     planner.refresh_errors.sort_by(|a, b| a.0.cmp(&b.0));
@@ -256,7 +269,7 @@ pub async fn plan(ctx: &Context, state: &State, opts: &PlanOptions) -> (Plan, Di
     plan.outputs = planner.outputs;
     plan.prior_state = planner.refreshed;
     plan.errored = diags.has_errors();
-    (plan, diags)
+    (plan, diags, Some(planner.common))
 }
 
 /// Keeps only the targeted nodes, what they depend on, and outputs that depend on nothing else.
@@ -526,13 +539,17 @@ impl Executor for Planner {
                 // Destroying: an object the state does not have is not known (destroying evaluates
                 // no configuration of it); unknown keeps locals and module outputs that refer to
                 // it from failing, as when destroying a stack that was never applied.
-                let absent = if self.opts.mode == PlanMode::Destroy {
+                let absent = if self.opts.mode == PlanMode::Destroy || self.opts.evaluate_only {
                     Value::dynamic_unknown()
                 } else {
                     Value::null_dynamic()
                 };
-                for (addr, each) in resources {
+                for (addr, mut each) in resources {
                     let vals = values.remove(&addr).unwrap_or_default();
+                    if self.opts.evaluate_only && vals.is_empty() {
+                        // nothing of it in the state yet: not known until it is applied
+                        each = EachMode::None;
+                    }
                     self.common
                         .eval
                         .set_resource_or(addr, each, vals, absent.clone());
