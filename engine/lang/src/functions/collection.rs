@@ -10,6 +10,33 @@ fn dynamic(name: &'static str) -> Param {
 }
 
 pub(super) fn register(f: &mut Functions) {
+    // `list` and `map` were removed in Terraform 0.12 and answer with how to write the literal
+    f.add(
+        "list",
+        Function::variadic(
+            vec![],
+            Param::new("vals", Type::Dynamic).nullable().unknown().dynamic(),
+            Returns::Fixed(Type::Dynamic),
+            |_, _, _| {
+                super::fail(
+                    "the \"list\" function was deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) syntax to write a literal list",
+                )
+            },
+        ),
+    );
+    f.add(
+        "map",
+        Function::variadic(
+            vec![],
+            Param::new("vals", Type::Dynamic).nullable().unknown().dynamic(),
+            Returns::Fixed(Type::Dynamic),
+            |_, _, _| {
+                super::fail(
+                    "the \"map\" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map",
+                )
+            },
+        ),
+    );
     f.add(
         "length",
         Function::new(
