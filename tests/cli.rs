@@ -240,7 +240,7 @@ output "x" { value = var.nope }
         ╷
         │ Error: Reference to undeclared input variable
         │
-        │   on main.tf line 4:
+        │   on main.tf line 4, in output "x":
         │    4: output "x" { value = var.nope }
         │                            ^^^^^^^^
         │
@@ -249,7 +249,7 @@ output "x" { value = var.nope }
         ╷
         │ Error: Unsupported argument
         │
-        │   on main.tf line 2:
+        │   on main.tf line 2, in resource "null_resource" "a":
         │    2:   trigger = { x = "1" }
         │         ^^^^^^^
         │
@@ -653,4 +653,81 @@ resource "null_resource" "a" {
     ] {
         assert!(changed.contains(part), "{part}\n--- not in ---\n{changed}");
     }
+}
+
+#[test]
+fn misspelled_names_get_terraforms_suggestions() {
+    // the wording and suggestions of Terraform 1.0.3 for the same mistakes
+    let w = Workdir::new(&[(
+        "main.tf",
+        r#"variable "region" {
+  default = "eu"
+}
+locals {
+  name = "x"
+}
+resource "null_resource" "x" {}
+output "a" { value = var.regoin }
+output "b" { value = local.nme }
+output "c" { value = null_resource.x.idd }
+"#,
+    )]);
+    let r = w.run(&["validate", "-no-color"]);
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        ╷
+        │ Error: Reference to undeclared input variable
+        │
+        │   on main.tf line 8, in output "a":
+        │    8: output "a" { value = var.regoin }
+        │                            ^^^^^^^^^^
+        │
+        │ An input variable with the name "regoin" has not been declared. Did you mean "region"?
+        ╵
+        ╷
+        │ Error: Reference to undeclared local value
+        │
+        │   on main.tf line 9, in output "b":
+        │    9: output "b" { value = local.nme }
+        │                            ^^^^^^^^^
+        │
+        │ A local value with the name "nme" has not been declared. Did you mean "name"?
+        ╵
+        ╷
+        │ Error: Unsupported attribute
+        │
+        │   on main.tf line 10, in output "c":
+        │   10: output "c" { value = null_resource.x.idd }
+        │                                           ^^^^
+        │
+        │ This object has no argument, nested block, or exported attribute named "idd". Did you mean "id"?
+        ╵
+    "#]]
+    .assert_eq(&r.normalized());
+}
+
+const VALIDATE_MAIN: &str = "variable \"region\" {\n  default = \"eu\"\n}\nvariable \"n\" {\n  default = \"three\"\n}\nlocals {\n  name = \"x\"\n}\nresource \"null_resource\" \"x\" {}\nresource \"null_resource\" \"b\" {\n  tigers = {}\n}\n";
+const VALIDATE_MORE: &str = "resource \"null_resource\" \"c\" {\n  count = 2\n}\noutput \"p\" { value = null_resource.c[0].idd }\noutput \"q\" { value = null_resource.c[*].id }\noutput \"r\" { value = null_resource.x.triggers }\n";
+const VALIDATE_RECORDED: &str = r#"{"format_version": "0.1", "valid": false, "error_count": 2, "warning_count": 0, "diagnostics": [{"severity": "error", "summary": "Unsupported argument", "detail": "An argument named \"tigers\" is not expected here. Did you mean \"triggers\"?", "range": {"filename": "main.tf", "start": {"line": 12, "column": 3, "byte": 165}, "end": {"line": 12, "column": 9, "byte": 171}}, "snippet": {"context": "resource \"null_resource\" \"b\"", "code": "  tigers = {}", "start_line": 12, "highlight_start_offset": 2, "highlight_end_offset": 8, "values": []}}, {"severity": "error", "summary": "Unsupported attribute", "detail": "This object has no argument, nested block, or exported attribute named \"idd\". Did you mean \"id\"?", "range": {"filename": "more.tf", "start": {"line": 4, "column": 40, "byte": 84}, "end": {"line": 4, "column": 44, "byte": 88}}, "snippet": {"context": "output \"p\"", "code": "output \"p\" { value = null_resource.c[0].idd }", "start_line": 4, "highlight_start_offset": 39, "highlight_end_offset": 43, "values": []}}]}"#;
+
+#[test]
+fn validate_json_is_terraforms() {
+    // recorded from Terraform 1.0.3's `validate -json` on the same files; diagnostics compared in
+    // file and line order (Terraform orders them by its graph walk)
+    let w = Workdir::new(&[("main.tf", VALIDATE_MAIN), ("more.tf", VALIDATE_MORE)]);
+    let r = w.run(&["validate", "-json"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    let mut got: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let mut want: serde_json::Value = serde_json::from_str(VALIDATE_RECORDED).unwrap();
+    for v in [&mut got, &mut want] {
+        v["diagnostics"].as_array_mut().unwrap().sort_by_key(|d| {
+            (
+                d["range"]["filename"].to_string(),
+                d["range"]["start"]["byte"].as_u64(),
+            )
+        });
+    }
+    assert_eq!(got, want);
 }

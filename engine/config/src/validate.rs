@@ -1,25 +1,36 @@
 //! Static checks of a loaded configuration: every reference names something declared, `count.index` and
 //! `each` appear only where they have a meaning, and module calls give each child variable a value.
 
-use crate::ast::{Expr, Traversal};
+use crate::ast::{Expr, Traversal, TraversalStep};
 use crate::body::{Body, suggest};
 use crate::loader::{Config, ModuleNode};
 use crate::refs::{RefSubject, parse_ref};
+use terrane_addrs::{ModulePath, Resource};
 use terrane_diagnostics::{Diagnostic, Diagnostics};
+
+/// The names a reference may use after a resource's address (arguments, nested blocks and
+/// exported attributes, from its provider's schema), or `None` when they are not known.
+pub type ResourceNames<'a> = &'a dyn Fn(&ModulePath, &Resource) -> Option<Vec<String>>;
 
 /// What the expressions of a context may refer to.
 #[derive(Clone, Copy, Default)]
-struct Allowed {
+struct Allowed<'a> {
     count: bool,
     each: bool,
     self_ref: bool,
+    resource_names: Option<ResourceNames<'a>>,
 }
 
 /// Checks every module of the configuration, returning all problems found.
 pub fn validate(config: &Config) -> Diagnostics {
+    validate_with(config, None)
+}
+
+/// [`validate`], also checking the attribute that references name after a resource's address.
+pub fn validate_with(config: &Config, resource_names: Option<ResourceNames<'_>>) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for node in config.all_modules() {
-        validate_module(node, &mut diags);
+        validate_module(node, resource_names, &mut diags);
     }
     diags
 }
@@ -28,19 +39,21 @@ pub fn validate(config: &Config) -> Diagnostics {
 /// no `count`, `each` or `self` there.
 pub fn validate_expression(node: &ModuleNode, e: &Expr) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let none = Allowed {
-        count: false,
-        each: false,
-        self_ref: false,
-    };
-    check_expr(node, e, none, &[], &mut diags);
+    check_expr(node, e, Allowed::default(), &[], &mut diags);
     diags
 }
 
-fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
+fn validate_module(
+    node: &ModuleNode,
+    resource_names: Option<ResourceNames<'_>>,
+    diags: &mut Diagnostics,
+) {
     let m = &node.module;
-    let none = Allowed::default();
-    let check = |e: &Expr, allowed: Allowed, bound: &[String], diags: &mut Diagnostics| {
+    let none = Allowed {
+        resource_names,
+        ..Allowed::default()
+    };
+    let check = |e: &Expr, allowed: Allowed<'_>, bound: &[String], diags: &mut Diagnostics| {
         check_expr(node, e, allowed, bound, diags);
     };
     for l in m.locals.values() {
@@ -70,6 +83,7 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
             count: r.count.is_some(),
             each: r.for_each.is_some(),
             self_ref: false,
+            ..none
         };
         if let Some(c) = &r.count {
             check(c, none, &[], diags);
@@ -103,6 +117,7 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
             count: call.count.is_some(),
             each: call.for_each.is_some(),
             self_ref: false,
+            ..none
         };
         if let Some(c) = &call.count {
             check(c, none, &[], diags);
@@ -222,7 +237,7 @@ fn validate_module(node: &ModuleNode, diags: &mut Diagnostics) {
 fn check_body(
     node: &ModuleNode,
     body: &Body,
-    allowed: Allowed,
+    allowed: Allowed<'_>,
     bound: &mut Vec<String>,
     diags: &mut Diagnostics,
 ) {
@@ -259,7 +274,7 @@ fn check_body(
 fn check_expr(
     node: &ModuleNode,
     e: &Expr,
-    allowed: Allowed,
+    allowed: Allowed<'_>,
     bound: &[String],
     diags: &mut Diagnostics,
 ) {
@@ -271,7 +286,12 @@ fn check_expr(
     }
 }
 
-fn check_traversal(node: &ModuleNode, t: &Traversal, allowed: Allowed, diags: &mut Diagnostics) {
+fn check_traversal(
+    node: &ModuleNode,
+    t: &Traversal,
+    allowed: Allowed<'_>,
+    diags: &mut Diagnostics,
+) {
     let r = match parse_ref(t) {
         Ok(r) => r,
         Err(d) => {
@@ -286,17 +306,31 @@ fn check_traversal(node: &ModuleNode, t: &Traversal, allowed: Allowed, diags: &m
         node.path.to_string()
     };
     let d = match &r.subject {
-        RefSubject::Variable(name) if !m.variables.contains_key(name) => Some(
-            Diagnostic::error(
-                "Reference to undeclared input variable",
-                format!("An input variable with the name {name:?} has not been declared. This variable can be declared with a variable {name:?} {{}} block."),
-            )
-            .with_subject(r.range.clone()),
-        ),
-        RefSubject::Local(name) if !m.locals.contains_key(name) => Some(
-            Diagnostic::error("Reference to undeclared local value", format!("A local value with the name {name:?} has not been declared."))
+        RefSubject::Variable(name) if !m.variables.contains_key(name) => {
+            let hint = match name_suggestion(name, m.variables.keys()) {
+                Some(s) => format!(" Did you mean {s:?}?"),
+                None => format!(" This variable can be declared with a variable {name:?} {{}} block."),
+            };
+            Some(
+                Diagnostic::error(
+                    "Reference to undeclared input variable",
+                    format!("An input variable with the name {name:?} has not been declared.{hint}"),
+                )
                 .with_subject(r.range.clone()),
-        ),
+            )
+        }
+        RefSubject::Local(name) if !m.locals.contains_key(name) => {
+            let hint = name_suggestion(name, m.locals.keys())
+                .map(|s| format!(" Did you mean {s:?}?"))
+                .unwrap_or_default();
+            Some(
+                Diagnostic::error(
+                    "Reference to undeclared local value",
+                    format!("A local value with the name {name:?} has not been declared.{hint}"),
+                )
+                .with_subject(r.range.clone()),
+            )
+        }
         RefSubject::ModuleCall(name, _) | RefSubject::ModuleOutput(name, _, _) if !m.module_calls.contains_key(name) => Some(
             Diagnostic::error("Reference to undeclared module", format!("No module call named {name:?} is declared in {in_module}."))
                 .with_subject(r.range.clone()),
@@ -342,9 +376,55 @@ fn check_traversal(node: &ModuleNode, t: &Traversal, allowed: Allowed, diags: &m
             )
             .with_subject(r.range.clone()),
         ),
+        RefSubject::Resource(res) | RefSubject::ResourceInstance(res, _) => {
+            resource_attribute(node, res, &r, allowed)
+        }
         _ => None,
     };
     if let Some(d) = d {
         diags.push(d);
     }
+}
+
+/// Terraform's name suggestion: the first name, in sorted order, within two edits of the given one.
+fn name_suggestion<'n>(given: &str, names: impl Iterator<Item = &'n String>) -> Option<&'n str> {
+    let mut names: Vec<&String> = names.collect();
+    names.sort();
+    names
+        .into_iter()
+        .find(|n| crate::body::levenshtein(given, n) < 3)
+        .map(String::as_str)
+}
+
+/// A reference to an attribute its resource type does not have, with the closest name it has.
+fn resource_attribute(
+    node: &ModuleNode,
+    res: &Resource,
+    r: &crate::refs::Reference,
+    allowed: Allowed<'_>,
+) -> Option<Diagnostic> {
+    let names = allowed.resource_names?;
+    let decl = node.module.resources.get(res)?;
+    let instance_key = matches!(r.subject, RefSubject::ResourceInstance(..));
+    if !instance_key && (decl.count.is_some() || decl.for_each.is_some()) {
+        // the instances as a whole: what follows is a key or a splat, not an attribute
+        return None;
+    }
+    let Some(TraversalStep::Attr(name, range)) = r.remaining.first() else {
+        return None;
+    };
+    let names = names(&node.path, res)?;
+    if names.iter().any(|n| n == name) {
+        return None;
+    }
+    let hint = name_suggestion(name, names.iter())
+        .map(|s| format!(" Did you mean {s:?}?"))
+        .unwrap_or_default();
+    Some(
+        Diagnostic::error(
+            "Unsupported attribute",
+            format!("This object has no argument, nested block, or exported attribute named {name:?}.{hint}"),
+        )
+        .with_subject(range.clone()),
+    )
 }

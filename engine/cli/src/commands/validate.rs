@@ -4,7 +4,6 @@ use crate::args::ValidateArgs;
 use crate::ui::Ui;
 use crate::workdir;
 use std::process::ExitCode;
-use terrane_diagnostics::Severity;
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
     let ui = Ui::new(args.no_color || args.json);
@@ -24,24 +23,10 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     if args.json {
         let list: Vec<serde_json::Value> = diags
             .iter()
-            .map(|d| {
-                let mut o = serde_json::json!({
-                    "severity": if d.severity == Severity::Error { "error" } else { "warning" },
-                    "summary": d.summary,
-                    "detail": d.detail,
-                });
-                if let Some(r) = &d.subject {
-                    o["range"] = serde_json::json!({
-                        "filename": r.file.to_string(),
-                        "start": {"line": r.start.line, "column": r.start.column, "byte": r.start.byte},
-                        "end": {"line": r.end.line, "column": r.end.column, "byte": r.end.byte},
-                    });
-                }
-                o
-            })
+            .map(|d| crate::ui::diagnostics::to_json(d, &sources))
             .collect();
         let out = serde_json::json!({
-            "format_version": "1.0",
+            "format_version": "0.1",
             "valid": valid,
             "error_count": diags.errors().count(),
             "warning_count": diags.len() - diags.errors().count(),

@@ -19,8 +19,17 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, ui: &Ui) -> String {
     ));
     if let Some(subject) = &d.subject {
         lines.push(String::new());
+        // Terraform names the top-level block the problem is in: `in resource "a" "b"`
+        let context = sources
+            .get(&subject.file)
+            .filter(|_| !subject.file.ends_with(".json") && subject.start.byte > 0)
+            .and_then(|text| {
+                terrane_config::fmt::block_context(text, subject.start.byte as usize - 1)
+            })
+            .map(|c| format!(", in {c}"))
+            .unwrap_or_default();
         lines.push(format!(
-            "  on {} line {}:",
+            "  on {} line {}{context}:",
             subject.file, subject.start.line
         ));
         if let Some(text) = sources.get(&subject.file) {
@@ -68,4 +77,58 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, ui: &Ui) -> String {
     }
     out.push_str(&format!("{}\n", ui.style(color, "╵")));
     out
+}
+
+/// A diagnostic in Terraform's JSON form (`validate -json`): the range, and a snippet with the block
+/// it is in, the source lines, where the subject is in them and the values of the symbols involved.
+pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
+    let mut o = serde_json::json!({
+        "severity": if d.severity == Severity::Error { "error" } else { "warning" },
+        "summary": d.summary,
+        "detail": d.detail,
+    });
+    let Some(r) = &d.subject else {
+        return o;
+    };
+    o["range"] = serde_json::json!({
+        "filename": r.file.to_string(),
+        "start": {"line": r.start.line, "column": r.start.column, "byte": r.start.byte},
+        "end": {"line": r.end.line, "column": r.end.column, "byte": r.end.byte},
+    });
+    let Some(text) = sources.get(&r.file) else {
+        return o;
+    };
+    // the snippet covers the whole lines of the subject and of the expression around it
+    let (mut from, mut to) = (r.start.byte as usize, r.end.byte as usize);
+    if let Some(c) = d.context.as_ref().filter(|c| c.file == r.file) {
+        from = from.min(c.start.byte as usize);
+        to = to.max(c.end.byte as usize);
+    }
+    let from = from.min(text.len());
+    let to = to.clamp(from, text.len());
+    let code_start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let code_end = if to > from && text[..to].ends_with('\n') {
+        to - 1
+    } else {
+        text[to..].find('\n').map_or(text.len(), |i| to + i)
+    };
+    let code = text[code_start..code_end.max(code_start)].trim_end_matches('\r');
+    let start = (r.start.byte as usize)
+        .saturating_sub(code_start)
+        .min(code.len());
+    let end = (r.end.byte as usize)
+        .saturating_sub(code_start)
+        .clamp(start, code.len());
+    let context = (!r.file.ends_with(".json") && r.start.byte > 0)
+        .then(|| terrane_config::fmt::block_context(text, r.start.byte as usize - 1))
+        .flatten();
+    o["snippet"] = serde_json::json!({
+        "context": context,
+        "code": code,
+        "start_line": text[..code_start].matches('\n').count() + 1,
+        "highlight_start_offset": start,
+        "highlight_end_offset": end,
+        "values": d.values.iter().map(|(t, s)| serde_json::json!({"traversal": t, "statement": s})).collect::<Vec<_>>(),
+    });
+    o
 }

@@ -219,9 +219,70 @@ fn unwrap_interpolation(expr: &[Token]) -> Vec<Token> {
     }
 }
 
+/// The header of the top-level block containing a byte offset of a native-syntax file, as Terraform
+/// names it after a diagnostic's location: `resource "aws_instance" "web"`, `locals`.
+pub fn block_context(text: &str, offset: usize) -> Option<String> {
+    let tokens = tokens::tokenize(text);
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].kind != Kind::Ident {
+            i += 1;
+            continue;
+        }
+        // an item: an attribute (skipped to the end of its line) or a block
+        let start = tokens[i].pos;
+        let mut header = tokens[i].text.clone();
+        let mut j = i + 1;
+        let mut is_block = false;
+        while j < tokens.len() {
+            match tokens[j].kind {
+                Kind::QuotedLit | Kind::Ident => header.push_str(&format!(" {:?}", tokens[j].text)),
+                Kind::OQuote | Kind::CQuote | Kind::Comment => {}
+                Kind::OBrace => {
+                    is_block = true;
+                    break;
+                }
+                _ => break,
+            }
+            j += 1;
+        }
+        let mut depth = 0;
+        let mut end = j;
+        while end < tokens.len() {
+            let t = &tokens[end];
+            if !is_block && depth == 0 && t.ends_line() {
+                break;
+            }
+            depth += t.bracket_change();
+            end += 1;
+            if is_block && depth == 0 {
+                break;
+            }
+        }
+        let end_pos = tokens.get(end).map_or(text.len(), |t| t.pos);
+        if is_block && start <= offset && offset < end_pos {
+            return Some(header);
+        }
+        i = end.max(i + 1);
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::format_text;
+    use super::{block_context, format_text};
+
+    #[test]
+    fn names_the_top_level_block_around_an_offset() {
+        let text = "locals {\n  a = 1\n}\nresource \"null_resource\" \"x\" {\n  lifecycle {\n    y = 2\n  }\n}\nb = 3\n";
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(block_context(text, at("a = 1")).as_deref(), Some("locals"));
+        assert_eq!(
+            block_context(text, at("y = 2")).as_deref(),
+            Some("resource \"null_resource\" \"x\"")
+        );
+        assert_eq!(block_context(text, at("b = 3")), None);
+    }
 
     #[test]
     fn keeps_line_endings_and_a_missing_final_newline() {

@@ -65,6 +65,8 @@ pub(crate) struct Token {
     pub kind: Kind,
     pub text: String,
     pub spaces: usize,
+    /// Where the token starts in the text (0 for tokens the formatter makes up).
+    pub pos: usize,
 }
 
 impl Token {
@@ -73,6 +75,7 @@ impl Token {
             kind,
             text: text.into(),
             spaces: 0,
+            pos: 0,
         }
     }
 
@@ -131,7 +134,9 @@ struct Scanner<'a> {
 impl Scanner<'_> {
     fn push(&mut self, kind: Kind, len: usize) {
         let end = (self.pos + len).min(self.b.len());
-        self.out.push(Token::new(kind, &self.text[self.pos..end]));
+        let mut t = Token::new(kind, &self.text[self.pos..end]);
+        t.pos = self.pos;
+        self.out.push(t);
         self.pos = end;
     }
 

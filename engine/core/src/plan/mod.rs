@@ -19,7 +19,7 @@ use std::sync::Arc;
 use terrane_addrs::{
     AbsResource, AbsResourceInstance, ConfigResource, InstanceKey, ResourceMode, Target,
 };
-use terrane_config::validate::validate as validate_config;
+use terrane_config::validate::validate_with as validate_config_with;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::EvalContext;
 use terrane_lang::decode::check_body_structure;
@@ -51,8 +51,11 @@ pub struct PlanOptions {
 /// Checks the configuration without evaluating it against state: references, block structure
 /// against provider schemas, providers available. Returns the loaded schemas when valid.
 pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
-    let mut diags = validate_config(&ctx.config);
+    let mut diags = Diagnostics::new();
     let mut schemas = Schemas::default();
+    // what references may name after each resource's address, from its schema
+    let mut names: HashMap<(terrane_addrs::ModulePath, terrane_addrs::Resource), Vec<String>> =
+        HashMap::new();
     for node in ctx.config.all_modules() {
         for (addr, r) in &node.module.resources {
             let (name, alias) = match &r.provider {
@@ -79,7 +82,17 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
                 &ps.data_sources
             };
             match table.get(&addr.ty) {
-                Some(s) => diags.extend(check_body_structure(&r.body, &s.block)),
+                Some(s) => {
+                    diags.extend(check_body_structure(&r.body, &s.block));
+                    let block = &s.block;
+                    let list = block
+                        .attributes
+                        .keys()
+                        .chain(block.block_types.keys())
+                        .cloned()
+                        .collect();
+                    names.insert((node.path.clone(), addr.clone()), list);
+                }
                 None => {
                     let kind = if addr.mode == ResourceMode::Managed {
                         "resource type"
@@ -100,6 +113,12 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
             }
         }
     }
+    let lookup = |path: &terrane_addrs::ModulePath, res: &terrane_addrs::Resource| {
+        names.get(&(path.clone(), res.clone())).cloned()
+    };
+    let mut config_diags = validate_config_with(&ctx.config, Some(&lookup));
+    config_diags.extend(diags);
+    let mut diags = config_diags;
     for (_, rs) in &state.resources {
         if schemas
             .get_or_load(&rs.provider.provider, ctx.factory.as_ref())
