@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Prepare the working directory: check the configuration, providers and backend.
     Init(InitArgs),
+    /// Install the modules the configuration calls from Git repositories.
+    Get(GetArgs),
     /// Check whether the configuration is valid.
     Validate(ValidateArgs),
     /// Show the changes the configuration calls for.
@@ -66,6 +68,17 @@ pub enum Command {
     Refresh(PlanArgs),
     /// Detect changes made outside terrane and report them.
     Drift(DriftArgs),
+}
+
+/// `get` options.
+#[derive(Args, Debug)]
+pub struct GetArgs {
+    /// Install again modules that are already installed.
+    #[arg(long)]
+    pub update: bool,
+    /// Do not use color.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
 }
 
 /// `fmt` options.

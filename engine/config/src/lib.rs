@@ -14,6 +14,7 @@ pub mod loader;
 pub mod module;
 mod overrides;
 pub mod refs;
+pub mod sources;
 pub mod syntax;
 pub mod typeexpr;
 pub mod validate;

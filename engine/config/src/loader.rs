@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use terrane_addrs::ModulePath;
-use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap, SourceRange};
+use terrane_diagnostics::{Diagnostic, Diagnostics, SourceMap};
 
 /// A loaded configuration: the root module and its descendants.
 #[derive(Clone, Debug)]
@@ -55,33 +55,75 @@ impl Config {
     }
 }
 
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Loads the configuration rooted at `dir`. File names in diagnostics are relative to `dir`.
 pub fn load_config(dir: &Path) -> (Option<Config>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut sources = SourceMap::new();
-    let root = load_node(dir, ".", ModulePath::root(), &mut sources, &mut diags, 0);
+    let manifest = crate::sources::Manifest::read(dir);
+    let mut cx = LoadCx {
+        root: dir,
+        manifest: &manifest,
+        sources: &mut sources,
+        diags: &mut diags,
+    };
+    let root = load_node(&mut cx, dir, ".", ModulePath::root(), 0);
     (root.map(|root| Config { root, sources }), diags)
 }
 
+/// What loading the module tree shares: the root directory, the installed modules, and where the
+/// texts and problems go.
+struct LoadCx<'a> {
+    root: &'a Path,
+    manifest: &'a crate::sources::Manifest,
+    sources: &'a mut SourceMap,
+    diags: &'a mut Diagnostics,
+}
+
 fn load_node(
+    cx: &mut LoadCx<'_>,
     dir: &Path,
     display: &str,
     path: ModulePath,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
     depth: usize,
 ) -> Option<ModuleNode> {
-    let module = load_module_dir(dir, display, sources, diags)?;
+    let module = load_module_dir(dir, display, cx.sources, cx.diags)?;
     let mut children = BTreeMap::new();
     for (name, call) in &module.module_calls {
-        let Some(rel) = local_source(&call.source) else {
-            diags.push(remote_source_error(&call.source, &call.source_range));
-            continue;
+        let rel = match crate::sources::source_kind(&call.source) {
+            crate::sources::SourceKind::Local(_) => local_source(&call.source).unwrap_or("."),
+            crate::sources::SourceKind::Git(_) => {
+                let key = path.child(name).0.join(".");
+                match cx.manifest.dir_of(&key, &call.source) {
+                    Some(d) => {
+                        let installed = cx.root.join(d);
+                        if let Some(node) =
+                            load_node(cx, &installed, d, path.child(name), depth + 1)
+                        {
+                            children.insert(name.clone(), node);
+                        }
+                        continue;
+                    }
+                    None => {
+                        cx.diags.push(crate::sources::unavailable(
+                            &call.source,
+                            &call.source_range,
+                        ));
+                        continue;
+                    }
+                }
+            }
+            crate::sources::SourceKind::Remote => {
+                cx.diags.push(crate::sources::unavailable(
+                    &call.source,
+                    &call.source_range,
+                ));
+                continue;
+            }
         };
         if depth >= MAX_DEPTH {
-            diags.push(
+            cx.diags.push(
                 Diagnostic::error(
                     "Module nesting too deep",
                     "Module calls are nested too deeply; is a module calling itself?",
@@ -97,7 +139,7 @@ fn load_node(
             format!("{display}/{rel}")
         });
         if !child_dir.is_dir() {
-            diags.push(
+            cx.diags.push(
                 Diagnostic::error(
                     "Unreadable module directory",
                     format!("The directory {child_display} does not exist or cannot be read."),
@@ -106,14 +148,7 @@ fn load_node(
             );
             continue;
         }
-        if let Some(node) = load_node(
-            &child_dir,
-            &child_display,
-            path.child(name),
-            sources,
-            diags,
-            depth + 1,
-        ) {
+        if let Some(node) = load_node(cx, &child_dir, &child_display, path.child(name), depth + 1) {
             children.insert(name.clone(), node);
         }
     }
@@ -129,16 +164,6 @@ fn load_node(
 pub fn local_source(source: &str) -> Option<&str> {
     (source.starts_with("./") || source.starts_with("../") || source == "." || source == "..")
         .then_some(source)
-}
-
-fn remote_source_error(source: &str, range: &SourceRange) -> Diagnostic {
-    Diagnostic::error(
-        "Module source not available",
-        format!(
-            "The module source {source:?} must be downloaded from the network, which terrane does not do. Use a local path (\"./modules/name\"), or place the module in the repository and refer to it by path."
-        ),
-    )
-    .with_subject(range.clone())
 }
 
 /// Normalizes `a/./b/../c` to `a/c`, as Terraform does for `path.module`.

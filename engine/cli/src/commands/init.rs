@@ -20,6 +20,11 @@ pub fn run(args: &InitArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     ui.line(&ui.bold("Initializing modules..."));
+    let diags = install_modules(&ui, args.upgrade);
+    if diags.has_errors() {
+        ui.diagnostics(&diags, &Default::default());
+        return ExitCode::from(1);
+    }
     let Some(loaded) = workdir::load(&ui) else {
         return ExitCode::from(1);
     };
@@ -65,4 +70,57 @@ pub fn run(args: &InitArgs) -> ExitCode {
         ui.style("1;32", "terrane has been successfully initialized!")
     ));
     ExitCode::SUCCESS
+}
+
+/// Installs the modules whose sources are Git repositories on this machine, as `terraform init` and
+/// `terraform get` download theirs.
+pub(crate) fn install_modules(ui: &Ui, upgrade: bool) -> terrane_diagnostics::Diagnostics {
+    terrane_config::sources::install_modules(
+        std::path::Path::new("."),
+        upgrade,
+        &mut git_fetch,
+        &mut |key, source| {
+            ui.line(&format!("Downloading {source} for {key}..."));
+            ui.line(&format!(
+                "- {key} in {}/{key}",
+                terrane_config::sources::MODULES_DIR
+            ));
+        },
+    )
+}
+
+/// Clones a repository and checks out the requested revision, with the `git` command.
+fn git_fetch(
+    src: &terrane_config::sources::GitSource,
+    dest: &std::path::Path,
+) -> Result<(), String> {
+    let git = |args: &[&std::ffi::OsStr]| -> Result<(), String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .output()
+            .map_err(|e| format!("git could not be run: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    };
+    git(&[
+        "clone".as_ref(),
+        "--quiet".as_ref(),
+        src.url.as_ref(),
+        dest.as_os_str(),
+    ])?;
+    if let Some(r) = &src.reference {
+        git(&[
+            "-C".as_ref(),
+            dest.as_os_str(),
+            "checkout".as_ref(),
+            "--quiet".as_ref(),
+            r.as_ref(),
+        ])
+        .map_err(|e| format!("the revision {r:?} could not be checked out: {e}"))?;
+    }
+    Ok(())
 }

@@ -32,6 +32,16 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     Ok(match cmd {
         Command::Init(a) => init::run(&a),
+        Command::Get(a) => {
+            let ui = crate::ui::Ui::new(a.no_color);
+            let diags = init::install_modules(&ui, a.update);
+            ui.diagnostics(&diags, &Default::default());
+            if diags.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::Validate(a) => validate::run(&a),
         Command::Plan(a) => operation::plan(&a).await,
         Command::Apply(a) => operation::apply(&a).await,
