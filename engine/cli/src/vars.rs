@@ -53,7 +53,21 @@ pub fn collect(
     for f in files {
         read_file(&f, config, &mut out, &mut diags, sources, false);
     }
-    // -var and -var-file, interleaved in command-line order.
+    let (given, d) = collect_command_line(args, config, sources);
+    out.extend(given);
+    diags.extend(d);
+    (out, diags)
+}
+
+/// The values of `-var` and `-var-file` alone, interleaved in command-line order.
+pub fn collect_command_line(
+    args: &PlanArgs,
+    config: &Config,
+    sources: &mut SourceMap,
+) -> (BTreeMap<String, RawInput>, Diagnostics) {
+    let mut out = BTreeMap::new();
+    let mut diags = Diagnostics::new();
+    let declared = |n: &str| config.root.module.variables.contains_key(n);
     for item in command_line_order(args) {
         match item {
             CliVar::Var(text) => match text.split_once('=') {

@@ -60,6 +60,15 @@ fn validate_module(
         check(&l.expr, none, &[], diags);
     }
     for o in m.outputs.values() {
+        if o.ephemeral && node.path.is_root() {
+            diags.push(
+                Diagnostic::error(
+                    "Ephemeral output not allowed",
+                    "Ephemeral outputs are not allowed in context of a root module",
+                )
+                .with_subject(o.range.clone()),
+            );
+        }
         check(&o.expr, none, &[], diags);
         for t in &o.depends_on {
             check_traversal(node, t, none, diags);

@@ -17,7 +17,7 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_lang::decode::decode_body;
 use terrane_lang::{EvalContext, Functions, evaluate};
 use terrane_provider_api::{ConfigureRequest, Provider};
-use terrane_values::Value;
+use terrane_values::{Marks, Value};
 
 /// Everything a walk needs that does not change during it.
 #[derive(Clone)]
@@ -338,6 +338,22 @@ impl Common {
                 );
                 continue;
             }
+            if !o.ephemeral && v.marks_deep().contains(Marks::EPHEMERAL) {
+                diags.push(
+                    Diagnostic::error(
+                        "Ephemeral value not allowed",
+                        "This output value is not declared as returning an ephemeral value, so it cannot be set to a result derived from an ephemeral value.",
+                    )
+                    .with_subject(o.expr.range.clone()),
+                );
+                continue;
+            }
+            // an ephemeral output of a child module: its value is ephemeral wherever it is used
+            let v = if o.ephemeral {
+                v.mark(Marks::EPHEMERAL)
+            } else {
+                v
+            };
             if inst.is_root() {
                 root_value = Some(v.clone());
             }

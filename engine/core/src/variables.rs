@@ -99,6 +99,12 @@ pub fn finalize(
     } else {
         value
     };
+    // an ephemeral variable's value lives for this run only: never in a plan file or the state
+    let value = if var.ephemeral {
+        value.mark(terrane_values::Marks::EPHEMERAL)
+    } else {
+        value
+    };
     check_validations(var, &value, functions, &subject)?;
     Ok(value)
 }

@@ -34,6 +34,8 @@ pub fn to_json(plan: &Plan) -> Json {
     let vars: Map<String, Json> = plan
         .variables
         .iter()
+        // ephemeral variables are given again when the plan is applied, never saved
+        .filter(|(_, v)| !v.marks_deep().contains(terrane_values::Marks::EPHEMERAL))
         .map(|(k, v)| {
             let ty = v.ty();
             (

@@ -245,6 +245,7 @@ pub fn plan_json(plan: &Plan, terraform_version: &str) -> Json {
     let vars: Map<String, Json> = plan
         .variables
         .iter()
+        .filter(|(_, v)| !v.marks_deep().contains(terrane_values::Marks::EPHEMERAL))
         .map(|(k, v)| {
             (
                 k.clone(),

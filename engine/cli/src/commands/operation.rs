@@ -224,10 +224,39 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
         Ok(p) => p,
         Err(c) => return c,
     };
+    let mut ephemeral_inputs = std::collections::BTreeMap::new();
     let plan = match plan_file {
         Some(f) => {
-            if !args.vars.is_empty() || !args.var_files.is_empty() {
-                return fail(&ui, Diagnostic::error("Can't set variables for the apply phase", "Variables are saved in the plan file; remove -var and -var-file to apply it.").into(), Some(&prep.loaded));
+            // a saved plan holds every variable but the ephemeral ones, which are given again
+            let (given, diags) =
+                vars::collect_command_line(args, &prep.loaded.config, &mut prep.loaded.sources);
+            if diags.has_errors() {
+                return fail(&ui, diags, Some(&prep.loaded));
+            }
+            let variables = &prep.loaded.config.root.module.variables;
+            let saved: Vec<&String> = given
+                .keys()
+                .filter(|n| !variables.get(*n).is_some_and(|v| v.ephemeral))
+                .collect();
+            if !saved.is_empty() {
+                return fail(&ui, Diagnostic::error("Can't set variables for the apply phase", format!("Variables are saved in the plan file; remove the values given for {} with -var and -var-file to apply it. Only ephemeral variables, which a plan file never holds, are set again when applying.", saved.iter().map(|n| format!("var.{n}")).collect::<Vec<_>>().join(", "))).into(), Some(&prep.loaded));
+            }
+            // ephemeral values come from wherever variables come from: -var, files, TF_VAR_*
+            let (all, _) = vars::collect(args, &prep.loaded.config, &mut prep.loaded.sources);
+            ephemeral_inputs = all
+                .into_iter()
+                .filter(|(n, _)| variables.get(n).is_some_and(|v| v.ephemeral))
+                .collect();
+            // checked before the state is touched: an apply that cannot start writes nothing
+            let missing: Vec<String> = variables
+                .iter()
+                .filter(|(n, v)| {
+                    v.ephemeral && v.default.is_none() && !ephemeral_inputs.contains_key(*n)
+                })
+                .map(|(n, _)| format!("var.{n}"))
+                .collect();
+            if !missing.is_empty() {
+                return fail(&ui, Diagnostic::error("No value for required variable", format!("The ephemeral variables {} are not saved in the plan file and have no default value; give them again (with -var, -var-file or TF_VAR_ environment variables) to apply it.", missing.join(", "))).into(), Some(&prep.loaded));
             }
             let plan = match terrane_plan::file::load(Path::new(f)) {
                 Ok(p) => p,
@@ -313,7 +342,10 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
         }
     };
     let ctx = workdir::context(prep.loaded.config.clone(), &ui, args.parallelism);
-    let opts = ApplyOptions::default();
+    let opts = ApplyOptions {
+        ephemeral_inputs,
+        ..ApplyOptions::default()
+    };
     let watch = crate::interrupt::watch(opts.stop.clone());
     let (final_state, diags) = terrane_core::apply(&ctx, &plan, &prep.state, writer, &opts).await;
     drop(watch);

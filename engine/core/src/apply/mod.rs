@@ -35,6 +35,9 @@ pub struct ApplyOptions {
     /// Set when the user interrupts: no new change starts, those in flight finish and are recorded,
     /// and the apply ends with an error.
     pub stop: crate::Stop,
+    /// Values of ephemeral root variables, which a saved plan does not hold and its apply is given
+    /// again.
+    pub ephemeral_inputs: BTreeMap<String, RawInput>,
 }
 
 /// Applies a plan to the state it was made from, writing through `writer`. Returns the final state.
@@ -75,6 +78,7 @@ pub async fn apply(
                 },
             )
         })
+        .chain(opts.ephemeral_inputs.clone())
         .collect();
     let mut changes: HashMap<AbsResourceInstance, ResourceChange> = HashMap::new();
     for c in &plan.changes {

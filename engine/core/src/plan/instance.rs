@@ -255,6 +255,15 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
         out.diags = diags;
         return out;
     }
+    if let Some(d) = ephemeral_argument(
+        cfg,
+        &config_val,
+        "resource arguments, because resource instances must persist between Terraform phases",
+    ) {
+        diags.push(d);
+        out.diags = diags;
+        return out;
+    }
     let validate = sh.provider.validate(terrane_provider_api::ValidateRequest {
         type_name: job.addr.resource.resource.ty.clone(),
         config: config_val.clone().unmark_deep().0,
@@ -458,6 +467,15 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
     let failed = d.has_errors();
     diags.extend(d);
     if failed {
+        out.diags = diags;
+        return out;
+    }
+    if let Some(d) = ephemeral_argument(
+        cfg,
+        &config_val,
+        "data source arguments, because data sources are read into the state",
+    ) {
+        diags.push(d);
         out.diags = diags;
         return out;
     }
@@ -685,4 +703,32 @@ fn with_resource_context(diags: Diagnostics, addr: &AbsResourceInstance, op: &st
             d
         })
         .collect()
+}
+
+/// An argument whose value comes from an ephemeral value (an ephemeral variable or module output),
+/// which an object recorded in the state cannot hold.
+fn ephemeral_argument(cfg: &ResourceConfig, config_val: &Value, why: &str) -> Option<Diagnostic> {
+    if !config_val
+        .marks_deep()
+        .contains(terrane_values::Marks::EPHEMERAL)
+    {
+        return None;
+    }
+    let subject = cfg
+        .body
+        .attrs
+        .iter()
+        .find(|a| {
+            config_val
+                .get_attr(&a.name)
+                .is_some_and(|v| v.marks_deep().contains(terrane_values::Marks::EPHEMERAL))
+        })
+        .map_or_else(|| cfg.range.clone(), |a| a.expr.range.clone());
+    Some(
+        Diagnostic::error(
+            "Invalid use of ephemeral value",
+            format!("Ephemeral values are not valid in {why}."),
+        )
+        .with_subject(subject),
+    )
 }

@@ -58,6 +58,30 @@ pub(super) fn register(f: &mut Functions) {
         ),
     );
     f.add(
+        "ephemeralasnull",
+        Function::new(
+            vec![
+                Param::new("value", Type::Dynamic)
+                    .nullable()
+                    .unknown()
+                    .dynamic()
+                    .marked(),
+            ],
+            Returns::Computed(|a| Ok(a[0].ty())),
+            |a, _, _| {
+                // every ephemeral part becomes a null of its type; the rest is kept, marks and all
+                Ok(a[0].clone().transform(&mut |_, v| {
+                    let marks = v.marks();
+                    if marks.contains(Marks::EPHEMERAL) {
+                        Value::null(v.ty()).mark(marks.without(Marks::EPHEMERAL))
+                    } else {
+                        v
+                    }
+                }))
+            },
+        ),
+    );
+    f.add(
         "nonsensitive",
         Function::new(
             vec![
