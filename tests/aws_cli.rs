@@ -279,3 +279,86 @@ resource "aws_eks_cluster" "main" {{
     assert_eq!(p.code, 2, "{}", p.text());
     ok(&w, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+#[test]
+fn plan_generates_configuration_for_imported_objects() {
+    let m = moto::Moto::shared();
+    let name = moto::unique("gen");
+    // objects made behind terrane's back: a VPC and a security group with a rule
+    let vpc = m.aws_ok(&["ec2", "create-vpc", "--cidr-block", "10.102.0.0/16"])["Vpc"]["VpcId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    m.aws_ok(&[
+        "ec2",
+        "create-tags",
+        "--resources",
+        &vpc,
+        "--tags",
+        &format!("Key=Name,Value={name}"),
+    ]);
+    let w = Workdir::new(&[(
+        "main.tf",
+        &format!("{PROVIDER}\nimport {{\n  to = aws_vpc.adopted\n  id = \"{vpc}\"\n}}\n"),
+    )]);
+    let p = ok(
+        &w,
+        &["plan", "-no-color", "-generate-config-out=generated.tf"],
+    );
+    assert!(
+        p.stdout
+            .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}",
+        p.stdout
+    );
+    let generated = std::fs::read_to_string(w.path().join("generated.tf")).unwrap();
+    assert!(
+        generated.starts_with("# __generated__ by terrane\n"),
+        "{generated}"
+    );
+    assert!(
+        generated.contains(&format!(
+            "# __generated__ by terrane from \"{vpc}\"\nresource \"aws_vpc\" \"adopted\" {{"
+        )),
+        "{generated}"
+    );
+    assert!(generated.contains("cidr_block"), "{generated}");
+    assert!(generated.contains("\"10.102.0.0/16\""), "{generated}");
+    assert!(
+        generated.contains(&format!("Name = \"{name}\"")),
+        "{generated}"
+    );
+    assert!(
+        !generated.contains("\n  arn "),
+        "computed-only attributes are left out:\n{generated}"
+    );
+    // the generated file is formatted and valid configuration
+    let fmt = ok(&w, &["fmt", "-check", "generated.tf"]);
+    assert_eq!(fmt.stdout, "");
+    // applied, the object is adopted, and the configuration matches it
+    ok(&w, &["apply", "-auto-approve", "-no-color"]);
+    let p = run_at(&w, None, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(p.code, 0, "{}", p.text());
+    // a second run has nothing to generate, and an existing file is never overwritten
+    w.write(
+        "more.tf",
+        &format!("import {{\n  to = aws_vpc.other\n  id = \"{vpc}\"\n}}\n"),
+    );
+    let r = run_at(
+        &w,
+        None,
+        &["plan", "-no-color", "-generate-config-out=generated.tf"],
+    );
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr.contains("Target generated file already exists"),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path().join("generated.tf")).unwrap(),
+        generated
+    );
+    w.remove("more.tf");
+    ok(&w, &["destroy", "-auto-approve", "-no-color"]);
+}

@@ -401,3 +401,59 @@ fn console_stops_at_the_first_error_with_the_input_shown() {
     assert_eq!(r.code, 1, "{}", r.text());
     assert!(r.stderr.contains("Invalid expression"), "{}", r.text());
 }
+
+#[test]
+fn plan_generates_configuration_for_import_blocks() {
+    let w = Workdir::new(&[(
+        "main.tf",
+        "import {\n  to = null_resource.web\n  id = \"1234567\"\n}\nimport {\n  to = random_string.suffix\n  id = \"abcdEF12\"\n}\n",
+    )]);
+    w.ok(&["init"]);
+    // without generation, Terraform's error
+    let r = w.run(&["plan", "-no-color"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr
+            .contains("Configuration for import target does not exist"),
+        "{}",
+        r.text()
+    );
+
+    let r = w.ok(&["plan", "-no-color", "-generate-config-out=generated.tf"]);
+    assert!(
+        r.stdout
+            .contains("Plan: 2 to import, 0 to add, 0 to change, 0 to destroy."),
+        "{}",
+        r.text()
+    );
+    expect![[r#"
+        # __generated__ by terrane
+        # Please review these resources and move them into your main configuration files.
+
+        # __generated__ by terrane from "1234567"
+        resource "null_resource" "web" {
+          triggers = null
+        }
+
+        # __generated__ by terrane from "abcdEF12"
+        resource "random_string" "suffix" {
+          keepers          = null
+          length           = 8
+          lower            = true
+          min_lower        = 0
+          min_numeric      = 0
+          min_special      = 0
+          min_upper        = 0
+          numeric          = true
+          override_special = null
+          special          = true
+          upper            = true
+        }
+    "#]]
+    .assert_eq(&std::fs::read_to_string(w.path().join("generated.tf")).unwrap());
+    w.ok(&["apply", "-auto-approve"]);
+    let r = w.ok(&["plan", "-detailed-exitcode", "-no-color"]);
+    assert!(r.stdout.contains("No changes"), "{}", r.text());
+    let r = w.ok(&["state", "show", "random_string.suffix"]);
+    assert!(r.stdout.contains("abcdEF12"), "{}", r.text());
+}

@@ -273,6 +273,9 @@ pub struct PlanArgs {
     /// Exit 0 with no changes, 1 on error, 2 with changes.
     #[arg(long = "detailed-exitcode")]
     pub detailed_exitcode: bool,
+    /// Write configuration for `import` blocks whose targets have none to this new file.
+    #[arg(long = "generate-config-out")]
+    pub generate_config_out: Option<String>,
     /// How many operations may run at once (default 10).
     #[arg(long, default_value_t = 10)]
     pub parallelism: usize,

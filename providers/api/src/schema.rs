@@ -38,6 +38,8 @@ pub struct Attribute {
     pub sensitive: bool,
     /// A change forces replacement (used by providers built on the SDK helpers; not in the protocol).
     pub force_new: bool,
+    /// Still accepted but on its way out: generated configuration leaves it out.
+    pub deprecated: bool,
     /// Documentation.
     pub description: String,
 }
@@ -51,6 +53,7 @@ impl Attribute {
             computed: false,
             sensitive: false,
             force_new: false,
+            deprecated: false,
             description: String::new(),
         }
     }
@@ -91,6 +94,12 @@ impl Attribute {
     /// Marks the attribute as forcing replacement when it changes.
     pub fn force_new(mut self) -> Attribute {
         self.force_new = true;
+        self
+    }
+
+    /// Marks the attribute deprecated.
+    pub fn deprecated(mut self) -> Attribute {
+        self.deprecated = true;
         self
     }
 

@@ -3,6 +3,7 @@
 mod console;
 mod drift;
 mod fmt;
+mod generate;
 mod graph;
 mod import;
 mod init;

@@ -96,6 +96,7 @@ pub(crate) fn plan_options(
         excludes,
         inputs,
         evaluate_only: false,
+        unchecked: Vec::new(),
     })
     .map(|o| {
         // Warnings (undeclared variables in files) are shown but do not stop the plan.
@@ -164,6 +165,22 @@ pub async fn plan(args: &PlanArgs) -> ExitCode {
         Ok(p) => p,
         Err(c) => return c,
     };
+    if let Some(out) = &args.generate_config_out {
+        match super::generate::write_generated(&ui, args, &prep.loaded, &prep.state, Path::new(out))
+            .await
+        {
+            Ok(false) => {}
+            Ok(true) => {
+                // the plan reads the generated file with the rest of the configuration
+                let Some(loaded) = workdir::load(&ui) else {
+                    return ExitCode::from(1);
+                };
+                std::mem::forget(Arc::clone(&loaded.config));
+                prep.loaded = loaded;
+            }
+            Err(d) => return fail(&ui, d, Some(&prep.loaded)),
+        }
+    }
     let plan = match make_plan(&ui, args, &mut prep, PlanMode::Normal).await {
         Ok(p) => p,
         Err(c) => return c,

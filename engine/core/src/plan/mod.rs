@@ -46,6 +46,9 @@ pub struct PlanOptions {
     /// Evaluate only, from the state (the console): a resource the state has no object of is
     /// unknown rather than null.
     pub evaluate_only: bool,
+    /// Resources whose configuration is still to be written (`plan -generate-config-out` imports
+    /// their objects first): the arguments of their placeholder blocks are not checked.
+    pub unchecked: Vec<ConfigResource>,
 }
 
 /// Checks the configuration without evaluating it against state: references, block structure
@@ -178,6 +181,36 @@ pub(crate) async fn plan_walk(
     opts: &PlanOptions,
 ) -> (Plan, Diagnostics, Option<Common>) {
     let (schemas, mut diags) = validate(ctx, state);
+    if !opts.unchecked.is_empty() {
+        // each block from its header to its closing brace
+        let spans: Vec<(&str, u32, u32)> = opts
+            .unchecked
+            .iter()
+            .filter_map(|r| {
+                ctx.config
+                    .module(&r.module)?
+                    .module
+                    .resources
+                    .get(&r.resource)
+            })
+            .map(|r| {
+                let (h, b) = (&r.range, &r.body.range);
+                (
+                    &*h.file,
+                    h.start.byte.min(b.start.byte),
+                    h.end.byte.max(b.end.byte),
+                )
+            })
+            .collect();
+        let inside = |d: &Diagnostic| {
+            d.subject.as_ref().is_some_and(|s| {
+                spans.iter().any(|(file, start, end)| {
+                    *file == &*s.file && *start <= s.start.byte && s.end.byte <= *end
+                })
+            })
+        };
+        diags = diags.iter().filter(|d| !inside(d)).cloned().collect();
+    }
     diags.extend(interrupted_creates(state));
     let original = state;
     let (moved, move_diags) = crate::moves::apply_moves(&ctx.config, state);

@@ -129,6 +129,7 @@ impl ResourceType for LocalFile {
                 Attribute::optional(Type::String)
                     .force_new()
                     .sensitive()
+                    .deprecated()
                     .describe("Sensitive content to store in the file. Deprecated."),
             );
         }

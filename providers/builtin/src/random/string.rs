@@ -143,7 +143,7 @@ impl ResourceType for RandomString {
             .attr("upper", flag("Include uppercase alphabet characters in the result. Default value is `true`."))
             .attr("lower", flag("Include lowercase alphabet characters in the result. Default value is `true`."))
             .attr("numeric", flag("Include numeric characters in the result. Default value is `true`."))
-            .attr("number", flag("Include numeric characters in the result. Deprecated: use `numeric`."))
+            .attr("number", flag("Include numeric characters in the result. Deprecated: use `numeric`.").deprecated())
             .attr("min_numeric", min("Minimum number of numeric characters in the result. Default value is `0`."))
             .attr("min_upper", min("Minimum number of uppercase alphabet characters in the result. Default value is `0`."))
             .attr("min_lower", min("Minimum number of lowercase alphabet characters in the result. Default value is `0`."))
