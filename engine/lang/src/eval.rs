@@ -83,6 +83,20 @@ impl Evaluator<'_, '_> {
             ExprKind::Call(call) if call.name == "try" || call.name == "can" => {
                 self.try_can(call, e)
             }
+            ExprKind::Call(call)
+                if call.name == "templatestring"
+                    && call
+                        .args
+                        .first()
+                        .is_some_and(|a| !matches!(a.kind, ExprKind::ScopeTraversal(_))) =>
+            {
+                // a template from configuration text would be a template injection waiting to happen
+                Err(Diagnostic::error(
+                    "Invalid function argument",
+                    "Invalid value for \"template\" parameter: the template argument must be a reference to a named value (such as local.template or var.template) whose string holds the template, not an expression that builds the string.",
+                )
+                .with_subject(call.args[0].range.clone()))
+            }
             ExprKind::Call(call) => {
                 let mut args = Vec::with_capacity(call.args.len());
                 for a in &call.args {

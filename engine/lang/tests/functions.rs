@@ -198,3 +198,46 @@ fn file_functions_resolve_home_and_absolute_paths() {
         format!("{}/b", cwd.display())
     );
 }
+
+/// `templatestring` (Terraform 1.9, newer than the reference): renders a string held by a named
+/// value; a template written in place is refused, as Terraform refuses it.
+#[test]
+fn templatestring_renders_named_templates_only() {
+    let functions = Functions::new(fixtures_dir());
+    let mut ctx = EvalContext::new(&functions);
+    ctx.set(
+        "local",
+        Value::object_from([
+            (
+                "greeting",
+                Value::string("Hello, ${name}!%{ if loud } !!%{ endif }"),
+            ),
+            (
+                "list",
+                Value::string("%{ for x in items }[${x}]%{ endfor }"),
+            ),
+        ]),
+    );
+    let eval = |src: &str| {
+        let expr = parse_expression("case.tf", src).expect("parses");
+        evaluate(&expr, &ctx)
+    };
+    let (v, d) = eval("templatestring(local.greeting, { name = \"World\", loud = true })");
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(v.as_str(), Some("Hello, World! !!"));
+    let (v, _) = eval("templatestring(local.list, { items = [1, 2] })");
+    assert_eq!(v.as_str(), Some("[1][2]"));
+    let (_, d) = eval("templatestring(local.greeting, { loud = false })");
+    let e = d.errors().next().expect("a missing variable is an error");
+    assert!(
+        e.detail.contains("vars map does not contain key \"name\""),
+        "{e:?}"
+    );
+    let (_, d) = eval("templatestring(\"Hi ${name}\", { name = \"x\" })");
+    let e = d.errors().next().expect("a literal template is refused");
+    assert_eq!(e.summary, "Invalid function argument");
+    assert!(
+        e.detail.contains("must be a reference to a named value"),
+        "{e:?}"
+    );
+}

@@ -1,5 +1,5 @@
-//! `templatefile`: renders a file as a template with the given variables, and the functions (except
-//! `templatefile` itself, which a template cannot call).
+//! `templatefile` and `templatestring`: render a file, or a string, as a template with the given
+//! variables and the functions (except `templatefile` itself, which a template cannot call).
 
 use super::filesystem::read;
 use super::util::s;
@@ -19,6 +19,17 @@ pub(super) fn register(f: &mut Functions) {
             ],
             Returns::Fixed(Type::Dynamic),
             templatefile,
+        ),
+    );
+    f.add(
+        "templatestring",
+        Function::new(
+            vec![
+                Param::new("template", Type::String),
+                Param::new("vars", Type::Dynamic),
+            ],
+            Returns::Fixed(Type::Dynamic),
+            |a, _, c| render("<templatestring argument>", s(&a[0]), &a[1], c),
         ),
     );
 }
@@ -48,8 +59,12 @@ fn templatefile(a: &[Value], _: &Type, c: &CallCtx<'_>) -> Result<Value, FnError
     let text = String::from_utf8(bytes).map_err(|_| {
         FnError::Call(format!("contents of {path} are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead"))
     })?;
-    let expr = parse_template(path, &text).map_err(|d| FnError::Call(diag_text(&d)))?;
-    let vars = &a[1];
+    render(path, &text, &a[1], c)
+}
+
+/// Renders template text with the given variables.
+fn render(name: &str, text: &str, vars: &Value, c: &CallCtx<'_>) -> Result<Value, FnError> {
+    let expr = parse_template(name, text).map_err(|d| FnError::Call(diag_text(&d)))?;
     if !matches!(vars.ty(), Type::Map(_) | Type::Object(_)) {
         return arg_fail(1, "invalid vars value: must be a map");
     }
