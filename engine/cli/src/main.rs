@@ -18,6 +18,7 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let argv: Vec<String> = std::env::args().collect();
     match run(argv) {
         Ok(code) => code,
@@ -38,4 +39,22 @@ fn run(argv: Vec<String>) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     runtime.block_on(commands::dispatch(cli))
+}
+
+/// `terrane state pull | head`: when the reader of standard output goes away, stop quietly, as
+/// command-line tools killed by SIGPIPE do (exit status 141), instead of reporting a panic.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
 }
