@@ -670,6 +670,8 @@ resource "null_resource" "x" {}
 output "a" { value = var.regoin }
 output "b" { value = local.nme }
 output "c" { value = null_resource.x.idd }
+output "d" { value = uper("x") }
+output "e" { value = try(can(tonumber("x")), false) }
 "#,
     )]);
     let r = w.run(&["validate", "-no-color"]);
@@ -703,6 +705,15 @@ output "c" { value = null_resource.x.idd }
         │                                           ^^^^
         │
         │ This object has no argument, nested block, or exported attribute named "idd". Did you mean "id"?
+        ╵
+        ╷
+        │ Error: Call to unknown function
+        │
+        │   on main.tf line 11, in output "d":
+        │   11: output "d" { value = uper("x") }
+        │                            ^^^^
+        │
+        │ There is no function named "uper". Did you mean "upper"?
         ╵
     "#]]
     .assert_eq(&r.normalized());

@@ -6,11 +6,23 @@ use crate::body::{Body, suggest};
 use crate::loader::{Config, ModuleNode};
 use crate::refs::{RefSubject, parse_ref};
 use terrane_addrs::{ModulePath, Resource};
-use terrane_diagnostics::{Diagnostic, Diagnostics};
+use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 
 /// The names a reference may use after a resource's address (arguments, nested blocks and
 /// exported attributes, from its provider's schema), or `None` when they are not known.
 pub type ResourceNames<'a> = &'a dyn Fn(&ModulePath, &Resource) -> Option<Vec<String>>;
+
+/// The error for a call of a function that does not exist, or `None` when it exists.
+pub type FunctionCheck<'a> = &'a dyn Fn(&str, &SourceRange) -> Option<Diagnostic>;
+
+/// What validation checks beyond the configuration itself, when the engine supplies it.
+#[derive(Clone, Copy, Default)]
+pub struct Knowledge<'a> {
+    /// The attribute names of resource types.
+    pub resource_names: Option<ResourceNames<'a>>,
+    /// The function table.
+    pub functions: Option<FunctionCheck<'a>>,
+}
 
 /// What the expressions of a context may refer to.
 #[derive(Clone, Copy, Default)]
@@ -19,18 +31,20 @@ struct Allowed<'a> {
     each: bool,
     self_ref: bool,
     resource_names: Option<ResourceNames<'a>>,
+    functions: Option<FunctionCheck<'a>>,
 }
 
 /// Checks every module of the configuration, returning all problems found.
 pub fn validate(config: &Config) -> Diagnostics {
-    validate_with(config, None)
+    validate_with(config, Knowledge::default())
 }
 
-/// [`validate`], also checking the attribute that references name after a resource's address.
-pub fn validate_with(config: &Config, resource_names: Option<ResourceNames<'_>>) -> Diagnostics {
+/// [`validate`], also checking the attribute that references name after a resource's address and
+/// the functions called.
+pub fn validate_with(config: &Config, knowledge: Knowledge<'_>) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for node in config.all_modules() {
-        validate_module(node, resource_names, &mut diags);
+        validate_module(node, knowledge, &mut diags);
     }
     diags
 }
@@ -43,14 +57,11 @@ pub fn validate_expression(node: &ModuleNode, e: &Expr) -> Diagnostics {
     diags
 }
 
-fn validate_module(
-    node: &ModuleNode,
-    resource_names: Option<ResourceNames<'_>>,
-    diags: &mut Diagnostics,
-) {
+fn validate_module(node: &ModuleNode, knowledge: Knowledge<'_>, diags: &mut Diagnostics) {
     let m = &node.module;
     let none = Allowed {
-        resource_names,
+        resource_names: knowledge.resource_names,
+        functions: knowledge.functions,
         ..Allowed::default()
     };
     let check = |e: &Expr, allowed: Allowed<'_>, bound: &[String], diags: &mut Diagnostics| {
@@ -292,6 +303,13 @@ fn check_expr(
             continue;
         }
         check_traversal(node, t, allowed, diags);
+    }
+    if let Some(check) = allowed.functions {
+        e.visit_calls(&mut |c| {
+            if let Some(d) = check(&c.name, &c.name_range) {
+                diags.push(d);
+            }
+        });
     }
 }
 

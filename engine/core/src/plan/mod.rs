@@ -119,7 +119,13 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
     let lookup = |path: &terrane_addrs::ModulePath, res: &terrane_addrs::Resource| {
         names.get(&(path.clone(), res.clone())).cloned()
     };
-    let mut config_diags = validate_config_with(&ctx.config, Some(&lookup));
+    let functions =
+        |name: &str, range: &terrane_diagnostics::SourceRange| ctx.functions.unknown(name, range);
+    let knowledge = terrane_config::validate::Knowledge {
+        resource_names: Some(&lookup),
+        functions: Some(&functions),
+    };
+    let mut config_diags = validate_config_with(&ctx.config, knowledge);
     config_diags.extend(diags);
     let mut diags = config_diags;
     for (_, rs) in &state.resources {

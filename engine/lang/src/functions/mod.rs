@@ -216,6 +216,26 @@ impl Functions {
         &self.base_dir
     }
 
+    /// The error for a call of a function that does not exist (with the name probably meant), or
+    /// `None` when it exists: what validation reports before anything is evaluated.
+    pub fn unknown(&self, name: &str, name_range: &SourceRange) -> Option<Diagnostic> {
+        let name = name.strip_prefix("core::").unwrap_or(name);
+        // `try` and `can` evaluate their arguments themselves, outside the table
+        if self.table.contains_key(name) || name == "try" || name == "can" {
+            return None;
+        }
+        let names: Vec<&str> = self.table.keys().copied().collect();
+        let hint = suggest(name, &names)
+            .map(|s| format!(" Did you mean {s:?}?"))
+            .unwrap_or_default();
+        let detail = if name.contains("::") {
+            format!("There is no function named {name:?}.")
+        } else {
+            format!("There is no function named {name:?}.{hint}")
+        };
+        Some(Diagnostic::error("Call to unknown function", detail).with_subject(name_range.clone()))
+    }
+
     /// Calls a function on evaluated arguments, as an expression `name(args...)` does.
     pub fn call(
         &self,
@@ -228,17 +248,9 @@ impl Functions {
     ) -> Result<Value, Diagnostic> {
         let name = name.strip_prefix("core::").unwrap_or(name);
         let Some(f) = self.table.get(name) else {
-            let names: Vec<&str> = self.table.keys().copied().collect();
-            let hint = suggest(name, &names)
-                .map(|s| format!(" Did you mean {s:?}?"))
-                .unwrap_or_default();
-            let detail = if name.contains("::") {
-                format!("There is no function named {name:?}.")
-            } else {
-                format!("There is no function named {name:?}.{hint}")
-            };
-            return Err(Diagnostic::error("Call to unknown function", detail)
-                .with_subject(name_range.clone()));
+            return Err(self
+                .unknown(name, name_range)
+                .expect("a function not in the table is unknown"));
         };
         let arg_range = |i: usize| {
             arg_ranges
