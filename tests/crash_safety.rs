@@ -282,3 +282,39 @@ fn a_second_interrupt_exits_at_once_and_leaves_a_readable_state() {
     assert_eq!(objects, BTreeSet::from(["null_resource.fast".to_string()]));
     assert_eq!(intents, BTreeSet::from(["time_sleep.slow".to_string()]));
 }
+
+#[test]
+fn state_rm_forgets_an_interrupted_create() {
+    let w = Workdir::new(&[("main.tf", SLOW)]);
+    w.ok(&["init"]);
+    let mut child = spawn_apply(&w, "apply.log");
+    wait_for(&w, "apply.log", "time_sleep.slow: Creating...");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        recorded(&w).1,
+        BTreeSet::from(["time_sleep.slow".to_string()])
+    );
+
+    let dry = w.ok(&["state", "rm", "-dry-run", "time_sleep.slow"]);
+    assert!(
+        dry.stdout
+            .contains("Would remove the record of an interrupted create of time_sleep.slow"),
+        "{}",
+        dry.text()
+    );
+    assert_eq!(recorded(&w).1.len(), 1, "a dry run changes nothing");
+    // the user checked that nothing was created: the record goes, and with it the warning
+    let r = w.ok(&["state", "rm", "time_sleep.slow"]);
+    assert!(
+        r.stdout
+            .contains("Removed the record of an interrupted create of time_sleep.slow"),
+        "{}",
+        r.text()
+    );
+    let (objects, intents) = recorded(&w);
+    assert!(intents.is_empty(), "{intents:?}");
+    assert_eq!(objects, BTreeSet::from(["null_resource.fast".to_string()]));
+    let plan = w.ok(&["plan", "-no-color"]);
+    assert!(!plan.text().contains("Interrupted"), "{}", plan.text());
+}

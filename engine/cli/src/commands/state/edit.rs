@@ -137,11 +137,32 @@ pub fn rm(
     let opened = open(Some((lock, "state rm")))?;
     let mut state = opened.state.clone();
     let mut removed = Vec::new();
+    // an interrupted create of a removed address is forgotten with it: the warning about it ends
+    let recorded = opened.state.intents.clone();
+    let intent_of = |t: &terrane_addrs::Target| -> Vec<String> {
+        recorded
+            .keys()
+            .filter(|a| {
+                terrane_addrs::parse_resource_instance(a).is_ok_and(|addr| t.contains(&addr))
+            })
+            .cloned()
+            .collect()
+    };
+    let intents: Vec<String> = targets.iter().flat_map(intent_of).collect();
     for t in &targets {
-        let gone = state
-            .remove_matching(t)
-            .map_err(|e| Diagnostic::error("Invalid target address", e.to_string()))?;
-        removed.extend(gone);
+        match state.remove_matching(t) {
+            Ok(gone) => removed.extend(gone),
+            // an address with only an interrupted create is no error
+            Err(_) if !intent_of(t).is_empty() => {}
+            Err(e) => return Err(Diagnostic::error("Invalid target address", e.to_string())),
+        }
+    }
+    for a in &intents {
+        state.intents.remove(a);
+        ui.line(&format!(
+            "{} the record of an interrupted create of {a}",
+            if dry_run { "Would remove" } else { "Removed" }
+        ));
     }
     for a in &removed {
         ui.line(&format!(
