@@ -6,11 +6,8 @@
 //! `workspace select` wrote to `.terraform/environment` (the file Terraform uses), or `default`.
 //! `terraform { encryption { ... } }` (and OpenTofu's `TF_ENCRYPTION`) wraps every backend.
 
-#[path = "backend/encryption.rs"]
 mod encryption;
-#[path = "backend/open.rs"]
 mod open;
-#[path = "backend/settings.rs"]
 mod settings;
 
 pub use open::open_backend;

@@ -2,6 +2,7 @@
 //! environment variables, exit codes, and which providers and state backends exist.
 
 mod args;
+mod backend;
 mod commands;
 mod drift;
 mod factory;

@@ -1,8 +1,7 @@
 //! The working directory: its configuration, its state store (the configured backend's store of the
 //! selected workspace), and the state lock.
 
-#[path = "backend.rs"]
-pub mod backend;
+pub(crate) use crate::backend;
 
 use crate::factory::BuiltinFactory;
 use crate::ui::Ui;

@@ -3,7 +3,6 @@
 //! `-backend-config` values, and with `-migrate-state` copies the state of every workspace from the
 //! backend used before.
 
-#[path = "init_backend.rs"]
 mod init_backend;
 
 use crate::args::InitArgs;

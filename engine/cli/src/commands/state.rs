@@ -1,9 +1,7 @@
 //! `terrane state`: list, show, pull (any past version), push, mv, rm, replace-provider, history and
 //! diff. Commands that change the state take the lock and record a version naming the command.
 
-#[path = "state/edit.rs"]
 mod edit;
-#[path = "state/history.rs"]
 mod history;
 
 use crate::args::{LockArgs, StateCommand};
