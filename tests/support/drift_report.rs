@@ -107,7 +107,7 @@ fn walk(
 /// Panics unless the report follows the documented schema.
 pub fn check(doc: &Json) {
     let fields = documented();
-    assert_eq!(doc["format_version"], "1.0");
+    assert_eq!(doc["format_version"], "1.1");
     let mut seen = Vec::new();
     walk("", doc, &fields, &mut seen);
 }

@@ -227,6 +227,10 @@ pub struct DriftArgs {
     /// Narrows `-unmanaged`: `tag:KEY=VALUE` or `vpc-id=ID` (repeatable; all must match).
     #[arg(long = "unmanaged-filter", value_name = "FILTER")]
     pub unmanaged_filters: Vec<String>,
+    /// Internal: the directory where the stacks of a recursive check take the listings of
+    /// `-unmanaged`, so that each account and region is listed once.
+    #[arg(long = "unmanaged-claims", hide = true)]
+    pub unmanaged_claims: Option<String>,
     /// How many stacks `-recursive` checks at once (default: the number of cores).
     #[arg(long)]
     pub concurrency: Option<usize>,

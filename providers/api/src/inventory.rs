@@ -20,10 +20,33 @@ pub struct ListedObject {
     pub type_name: String,
     /// Its id, as the resource type's `id` attribute holds it.
     pub id: String,
+    /// The id `terrane import` takes for it (`rtb-1_10.0.0.0/8` for a route whose `id` is
+    /// `r-rtb-11080289494`); the same as `id` for most types.
+    pub import_id: String,
+    /// The object it is part of, when that object's resource type can also manage it inline (a
+    /// route of a route table, a rule of a security group).
+    pub part_of: Option<PartOf>,
     /// A human name when it has one (a `Name` tag, a role name).
     pub name: Option<String>,
     /// Where it is (a region), when the provider is regional.
     pub location: Option<String>,
+}
+
+/// The object a listed object belongs to, and the nested block of that object's resource type that
+/// manages such objects inline (`aws_route_table` `rtb-1`, block `route`): when the configuration of
+/// the resource managing the parent sets that block, the listed object is managed through it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PartOf {
+    /// The parent's resource type.
+    pub type_name: String,
+    /// The parent's id.
+    pub id: String,
+    /// The nested block (or attribute) of the parent's type.
+    pub block: String,
+    /// AWS made it together with the parent (the allow-all egress rule of a new security group):
+    /// while the parent is unmanaged too, it is part of the parent's listing rather than a finding
+    /// of its own.
+    pub with_parent: bool,
 }
 
 /// The answer to [`ListRequest`].
@@ -35,6 +58,17 @@ pub struct ListResponse {
     pub objects: Vec<ListedObject>,
     /// Problems found.
     pub diagnostics: Diagnostics,
+}
+
+/// How a managed object is recognised in a listing, beside its `id`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ManagedIdentity {
+    /// The id `terrane import` would take for it, when it differs from its `id` (an
+    /// `aws_iam_role_policy_attachment` has a generated `id`, and `ROLE/POLICY_ARN` as import id).
+    pub import_id: Option<String>,
+    /// The nested blocks of its type that manage objects of a listed type inline (`route` of
+    /// `aws_route_table`, `ingress` and `egress` of `aws_security_group`).
+    pub inline_blocks: Vec<String>,
 }
 
 /// How much a provider has used its remote API.

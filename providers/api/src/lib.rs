@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use terrane_diagnostics::Diagnostics;
 use terrane_values::{Path, Value};
 
-pub use inventory::{ListRequest, ListResponse, ListedObject, Usage};
+pub use inventory::{ListRequest, ListResponse, ListedObject, ManagedIdentity, PartOf, Usage};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 
 /// Everything a provider publishes about itself.
@@ -250,6 +250,19 @@ pub trait Provider: Send + Sync {
     /// objects no state manages). The default lists nothing and names no type.
     async fn list_resources(&self, _req: ListRequest) -> ListResponse {
         ListResponse::default()
+    }
+
+    /// What a listing of this configured instance covers (`aws 123456789012 us-east-1`), so that
+    /// stacks whose instances cover the same are listed once; `None` when the provider cannot tell
+    /// (each instance is then listed on its own).
+    fn list_scope(&self) -> Option<String> {
+        None
+    }
+
+    /// How a managed object of `type_name` (its state value) is recognised among listed objects,
+    /// beside its `id`.
+    fn managed_identity(&self, _type_name: &str, _state: &Value) -> ManagedIdentity {
+        ManagedIdentity::default()
     }
 
     /// How many requests the provider sent to its remote API so far. The default is zero: a

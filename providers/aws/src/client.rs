@@ -38,6 +38,8 @@ pub struct Aws {
     pub account_id: Option<String>,
     /// The partition (`aws`, `aws-cn`, `aws-us-gov`).
     pub partition: String,
+    /// The EC2 endpoint, when it is set rather than AWS's own (an emulator).
+    pub endpoint: Option<String>,
 }
 
 impl Aws {
@@ -45,6 +47,20 @@ impl Aws {
     pub fn ignores_tag(&self, key: &str) -> bool {
         self.ignore_tag_keys.iter().any(|k| k == key)
             || self.ignore_tag_prefixes.iter().any(|p| key.starts_with(p))
+    }
+
+    /// What a listing of this account's objects covers: the partition, account, region and
+    /// endpoint. `None` without an account id (`skip_requesting_account_id`).
+    pub fn scope(&self) -> Option<String> {
+        let account = self.account_id.as_deref()?;
+        let mut scope = format!(
+            "{} account {account} region {}",
+            self.partition, self.region
+        );
+        if let Some(e) = &self.endpoint {
+            scope.push_str(&format!(" at {e}"));
+        }
+        Some(scope)
     }
 }
 

@@ -259,6 +259,9 @@ pub async fn connect(cfg: &Json, calls: &ApiCalls) -> Result<Aws, Diagnostics> {
     };
     let ignore = block(cfg, "ignore_tags");
     let partition = partition_of(&region).to_string();
+    let endpoint = ep("ec2")
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL_EC2").ok())
+        .or_else(|| sdk.endpoint_url().map(str::to_string));
     let mut aws = Aws {
         ec2,
         eks,
@@ -274,6 +277,7 @@ pub async fn connect(cfg: &Json, calls: &ApiCalls) -> Result<Aws, Diagnostics> {
         patience: Patience::from_env(),
         account_id: None,
         partition,
+        endpoint,
     };
     let skip_validation = b(cfg, "skip_credentials_validation").unwrap_or(false);
     let skip_account = b(cfg, "skip_requesting_account_id").unwrap_or(false);

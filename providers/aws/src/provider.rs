@@ -11,9 +11,9 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider_api::schema::{Attribute, Block, Nesting};
 use terrane_provider_api::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest,
-    ImportResponse, ListRequest, ListResponse, PlanRequest, PlanResponse, Provider, ProviderSchema,
-    ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, Schema, Usage, ValidateRequest,
-    ValidateResponse,
+    ImportResponse, ListRequest, ListResponse, ManagedIdentity, PlanRequest, PlanResponse,
+    Provider, ProviderSchema, ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, Schema,
+    Usage, ValidateRequest, ValidateResponse,
 };
 use terrane_provider_sdk::error;
 use terrane_values::{Type, Value};
@@ -167,6 +167,20 @@ impl Provider for AwsProvider {
         match self.aws.get() {
             Some(aws) => crate::inventory::list(aws, &req.filters).await,
             None => ListResponse::default(),
+        }
+    }
+
+    fn list_scope(&self) -> Option<String> {
+        self.aws.get().and_then(|aws| aws.scope())
+    }
+
+    fn managed_identity(&self, type_name: &str, state: &Value) -> ManagedIdentity {
+        let Some(r) = self.resources.get(type_name) else {
+            return ManagedIdentity::default();
+        };
+        ManagedIdentity {
+            import_id: r.import_id(&to_json(state)),
+            inline_blocks: r.inline_blocks().iter().map(|b| b.to_string()).collect(),
         }
     }
 

@@ -102,6 +102,18 @@ pub trait Resource: Send + Sync {
     /// Deletes the object (already gone is success).
     async fn delete(&self, aws: &Aws, state: &Json) -> Result<(), Diagnostics>;
 
+    /// The id `terrane import` takes for the object of this state, when it is not the state's `id`
+    /// (terraform-provider-aws's import id conventions: `ROLE/POLICY_ARN`, `RTB_DESTINATION`).
+    fn import_id(&self, _state: &Json) -> Option<String> {
+        None
+    }
+
+    /// The nested blocks whose elements are objects that another resource type also manages on its
+    /// own (a route table's `route`, a security group's `ingress` and `egress`).
+    fn inline_blocks(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// A state to refresh for an existing object with this import id.
     async fn import(&self, _aws: &Aws, id: &str) -> Result<Json, Diagnostics> {
         Ok(json!({ "id": id }))

@@ -8,7 +8,7 @@
 //! others are still checked; their reports are merged into one.
 
 use crate::args::DriftArgs;
-use crate::drift::{junit, markdown, report, stacks, text, unmanaged};
+use crate::drift::{junit, managed, markdown, report, stacks, text, unmanaged};
 use crate::factory::Recording;
 use crate::ui::{self, Ui};
 use crate::workdir;
@@ -101,6 +101,7 @@ fn failed(path: String, diags: Vec<Diagnostic>) -> Json {
         plan: None,
         diagnostics: diags,
         usage: Default::default(),
+        identities: Default::default(),
     });
     report::document(vec![stack], None)
 }
@@ -165,11 +166,16 @@ async fn check_here(args: &DriftArgs, path: String) -> Json {
     let (plan, diags) = terrane_core::plan(&ctx, &state, &opts).await;
     all.extend(diags.iter().cloned());
     print(&ui, &all, &loaded.sources);
+    let identities = match args.unmanaged {
+        true => managed::identities(&loaded.config, &plan.prev_run_state, &factory),
+        false => Default::default(),
+    };
     let stack = report::stack(&report::StackCheck {
-        path,
+        path: path.clone(),
         plan: Some(&plan),
         diagnostics: all,
         usage: factory.usage(),
+        identities,
     });
     let unmanaged = if args.unmanaged {
         let mut filters = args.unmanaged_filters.clone();
@@ -186,8 +192,8 @@ async fn check_here(args: &DriftArgs, path: String) -> Json {
                 return report::document(vec![stack], None);
             }
         }
-        let managed = report::managed_ids(std::slice::from_ref(&stack));
-        let listed = unmanaged::list(&factory, &filters, &managed).await;
+        let claims = unmanaged::Claims::new(args.unmanaged_claims.as_ref().map(PathBuf::from));
+        let listed = unmanaged::list(&factory, &filters, &claims, &path).await;
         // The listing's calls count too.
         let mut stack = stack;
         let usage = factory.usage();
@@ -210,6 +216,14 @@ async fn recursive(args: &DriftArgs) -> Result<Json, String> {
         .concurrency
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
+    // Where the stacks take the listings of -unmanaged, so each account and region is listed once.
+    let claims = match args.unmanaged {
+        true => {
+            Some(ClaimsDir::new().map_err(|e| format!("Cannot make a temporary directory: {e}"))?)
+        }
+        false => None,
+    };
+    let claims_dir = claims.as_ref().map(|c| c.0.as_path());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: std::sync::Mutex<Vec<Json>> = std::sync::Mutex::new(Vec::new());
     let unmanaged_sections: std::sync::Mutex<Vec<Json>> = std::sync::Mutex::new(Vec::new());
@@ -225,7 +239,7 @@ async fn recursive(args: &DriftArgs) -> Result<Json, String> {
                         .map(|p| p.display().to_string())
                         .filter(|p| !p.is_empty())
                         .unwrap_or_else(|| ".".into());
-                    let (stack, u) = check_child(&exe, args, dir, &name);
+                    let (stack, u) = check_child(&exe, args, dir, &name, claims_dir);
                     results.lock().expect("no panics").push(stack);
                     if let Some(u) = u {
                         unmanaged_sections.lock().expect("no panics").push(u);
@@ -236,8 +250,9 @@ async fn recursive(args: &DriftArgs) -> Result<Json, String> {
     });
     let stacks = results.into_inner().expect("no panics");
     let sections = unmanaged_sections.into_inner().expect("no panics");
+    let claimed = claims_dir.map(unmanaged::Claims::read).unwrap_or_default();
     let u = if args.unmanaged {
-        unmanaged::merge(sections).or_else(|| {
+        unmanaged::merge(sections, &claimed).or_else(|| {
             Some(json!({"filters": args.unmanaged_filters, "types": [], "objects": [], "errors": []}))
         })
     } else {
@@ -247,7 +262,13 @@ async fn recursive(args: &DriftArgs) -> Result<Json, String> {
 }
 
 /// Checks one stack in a child process: its stack entry (named `name`) and unmanaged section.
-fn check_child(exe: &Path, args: &DriftArgs, dir: &Path, name: &str) -> (Json, Option<Json>) {
+fn check_child(
+    exe: &Path,
+    args: &DriftArgs,
+    dir: &Path,
+    name: &str,
+    claims: Option<&Path>,
+) -> (Json, Option<Json>) {
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("drift").arg("-format=json").arg("-no-color");
     cmd.arg(format!("-parallelism={}", args.plan.parallelism));
@@ -271,6 +292,9 @@ fn check_child(exe: &Path, args: &DriftArgs, dir: &Path, name: &str) -> (Json, O
         for f in &args.unmanaged_filters {
             cmd.arg(format!("-unmanaged-filter={f}"));
         }
+        if let Some(c) = claims {
+            cmd.arg(format!("-unmanaged-claims={}", c.display()));
+        }
     }
     cmd.arg(dir);
     cmd.stdin(std::process::Stdio::null());
@@ -291,7 +315,15 @@ fn check_child(exe: &Path, args: &DriftArgs, dir: &Path, name: &str) -> (Json, O
         Ok(doc) if doc["stacks"][0].is_object() => {
             let mut stack = doc["stacks"][0].clone();
             stack["path"] = json!(name);
-            let u = doc.get("unmanaged").cloned();
+            let mut u = doc.get("unmanaged").cloned();
+            for l in u
+                .as_mut()
+                .and_then(|u| u["listings"].as_array_mut())
+                .into_iter()
+                .flatten()
+            {
+                l["stack"] = json!(name);
+            }
             (stack, u)
         }
         _ => fail(format!(
@@ -299,5 +331,26 @@ fn check_child(exe: &Path, args: &DriftArgs, dir: &Path, name: &str) -> (Json, O
             out.status,
             stderr.trim()
         )),
+    }
+}
+
+/// A temporary directory, removed when dropped.
+struct ClaimsDir(PathBuf);
+
+impl ClaimsDir {
+    fn new() -> std::io::Result<ClaimsDir> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let dir =
+            std::env::temp_dir().join(format!("terrane-drift-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(ClaimsDir(dir))
+    }
+}
+
+impl Drop for ClaimsDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }

@@ -6,6 +6,7 @@
 //! format says the same.
 
 pub mod junit;
+pub mod managed;
 pub mod markdown;
 pub mod report;
 pub mod stacks;

@@ -1,8 +1,9 @@
-//! The drift report document (format 1.0, `docs/drift-report.md`): one stack's entry built from a
+//! The drift report document (format 1.1, `docs/drift-report.md`): one stack's entry built from a
 //! refresh-only plan, stacks merged into one document with a summary, and the exit code it means.
 
+use crate::drift::managed::{Identity, Managed};
 use serde_json::{Map, Value as Json, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use terrane_diagnostics::Diagnostic;
 use terrane_plan::diff::{changed_attributes, overlaps};
 use terrane_plan::json::resource_base;
@@ -13,7 +14,7 @@ use terrane_values::{PathStep, Value};
 
 /// The version of the report's JSON format. Additions keep the major version; a change of the
 /// meaning or shape of an existing field raises it.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// What a sensitive value is shown as.
 pub const SENSITIVE: &str = "(sensitive value)";
@@ -28,6 +29,8 @@ pub struct StackCheck<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The providers' API calls.
     pub usage: Usage,
+    /// How listed objects are matched with the managed instances, by address.
+    pub identities: BTreeMap<String, Identity>,
 }
 
 /// A diagnostic as the report shows it.
@@ -120,6 +123,14 @@ pub fn stack(check: &StackCheck<'_>) -> Json {
                 "id".into(),
                 obj.attributes.get("id").cloned().unwrap_or(Json::Null),
             );
+            if let Some(identity) = check.identities.get(&addr.to_string()) {
+                if let Some(import_id) = &identity.import_id {
+                    m.insert("import_id".into(), json!(import_id));
+                }
+                if !identity.inline.is_empty() {
+                    m.insert("inline".into(), json!(identity.inline));
+                }
+            }
             let drift = plan
                 .drift
                 .iter()
@@ -201,32 +212,23 @@ pub fn stack(check: &StackCheck<'_>) -> Json {
     })
 }
 
-/// The ids of the objects the stacks manage, by resource type.
-pub fn managed_ids(stacks: &[Json]) -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
-    for s in stacks {
-        for r in s["resources"].as_array().into_iter().flatten() {
-            if let (Some(t), Some(id)) = (r["type"].as_str(), r["id"].as_str()) {
-                out.insert((t.to_string(), id.to_string()));
-            }
-        }
-    }
-    out
-}
-
 /// The document: the stacks (sorted by path), the unmanaged objects when they were looked for (with
 /// those some stack manages left out), and the summary.
 pub fn document(mut stacks: Vec<Json>, unmanaged: Option<Json>) -> Json {
     stacks.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
     let unmanaged = unmanaged.map(|mut u| {
-        let managed = managed_ids(&stacks);
+        let managed = Managed::of(&stacks);
         if let Some(objects) = u["objects"].as_array_mut() {
+            objects.retain(|o| !managed.manages(o));
+            let parents: std::collections::BTreeSet<(String, String)> = objects
+                .iter()
+                .map(|o| (o["type"].to_string(), o["id"].to_string()))
+                .collect();
+            // What AWS made with an unmanaged object is part of that object's finding.
             objects.retain(|o| {
-                let key = (
-                    o["type"].as_str().unwrap_or_default().to_string(),
-                    o["id"].as_str().unwrap_or_default().to_string(),
-                );
-                !managed.contains(&key)
+                let p = &o["part_of"];
+                !(p["with_parent"] == true
+                    && parents.contains(&(p["type"].to_string(), p["id"].to_string())))
             });
         }
         u
@@ -376,6 +378,7 @@ mod tests {
                 plan: Some(plan),
                 diagnostics: Vec::new(),
                 usage: Usage::default(),
+                identities: BTreeMap::new(),
             })
         };
         let s = check(&plan);

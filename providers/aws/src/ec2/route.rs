@@ -324,6 +324,18 @@ impl Resource for AwsRoute {
         })
     }
 
+    fn import_id(&self, state: &Json) -> Option<String> {
+        let table = s(state, "route_table_id")?;
+        let dest = [
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+        ]
+        .into_iter()
+        .find_map(|k| s(state, k))?;
+        Some(format!("{table}_{dest}"))
+    }
+
     async fn import(&self, _aws: &Aws, id: &str) -> Result<Json, Diagnostics> {
         let Some((table, dest)) = id.split_once('_') else {
             return Err(terrane_provider_sdk::error(

@@ -68,6 +68,10 @@ impl Resource for AwsRouteTable {
         .nested("route", Nesting::Set, route)
     }
 
+    fn inline_blocks(&self) -> &'static [&'static str] {
+        &["route"]
+    }
+
     fn computed_blocks(&self) -> &'static [&'static str] {
         &["route"]
     }

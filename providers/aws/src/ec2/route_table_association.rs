@@ -138,6 +138,12 @@ impl Resource for AwsRouteTableAssociation {
         }
     }
 
+    fn import_id(&self, state: &Json) -> Option<String> {
+        let table = s(state, "route_table_id")?;
+        let target = s(state, "subnet_id").or_else(|| s(state, "gateway_id"))?;
+        Some(format!("{target}/{table}"))
+    }
+
     async fn import(&self, aws: &Aws, id: &str) -> Result<Json, Diagnostics> {
         let Some((target, table)) = id.split_once('/') else {
             return Err(terrane_provider_sdk::error(

@@ -67,6 +67,10 @@ impl Resource for AwsSecurityGroup {
         .nested("egress", Nesting::Set, rule_block())
     }
 
+    fn inline_blocks(&self) -> &'static [&'static str] {
+        &["ingress", "egress"]
+    }
+
     fn computed_blocks(&self) -> &'static [&'static str] {
         &["ingress", "egress"]
     }

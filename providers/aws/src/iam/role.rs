@@ -41,6 +41,10 @@ impl Resource for AwsIamRole {
         )
     }
 
+    fn inline_blocks(&self) -> &'static [&'static str] {
+        &["managed_policy_arns"]
+    }
+
     fn defaults(&self) -> Json {
         json!({"path": "/", "max_session_duration": 3600, "force_detach_policies": false})
     }

@@ -115,6 +115,12 @@ impl Resource for AwsIamRolePolicyAttachment {
         }
     }
 
+    fn import_id(&self, state: &Json) -> Option<String> {
+        let role = crate::json::s(state, "role")?;
+        let arn = crate::json::s(state, "policy_arn")?;
+        Some(format!("{role}/{arn}"))
+    }
+
     async fn import(&self, _aws: &Aws, id: &str) -> Result<Json, Diagnostics> {
         let Some((role, arn)) = id.split_once('/') else {
             return Err(terrane_provider_sdk::error(

@@ -480,6 +480,10 @@ impl Resource for AwsDbInstance {
         .map_err(fail)
     }
 
+    fn import_id(&self, state: &Json) -> Option<String> {
+        s(state, "identifier").map(str::to_string)
+    }
+
     async fn import(&self, _aws: &Aws, id: &str) -> Result<Json, Diagnostics> {
         Ok(
             json!({ "id": id, "identifier": id, "skip_final_snapshot": false, "delete_automated_backups": true, "apply_immediately": null }),
