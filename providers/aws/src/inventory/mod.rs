@@ -156,7 +156,8 @@ impl Found<'_> {
             id: id.to_string(),
             import_id,
             name,
-            location: Some(self.aws.region.clone()),
+            // IAM is global: its objects are the same from every region
+            location: (!ty.starts_with("aws_iam_")).then(|| self.aws.region.clone()),
             part_of,
         });
     }
