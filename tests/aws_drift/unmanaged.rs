@@ -410,6 +410,24 @@ fn objects_of_every_listed_type_made_through_awscli_are_listed_with_their_import
     assert_eq!(object("aws_route_table_association")["id"], json!(assoc));
     let route_id = object("aws_route")["id"].as_str().unwrap().to_string();
     assert!(route_id.starts_with(&format!("r-{rt}")), "{route_id}");
+    let text = run(
+        &w,
+        &[
+            "drift",
+            "-no-color",
+            "-unmanaged",
+            "-unmanaged-filter",
+            &tag,
+            "s",
+        ],
+    );
+    assert!(
+        text.stdout.contains(&format!(
+            "+ aws_route {route_id}, import id {rt}_10.201.0.0/16"
+        )),
+        "{}",
+        text.stdout
+    );
     // what was added to the parts the configuration manages is drift of their owners
     let f = findings(&doc);
     assert_eq!(f["aws_route_table.inline"].0, "drifted", "{doc:#}");

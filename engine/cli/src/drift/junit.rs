@@ -148,7 +148,10 @@ pub fn render(doc: &Json) -> String {
                     outcome: Some((
                         "failure",
                         "unmanaged",
-                        format!("{name} is in no state checked"),
+                        format!(
+                            "{name} is in no state checked (import id {})",
+                            o["import_id"].as_str().unwrap_or("")
+                        ),
                         o["name"].as_str().unwrap_or("").to_string(),
                     )),
                     name,

@@ -137,3 +137,56 @@ impl Managed {
                     .contains(&(text(&p["type"]), text(&p["id"]), text(&p["block"]))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn listed_objects_are_managed_by_id_import_id_or_an_inline_block_of_their_parent() {
+        let stacks = [json!({"resources": [
+            {"type": "aws_vpc", "id": "vpc-1"},
+            {"type": "aws_iam_role_policy_attachment", "id": "app-2024", "import_id": "app/arn:p"},
+            {"type": "aws_route_table", "id": "rtb-1", "inline": ["route"]},
+            {"type": "aws_security_group", "id": "sg-1"},
+        ]})];
+        let m = Managed::of(&stacks);
+        let object = |ty: &str, id: &str, import_id: &str, part_of: Json| json!({"type": ty, "id": id, "import_id": import_id, "part_of": part_of});
+        let cases = [
+            (object("aws_vpc", "vpc-1", "vpc-1", Json::Null), true),
+            (object("aws_vpc", "vpc-2", "vpc-2", Json::Null), false),
+            (
+                object(
+                    "aws_iam_role_policy_attachment",
+                    "app/arn:p",
+                    "app/arn:p",
+                    Json::Null,
+                ),
+                true,
+            ),
+            (
+                object(
+                    "aws_route",
+                    "r-rtb-11",
+                    "rtb-1_10.0.0.0/8",
+                    json!({"type": "aws_route_table", "id": "rtb-1", "block": "route"}),
+                ),
+                true,
+            ),
+            // the group is managed, but its configuration leaves its rules to rule resources
+            (
+                object(
+                    "aws_vpc_security_group_ingress_rule",
+                    "sgr-1",
+                    "sgr-1",
+                    json!({"type": "aws_security_group", "id": "sg-1", "block": "ingress"}),
+                ),
+                false,
+            ),
+        ];
+        for (o, want) in cases {
+            assert_eq!(m.manages(&o), want, "{o}");
+        }
+    }
+}

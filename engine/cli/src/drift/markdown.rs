@@ -138,13 +138,14 @@ pub fn render(doc: &Json) -> String {
         let objects = u["objects"].as_array().map_or(&[][..], |o| o.as_slice());
         out.push_str(&format!("\n### Unmanaged objects ({})\n\n", objects.len()));
         if !objects.is_empty() {
-            out.push_str("| Type | Id | Name |\n|---|---|---|\n");
+            out.push_str("| Type | Id | Name | Import id |\n|---|---|---|---|\n");
             for o in objects {
                 out.push_str(&format!(
-                    "| {} | {} | {} |\n",
+                    "| {} | {} | {} | {} |\n",
                     code(o["type"].as_str().unwrap_or("")),
                     code(o["id"].as_str().unwrap_or("")),
-                    cell(o["name"].as_str().unwrap_or(""))
+                    cell(o["name"].as_str().unwrap_or("")),
+                    code(o["import_id"].as_str().unwrap_or(""))
                 ));
             }
         }

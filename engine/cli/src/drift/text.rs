@@ -115,8 +115,12 @@ pub fn render(doc: &Json, ui: &Ui) -> String {
                 .as_str()
                 .map(|n| format!(" ({n})"))
                 .unwrap_or_default();
+            let import = match o["import_id"].as_str() {
+                Some(i) if o["id"].as_str() != Some(i) => format!(", import id {i}"),
+                _ => String::new(),
+            };
             out.push_str(&format!(
-                "  {} {} {}{name}\n",
+                "  {} {} {}{name}{import}\n",
                 ui.style("33", "+"),
                 o["type"].as_str().unwrap_or(""),
                 o["id"].as_str().unwrap_or("")
