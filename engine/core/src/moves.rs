@@ -233,7 +233,7 @@ pub fn apply_moves(config: &Config, state: &State) -> (Moved, Diagnostics) {
                     InstanceKey::Str(_) => EachMode::Map,
                 };
                 st.set_object(&from, &rs.provider, rs.each, None);
-                st.set_object(&to, &rs.provider, each, Some(obj));
+                st.set_shared_object(&to, &rs.provider, each, Some(obj));
                 let original = previous.remove(&from).unwrap_or(from);
                 previous.insert(to, original);
             }

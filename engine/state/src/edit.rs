@@ -3,6 +3,7 @@
 
 use crate::model::{EachMode, InstanceState, ObjectStatus, ResourceState, State};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use terrane_addrs::{
     AbsResource, AbsResourceInstance, InstanceKey, ModuleInstance, Provider, Target,
 };
@@ -58,7 +59,7 @@ impl State {
         }
         for a in &found {
             let res = a.abs_resource();
-            if let Some(r) = self.resources.get_mut(&res) {
+            if let Some(r) = self.resources.get_mut(&res).map(Arc::make_mut) {
                 r.instances.remove(a.key());
                 if r.instances.is_empty() {
                     self.resources.remove(&res);
@@ -188,7 +189,7 @@ impl State {
         let mut taken: Vec<(AbsResourceInstance, ResourceState, InstanceState)> = Vec::new();
         for (s, d) in &pairs {
             let res = s.abs_resource();
-            let r = self.resources.get_mut(&res).expect("checked");
+            let r = Arc::make_mut(self.resources.get_mut(&res).expect("checked"));
             let inst = r.instances.remove(s.key()).expect("checked");
             let shape = ResourceState {
                 provider: r.provider.clone(),
@@ -201,14 +202,14 @@ impl State {
             taken.push((d.clone(), shape, inst));
         }
         for (d, shape, inst) in taken {
-            let r = self
-                .resources
-                .entry(d.abs_resource())
-                .or_insert_with(|| ResourceState {
+            let r = self.resources.entry(d.abs_resource()).or_insert_with(|| {
+                Arc::new(ResourceState {
                     provider: shape.provider.clone(),
                     each: each_for(d.key()),
                     instances: BTreeMap::new(),
-                });
+                })
+            });
+            let r = Arc::make_mut(r);
             r.each = each_for(d.key());
             r.instances.insert(d.key().clone(), inst);
         }
@@ -227,8 +228,8 @@ impl State {
         let obj = self
             .resources
             .get_mut(&addr.abs_resource())
-            .and_then(|r| r.instances.get_mut(addr.key()))
-            .and_then(|i| i.current.as_mut())
+            .and_then(|r| Arc::make_mut(r).instances.get_mut(addr.key()))
+            .and_then(|i| i.current.as_mut().map(Arc::make_mut))
             .ok_or_else(|| EditError::NoMatch(addr.to_string()))?;
         obj.status = status;
         Ok(())
@@ -239,7 +240,7 @@ impl State {
         let mut changed = Vec::new();
         for (addr, r) in &mut self.resources {
             if &r.provider.provider == from {
-                r.provider.provider = to.clone();
+                Arc::make_mut(r).provider.provider = to.clone();
                 changed.push(addr.clone());
             }
         }

@@ -53,9 +53,10 @@ pub fn instance_entry(
     let slot = r.instances.entry(addr.key().clone()).or_default();
     match deposed {
         Some(d) => {
-            slot.deposed.insert(d.to_string(), obj.clone());
+            slot.deposed
+                .insert(d.to_string(), std::sync::Arc::new(obj.clone()));
         }
-        None => slot.current = Some(obj.clone()),
+        None => slot.current = Some(std::sync::Arc::new(obj.clone())),
     }
     let j = resource_json(&addr.abs_resource(), &r, Some((addr.key(), deposed)));
     (

@@ -2,6 +2,7 @@
 
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use terrane_addrs::{AbsResource, AbsResourceInstance, InstanceKey, ProviderConfig};
 use terrane_values::{Path, Type, Value};
 
@@ -14,8 +15,9 @@ pub struct State {
     pub lineage: String,
     /// Root module outputs.
     pub outputs: BTreeMap<String, OutputState>,
-    /// Resources by address.
-    pub resources: BTreeMap<AbsResource, ResourceState>,
+    /// Resources by address, shared (`Arc`) like their objects, so that copying a state copies only
+    /// this map; changing a resource of a copy copies that resource.
+    pub resources: BTreeMap<AbsResource, Arc<ResourceState>>,
     /// Creates that were started and never finished: recorded before the provider is asked to create
     /// an object and removed, in the same write as the object, when it answers. One left behind means
     /// terrane was stopped mid-create and the object may exist without being recorded.
@@ -91,12 +93,15 @@ pub struct ResourceState {
 }
 
 /// One instance: its current object and any deposed objects awaiting destruction.
+///
+/// Objects are shared (`Arc`): a plan holds the state as it was read, as moved and as refreshed, and
+/// copies of a state share every object that none of them changed.
 #[derive(Clone, Debug, Default)]
 pub struct InstanceState {
     /// The current object.
-    pub current: Option<ObjectState>,
+    pub current: Option<Arc<ObjectState>>,
     /// Objects replaced under `create_before_destroy` but not yet destroyed, by deposed key.
-    pub deposed: BTreeMap<String, ObjectState>,
+    pub deposed: BTreeMap<String, Arc<ObjectState>>,
 }
 
 /// Whether an object is usable.
@@ -180,12 +185,22 @@ impl State {
             .instances
             .get(addr.key())?
             .current
+            .as_deref()
+    }
+
+    /// The current object of an instance, shared.
+    pub fn object_arc(&self, addr: &AbsResourceInstance) -> Option<&Arc<ObjectState>> {
+        self.resources
+            .get(&addr.abs_resource())?
+            .instances
+            .get(addr.key())?
+            .current
             .as_ref()
     }
 
     /// The resource of an instance.
     pub fn resource(&self, addr: &AbsResource) -> Option<&ResourceState> {
-        self.resources.get(addr)
+        self.resources.get(addr).map(Arc::as_ref)
     }
 
     /// Sets (or with `None` removes) the current object of an instance. Removing the last object of a
@@ -197,23 +212,34 @@ impl State {
         each: EachMode,
         obj: Option<ObjectState>,
     ) {
+        self.set_shared_object(addr, provider, each, obj.map(Arc::new));
+    }
+
+    /// [`State::set_object`] with an object that may be shared with other states.
+    pub fn set_shared_object(
+        &mut self,
+        addr: &AbsResourceInstance,
+        provider: &ProviderConfig,
+        each: EachMode,
+        obj: Option<Arc<ObjectState>>,
+    ) {
         let res_addr = addr.abs_resource();
         match obj {
             Some(o) => {
-                let r = self
-                    .resources
-                    .entry(res_addr)
-                    .or_insert_with(|| ResourceState {
+                let r = self.resources.entry(res_addr).or_insert_with(|| {
+                    Arc::new(ResourceState {
                         provider: provider.clone(),
                         each,
                         instances: BTreeMap::new(),
-                    });
+                    })
+                });
+                let r = Arc::make_mut(r);
                 r.provider = provider.clone();
                 r.each = each;
                 r.instances.entry(addr.key().clone()).or_default().current = Some(o);
             }
             None => {
-                if let Some(r) = self.resources.get_mut(&res_addr) {
+                if let Some(r) = self.resources.get_mut(&res_addr).map(Arc::make_mut) {
                     if let Some(i) = r.instances.get_mut(addr.key()) {
                         i.current = None;
                         if i.deposed.is_empty() {
@@ -235,19 +261,19 @@ impl State {
         key: &str,
         provider: &ProviderConfig,
         each: EachMode,
-        obj: Option<ObjectState>,
+        obj: Option<Arc<ObjectState>>,
     ) {
         let res_addr = addr.abs_resource();
         match obj {
             Some(o) => {
-                let r = self
-                    .resources
-                    .entry(res_addr)
-                    .or_insert_with(|| ResourceState {
+                let r = self.resources.entry(res_addr).or_insert_with(|| {
+                    Arc::new(ResourceState {
                         provider: provider.clone(),
                         each,
                         instances: BTreeMap::new(),
-                    });
+                    })
+                });
+                let r = Arc::make_mut(r);
                 r.instances
                     .entry(addr.key().clone())
                     .or_default()
@@ -255,7 +281,7 @@ impl State {
                     .insert(key.to_string(), o);
             }
             None => {
-                if let Some(r) = self.resources.get_mut(&res_addr) {
+                if let Some(r) = self.resources.get_mut(&res_addr).map(Arc::make_mut) {
                     if let Some(i) = r.instances.get_mut(addr.key()) {
                         i.deposed.remove(key);
                         if i.current.is_none() && i.deposed.is_empty() {
@@ -276,7 +302,9 @@ impl State {
     ) -> impl Iterator<Item = (AbsResourceInstance, &ResourceState, &ObjectState)> + '_ {
         self.resources.iter().flat_map(|(addr, r)| {
             r.instances.iter().filter_map(move |(k, i)| {
-                i.current.as_ref().map(|o| (addr.instance(k.clone()), r, o))
+                i.current
+                    .as_deref()
+                    .map(|o| (addr.instance(k.clone()), r.as_ref(), o))
             })
         })
     }

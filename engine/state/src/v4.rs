@@ -9,6 +9,7 @@ use crate::model::{
 };
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use terrane_addrs::{
     AbsResource, InstanceKey, ModuleInstance, ProviderConfig, Resource, ResourceMode, Target,
     parse_target,
@@ -300,14 +301,14 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
             name: name.to_string(),
         },
     };
-    let entry = state
-        .resources
-        .entry(addr)
-        .or_insert_with(|| ResourceState {
+    let entry = state.resources.entry(addr).or_insert_with(|| {
+        Arc::new(ResourceState {
             provider: provider.clone(),
             each,
             instances: BTreeMap::new(),
-        });
+        })
+    });
+    let entry = Arc::make_mut(entry);
     entry.provider = provider;
     entry.each = each;
     for inst in r
@@ -376,9 +377,9 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
         let slot: &mut InstanceState = entry.instances.entry(key).or_default();
         match inst.get("deposed").and_then(Json::as_str) {
             Some(d) => {
-                slot.deposed.insert(d.to_string(), obj);
+                slot.deposed.insert(d.to_string(), Arc::new(obj));
             }
-            None => slot.current = Some(obj),
+            None => slot.current = Some(Arc::new(obj)),
         }
     }
     Ok(())

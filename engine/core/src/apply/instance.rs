@@ -146,7 +146,7 @@ pub(crate) async fn apply_change(
             provider: sh.provider_config.clone(),
             each,
             deposed: None,
-            object: Some(obj),
+            object: Some(Arc::new(obj)),
         });
         return InstanceResult {
             addr,
@@ -225,7 +225,7 @@ pub(crate) async fn apply_change(
                 provider: sh.provider_config.clone(),
                 each,
                 deposed: Some("00000001".into()),
-                object: Some(old.clone()),
+                object: Some(Arc::new(old.clone())),
             });
         }
     }
@@ -315,7 +315,7 @@ pub(crate) async fn apply_change(
         provider: sh.provider_config.clone(),
         each,
         deposed: None,
-        object: Some(obj),
+        object: Some(Arc::new(obj)),
     });
     if failed {
         return InstanceResult {

@@ -6,6 +6,7 @@
 //! returns once the intent is durable), and the intent is removed in the same write as the object the
 //! provider answers with, so a process killed at any moment leaves either the object or the intent.
 
+use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use terrane_addrs::{AbsResourceInstance, ProviderConfig};
@@ -29,7 +30,7 @@ pub enum StateUpdate {
         /// The deposed key, for deposed objects.
         deposed: Option<String>,
         /// The object, or `None` when it is gone.
-        object: Option<ObjectState>,
+        object: Option<Arc<ObjectState>>,
     },
     /// A create of an instance's current object starts (`Some`) or ended without an object (`None`).
     Intent {
@@ -141,7 +142,7 @@ fn run(
                 } => {
                     match &deposed {
                         Some(d) => state.set_deposed(&addr, d, &provider, each, object.clone()),
-                        None => state.set_object(&addr, &provider, each, object.clone()),
+                        None => state.set_shared_object(&addr, &provider, each, object.clone()),
                     }
                     if deposed.is_none() && object.is_some() && !state.intents.is_empty() {
                         let key = addr.to_string();

@@ -36,7 +36,7 @@ pub(crate) struct Job {
     pub prev_addr: Option<AbsResourceInstance>,
     pub each: EachMode,
     pub scope: terrane_lang::Names,
-    pub prior: Option<ObjectState>,
+    pub prior: Option<Arc<ObjectState>>,
     /// Set for instances that must go: why.
     pub orphan: Option<ActionReason>,
     /// The object as already refreshed in bulk, when its provider did that.
