@@ -87,7 +87,7 @@ pub fn from_snapshot(snap: &Snapshot) -> Result<State, StateFormatError> {
         if let Some(name) = key.strip_prefix(OUTPUT_PREFIX) {
             state.outputs.insert(name.to_string(), parse_output(&j)?);
         } else if key.starts_with(RESOURCE_PREFIX) {
-            merge_resource_json(&mut state, &j)?;
+            merge_resource_json(&mut state, j)?;
         } else if key.starts_with(INTENT_PREFIX) {
             let (addr, intent) = Intent::from_json(&j).ok_or_else(|| {
                 StateFormatError::Invalid(format!("entry {key:?} is not an intent"))

@@ -226,7 +226,7 @@ fn parse_path(j: &Json) -> Option<Path> {
 
 /// Parses a v4 (or v3-compatible) state document.
 pub fn from_v4(text: &str) -> Result<State, StateFormatError> {
-    let j: Json = serde_json::from_str(text)
+    let mut j: Json = serde_json::from_str(text)
         .map_err(|e| invalid(format!("the state file is not valid JSON: {e}")))?;
     let version = j
         .get("version")
@@ -249,7 +249,7 @@ pub fn from_v4(text: &str) -> Result<State, StateFormatError> {
             state.outputs.insert(name.clone(), parse_output(o)?);
         }
     }
-    if let Some(res) = j.get("resources").and_then(Json::as_array) {
+    if let Some(Json::Array(res)) = j.get_mut("resources").map(Json::take) {
         for r in res {
             merge_resource_json(&mut state, r)?;
         }
@@ -267,8 +267,13 @@ pub fn from_v4(text: &str) -> Result<State, StateFormatError> {
     Ok(state)
 }
 
-/// Adds the instances of one v4 `resources` item to a state.
-pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), StateFormatError> {
+/// Adds the instances of one v4 `resources` item to a state (taking their attributes, not copying
+/// them).
+pub(crate) fn merge_resource_json(state: &mut State, mut r: Json) -> Result<(), StateFormatError> {
+    let instances = match r.get_mut("instances") {
+        Some(Json::Array(a)) => std::mem::take(a),
+        _ => Vec::new(),
+    };
     let get = |k: &str| r.get(k).and_then(Json::as_str);
     let module = match get("module") {
         None | Some("") => ModuleInstance::root(),
@@ -311,12 +316,7 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
     let entry = Arc::make_mut(entry);
     entry.provider = provider;
     entry.each = each;
-    for inst in r
-        .get("instances")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for mut inst in instances {
         let key = match inst.get("index_key") {
             None | Some(Json::Null) => InstanceKey::None,
             Some(Json::Number(n)) => {
@@ -335,8 +335,8 @@ pub(crate) fn merge_resource_json(state: &mut State, r: &Json) -> Result<(), Sta
                 .get("schema_version")
                 .and_then(Json::as_i64)
                 .unwrap_or(0),
-            attributes: match inst.get("attributes") {
-                Some(a) => a.clone(),
+            attributes: match inst.get_mut("attributes").map(Json::take) {
+                Some(a) => a,
                 None => match inst.get("attributes_flat") {
                     Some(_) => {
                         return Err(invalid(
