@@ -396,11 +396,17 @@ pub fn config_digest(sources: &SourceMap) -> String {
         .collect();
     files.sort();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, text) in files {
-        for b in name.bytes().chain([0u8]).chain(text.bytes()).chain([0u8]) {
-            h ^= b as u64;
+    let mut add = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
+    };
+    for (name, text) in files {
+        add(name.as_bytes());
+        add(&[0]);
+        add(text.as_bytes());
+        add(&[0]);
     }
     format!("{h:016x}")
 }

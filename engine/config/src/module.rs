@@ -10,25 +10,29 @@ use terrane_addrs::{Provider, Resource, ResourceMode};
 use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 use terrane_values::Value;
 
+/// A map of declarations in the order written. Hashed with FxHash: keys are names from the
+/// configuration, and evaluation looks them up for every reference.
+pub type DeclMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
+
 /// Everything one directory of configuration declares.
 #[derive(Clone, Debug, Default)]
 pub struct Module {
     /// The directory the module was loaded from.
     pub dir: PathBuf,
     /// Input variables.
-    pub variables: IndexMap<String, Variable>,
+    pub variables: DeclMap<String, Variable>,
     /// Local values.
-    pub locals: IndexMap<String, Local>,
+    pub locals: DeclMap<String, Local>,
     /// Output values.
-    pub outputs: IndexMap<String, Output>,
+    pub outputs: DeclMap<String, Output>,
     /// Managed resources and data sources, by address within the module.
-    pub resources: IndexMap<Resource, ResourceConfig>,
+    pub resources: DeclMap<Resource, ResourceConfig>,
     /// Calls of child modules.
-    pub module_calls: IndexMap<String, ModuleCall>,
+    pub module_calls: DeclMap<String, ModuleCall>,
     /// Provider configurations.
     pub providers: Vec<ProviderBlock>,
     /// `required_providers` entries, by local name.
-    pub required_providers: IndexMap<String, RequiredProvider>,
+    pub required_providers: DeclMap<String, RequiredProvider>,
     /// `required_version` constraints.
     pub required_version: Vec<(String, SourceRange)>,
     /// The `backend` block, in the root module.

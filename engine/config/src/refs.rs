@@ -38,15 +38,16 @@ pub enum RefSubject {
     SelfRef,
 }
 
-/// A parsed reference with the steps that follow the referenced object.
+/// A parsed reference with the steps that follow the referenced object (borrowed from the traversal:
+/// most callers want only the subject, and every expression's references are parsed several times).
 #[derive(Clone, Debug)]
-pub struct Reference {
+pub struct Reference<'a> {
     /// What is referenced.
     pub subject: RefSubject,
     /// The range of the referencing part of the traversal.
     pub range: SourceRange,
     /// Further attribute and index steps into the referenced value.
-    pub remaining: Vec<TraversalStep>,
+    pub remaining: &'a [TraversalStep],
 }
 
 fn invalid(range: &SourceRange, detail: impl Into<String>) -> Diagnostic {
@@ -66,7 +67,7 @@ fn key_of(step: Option<&TraversalStep>) -> Option<InstanceKey> {
 
 /// Parses the reference a traversal makes. Names bound locally (for-expression variables, dynamic block
 /// iterators) must be filtered out by the caller first.
-pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
+pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
     let steps = &t.steps;
     let attr = |i: usize| t.attr(i).map(str::to_string);
     let upto = |n: usize| -> SourceRange {
@@ -75,12 +76,7 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
             _ => t.root_range.clone(),
         }
     };
-    let rest = |n: usize| {
-        steps
-            .get(n..)
-            .map(<[TraversalStep]>::to_vec)
-            .unwrap_or_default()
-    };
+    let rest = |n: usize| steps.get(n..).unwrap_or_default();
     let simple = |subject: RefSubject| {
         Ok(Reference {
             subject,
@@ -204,13 +200,13 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference, Diagnostic> {
     }
 }
 
-fn resource_ref(
+fn resource_ref<'a>(
     resource: Resource,
-    steps: &[TraversalStep],
+    steps: &'a [TraversalStep],
     n: usize,
     upto: &dyn Fn(usize) -> SourceRange,
-    rest: &dyn Fn(usize) -> Vec<TraversalStep>,
-) -> Result<Reference, Diagnostic> {
+    rest: &dyn Fn(usize) -> &'a [TraversalStep],
+) -> Result<Reference<'a>, Diagnostic> {
     match key_of(steps.get(n)) {
         Some(k) => Ok(Reference {
             subject: RefSubject::ResourceInstance(resource, k),

@@ -327,10 +327,12 @@ fn check_traversal(
         }
     };
     let m = &node.module;
-    let in_module = if node.path.is_root() {
-        "the root module".to_string()
-    } else {
-        node.path.to_string()
+    let in_module = || {
+        if node.path.is_root() {
+            "the root module".to_string()
+        } else {
+            node.path.to_string()
+        }
     };
     let d = match &r.subject {
         RefSubject::Variable(name) if !m.variables.contains_key(name) => {
@@ -359,7 +361,7 @@ fn check_traversal(
             )
         }
         RefSubject::ModuleCall(name, _) | RefSubject::ModuleOutput(name, _, _) if !m.module_calls.contains_key(name) => Some(
-            Diagnostic::error("Reference to undeclared module", format!("No module call named {name:?} is declared in {in_module}."))
+            Diagnostic::error("Reference to undeclared module", format!("No module call named {name:?} is declared in {}.", in_module()))
                 .with_subject(r.range.clone()),
         ),
         RefSubject::ModuleOutput(name, _, out) => match node.children.get(name) {
@@ -377,7 +379,7 @@ fn check_traversal(
             Some(
                 Diagnostic::error(
                     "Reference to undeclared resource",
-                    format!("A {kind} {:?} {:?} has not been declared in {in_module}.", res.ty, res.name),
+                    format!("A {kind} {:?} {:?} has not been declared in {}.", res.ty, res.name, in_module()),
                 )
                 .with_subject(r.range.clone()),
             )
@@ -427,7 +429,7 @@ fn name_suggestion<'n>(given: &str, names: impl Iterator<Item = &'n String>) -> 
 fn resource_attribute(
     node: &ModuleNode,
     res: &Resource,
-    r: &crate::refs::Reference,
+    r: &crate::refs::Reference<'_>,
     allowed: Allowed<'_>,
 ) -> Option<Diagnostic> {
     let names = allowed.resource_names?;

@@ -54,8 +54,8 @@ pub async fn walk<E: Executor>(graph: &Graph, exec: &mut E) {
             ready.push(i);
         }
     }
-    // Deterministic order for nodes that are ready together.
-    ready.sort_by(|a, b| graph.node(*b).cmp(graph.node(*a)));
+    // Deterministic order for nodes that are ready together (nodes are unique: no ties).
+    ready.sort_unstable_by(|a, b| graph.node(*b).cmp(graph.node(*a)));
     let mut running: JoinSet<(NodeIndex, E::Output)> = JoinSet::new();
     loop {
         while let Some(i) = ready.pop() {

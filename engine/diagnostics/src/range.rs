@@ -106,12 +106,15 @@ impl LineIndex {
 }
 
 impl LineIndex {
-    /// Like [`LineIndex::pos`], starting the search at the line `hint` (and leaving the line found
-    /// there): a parser moving forward through the text finds most positions on the same line or the
-    /// next. Columns of ASCII text are computed without decoding.
-    pub fn pos_hinted(&self, text: &str, byte: usize, hint: &mut usize) -> Pos {
+    /// Like [`LineIndex::pos`], starting from `hint`, the position found last (or the default `Pos`),
+    /// and leaving the position found there: a parser moving forward through the text finds most
+    /// positions on the same line as the last or the next, and a column further on the same line is
+    /// counted on from the last one. Columns of ASCII text are computed without decoding.
+    pub fn pos_hinted(&self, text: &str, byte: usize, hint: &mut Pos) -> Pos {
         let byte = byte.min(text.len());
-        let h = (*hint).min(self.starts.len() - 1);
+        let h = (hint.line as usize)
+            .saturating_sub(1)
+            .min(self.starts.len() - 1);
         let in_line = |l: usize| {
             self.starts[l] as usize <= byte
                 && self
@@ -126,24 +129,58 @@ impl LineIndex {
         } else {
             self.starts.partition_point(|&s| s as usize <= byte) - 1
         };
-        *hint = line;
         let line_start = self.starts[line] as usize;
-        let prefix = &text.as_bytes()[line_start..byte];
-        let column = if prefix.is_ascii() {
-            prefix.len()
-        } else {
-            String::from_utf8_lossy(prefix).chars().count()
-        } as u32
-            + 1;
-        Pos {
+        let bytes = text.as_bytes();
+        let last = hint.byte as usize;
+        let on_from_hint = hint.line as usize == line + 1 && (line_start..=byte).contains(&last);
+        let column = match on_from_hint.then(|| &bytes[last..byte]) {
+            Some(rest) if rest.is_ascii() => hint.column + rest.len() as u32,
+            _ => {
+                let prefix = &bytes[line_start..byte];
+                (if prefix.is_ascii() {
+                    prefix.len()
+                } else {
+                    String::from_utf8_lossy(prefix).chars().count()
+                }) as u32
+                    + 1
+            }
+        };
+        let pos = Pos {
             line: line as u32 + 1,
             column,
             byte: byte as u32,
-        }
+        };
+        *hint = pos;
+        pos
     }
 }
 
 /// Computes the line and column of a byte offset without an index (for one-off use).
 pub fn pos_at(text: &str, byte: usize) -> Pos {
     LineIndex::new(text).pos(text, byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hinted_positions_match_unhinted_ones_in_any_order() {
+        let text = "a = 1\nb = \"é€x\" # ü\n\nlocals {\n  c = d.e\n}";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&b| text.is_char_boundary(b))
+            .collect();
+        let mut hint = Pos::default();
+        let forward = offsets.iter();
+        let backward = offsets.iter().rev();
+        let jumping = offsets.iter().step_by(3).chain(offsets.iter().step_by(5));
+        for &b in forward.chain(backward).chain(jumping) {
+            assert_eq!(
+                index.pos_hinted(text, b, &mut hint),
+                index.pos(text, b),
+                "byte {b}"
+            );
+        }
+    }
 }

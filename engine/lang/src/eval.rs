@@ -434,7 +434,7 @@ impl Evaluator<'_, '_> {
         let fv = self.eval(f);
         let tty = tv.as_ref().map(Value::ty).unwrap_or(Type::Dynamic);
         let fty = fv.as_ref().map(Value::ty).unwrap_or(Type::Dynamic);
-        let is_dyn_null = |v: &R| matches!(v, Ok(x) if x.is_null() && x.ty() == Type::Dynamic && x.marks().is_empty());
+        let is_dyn_null = |v: &R| matches!(v, Ok(x) if x.is_null() && x.is_dynamic_typed() && x.marks().is_empty());
         let result_ty = if is_dyn_null(&tv) {
             Some(fty.clone())
         } else if is_dyn_null(&fv) {

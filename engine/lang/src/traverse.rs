@@ -7,6 +7,14 @@ fn err(summary: &str, detail: impl Into<String>, range: &SourceRange) -> Diagnos
     Diagnostic::error(summary, detail).with_subject(range.clone())
 }
 
+fn unsupported_attribute(name: &str, range: &SourceRange) -> Diagnostic {
+    err(
+        "Unsupported attribute",
+        format!("This object does not have an attribute named {name:?}."),
+        range,
+    )
+}
+
 /// `obj.name`.
 pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, Diagnostic> {
     if obj.is_null() {
@@ -17,15 +25,18 @@ pub fn get_attr(obj: &Value, name: &str, range: &SourceRange) -> Result<Value, D
         ));
     }
     let marks = obj.marks();
+    // A known object answers from its attributes, without building its type.
+    if let Kind::Object(attrs) = obj.kind() {
+        return match attrs.get(name) {
+            Some(v) => Ok(v.clone().mark(marks)),
+            None => Err(unsupported_attribute(name, range)),
+        };
+    }
     let ty = obj.ty();
     let out = match &ty {
         Type::Object(o) => {
             let Some(aty) = o.attrs.get(name) else {
-                return Err(err(
-                    "Unsupported attribute",
-                    format!("This object does not have an attribute named {name:?}."),
-                    range,
-                ));
+                return Err(unsupported_attribute(name, range));
             };
             match obj.get_attr(name) {
                 Some(v) => v.clone(),

@@ -47,7 +47,7 @@ pub fn to_json(v: &Value) -> Result<Json, JsonError> {
 /// `{"value": ..., "type": ...}` so its type survives a round trip, as cty does.
 pub fn to_json_typed(v: &Value, ty: &Type) -> Result<Json, JsonError> {
     if *ty == Type::Dynamic {
-        if v.is_null() && v.ty() == Type::Dynamic {
+        if v.is_null() && v.is_dynamic_typed() {
             return Ok(Json::Null);
         }
         let mut obj = serde_json::Map::new();

@@ -178,6 +178,15 @@ impl Value {
         }
     }
 
+    /// Whether this value's type is `any` (an untyped null or unknown): `ty() == Type::Dynamic`
+    /// without building the type.
+    pub fn is_dynamic_typed(&self) -> bool {
+        matches!(
+            &self.kind,
+            Kind::Null(Type::Dynamic) | Kind::Unknown(Type::Dynamic)
+        )
+    }
+
     /// Whether this value is null (marks aside).
     pub fn is_null(&self) -> bool {
         matches!(self.kind, Kind::Null(_))

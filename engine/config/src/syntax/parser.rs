@@ -14,7 +14,7 @@ use crate::ast::{
 };
 use crate::body::{Attribute, Block, Body};
 use std::cell::Cell;
-use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
+use terrane_diagnostics::{Diagnostic, Diagnostics, Pos, SourceRange};
 use terrane_values::{Number, Value};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -68,7 +68,7 @@ pub(crate) struct Parser<'s, 'a> {
     /// Whether a newline ends the current construct (bodies, object constructors) or is whitespace.
     newlines: bool,
     /// The line of the last position looked up, where the next one most likely is.
-    line_hint: Cell<usize>,
+    line_hint: Cell<Pos>,
 }
 
 fn boxed(d: Diagnostic) -> Box<Diagnostic> {
@@ -91,7 +91,7 @@ impl<'s, 'a> Parser<'s, 'a> {
             b: src.text.as_bytes(),
             pos: 0,
             newlines: true,
-            line_hint: Cell::new(0),
+            line_hint: Cell::new(Pos::default()),
         }
     }
 
@@ -357,10 +357,23 @@ impl<'s, 'a> Parser<'s, 'a> {
     /// Skips one top-level item: to the first newline outside brackets, strings, heredocs and
     /// comments.
     fn skip_item(&mut self) {
+        /// The bytes `skip_item` acts on outside quoted strings, and inside them.
+        static CODE_STOPS: [bool; 256] = byte_set(b"\n\"{[(}])#/<");
+        static QUOTED_STOPS: [bool; 256] = byte_set(b"\\\"\n$%");
         // Open brackets, and whether each is a template interpolation inside a quoted string.
         let mut stack: Vec<bool> = Vec::new();
         let mut quoted = false;
-        while let Some(c) = self.peek() {
+        loop {
+            // Runs of bytes that change nothing are passed over in a tight loop.
+            let stops = if quoted { &QUOTED_STOPS } else { &CODE_STOPS };
+            while self
+                .b
+                .get(self.pos)
+                .is_some_and(|&c| !stops[usize::from(c)])
+            {
+                self.pos += 1;
+            }
+            let Some(c) = self.peek() else { return };
             if quoted {
                 match c {
                     b'\\' => self.pos += 1,
@@ -1891,4 +1904,15 @@ fn build_parts(toks: &mut [Tok], pos: &mut usize) -> Vec<TemplatePart> {
         }
     }
     parts
+}
+
+/// A table of the given bytes, for scanning.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
 }

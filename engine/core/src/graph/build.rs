@@ -70,8 +70,11 @@ fn check_self_references(config: &Config) -> Result<(), Diagnostics> {
         let m = &node.module;
         for (name, l) in &m.locals {
             for t in l.expr.traversals() {
+                if t.root != "local" || t.attr(0) != Some(name.as_str()) {
+                    continue;
+                }
                 if let Ok(r) = parse_ref(t) {
-                    if r.subject == RefSubject::Local(name.clone()) {
+                    if matches!(&r.subject, RefSubject::Local(n) if n == name) {
                         diags.push(
                             Diagnostic::error(
                                 "Self-referencing local value",

@@ -69,7 +69,7 @@ pub(super) fn register(f: &mut Functions) {
                 }
                 if a.iter().any(|v| {
                     !matches!(v.ty(), Type::List(_) | Type::Tuple(_))
-                        && !(v.ty() == Type::Dynamic && !v.is_known())
+                        && !(v.is_dynamic_typed() && !v.is_known())
                 }) {
                     return fail("coalescelist arguments must be lists or tuples");
                 }

@@ -320,7 +320,7 @@ impl Functions {
             if v.is_null() && !p.allow_null {
                 return Err(invalid(i, "argument must not be null"));
             }
-            if v.ty() == Type::Dynamic && !p.allow_dynamic {
+            if v.is_dynamic_typed() && !p.allow_dynamic {
                 dynamic_result = true;
             }
             for_type.push(v);

@@ -16,6 +16,14 @@ const MAX_DECIMAL_EXP: i64 = 1_000_000;
 /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` or `[+-]Inf`, rounding to `prec` bits.
 pub(super) fn parse(s: &str, prec: u32) -> Result<Number, ParseNumberError> {
     let bytes = s.as_bytes();
+    // Integers below 10^19 (nearly every literal in a configuration) fit in 64 bits: no big-number
+    // parsing.
+    if (1..=19).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_digit) {
+        let v = bytes
+            .iter()
+            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0'));
+        return Ok(Number::from_parts(false, BigUint::from(v), 0, false, prec));
+    }
     let mut i = 0;
     let mut neg = false;
     if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
