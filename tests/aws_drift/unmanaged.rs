@@ -485,16 +485,34 @@ fn objects_of_every_listed_type_made_through_awscli_are_listed_with_their_import
 }
 
 #[test]
-fn a_recursive_check_lists_the_account_once_and_leaves_out_what_either_stack_manages() {
+fn a_recursive_check_lists_each_region_once_and_iam_once_and_leaves_out_what_any_stack_manages() {
     let team = moto::unique("team");
     let tag = format!("tag:Team={team}");
     let (a, b) = (moto::unique("ra"), moto::unique("rb"));
+    // a third stack in another region: its region is listed on its own, IAM is not
+    let west = format!(
+        r#"
+provider "aws" {{
+  region = "us-west-2"
+  default_tags {{
+    tags = {{ Team = "{team}" }}
+  }}
+}}
+
+resource "aws_iam_role" "west" {{
+  name               = "{b}-west"
+  assume_role_policy = "{{}}"
+}}
+"#
+    );
     let w = Workdir::new(&[
         ("one/main.tf", &stack(&team, &a, "10.95.0.0/16")),
         ("two/main.tf", &stack(&team, &b, "10.96.0.0/16")),
+        ("west/main.tf", &west),
     ]);
-    apply(&w, "one", "apply");
-    apply(&w, "two", "apply");
+    for d in ["one", "two", "west"] {
+        apply(&w, d, "apply");
+    }
 
     // each stack alone lists the other's objects
     let (code, doc) = drift_json(&w, None, &["-unmanaged", "-unmanaged-filter", &tag, "one"]);
@@ -512,7 +530,7 @@ fn a_recursive_check_lists_the_account_once_and_leaves_out_what_either_stack_man
     );
     assert_eq!(calls(&doc, "IAM.ListRoles"), 1, "{doc:#}");
 
-    // together: nothing is unmanaged, and the account was listed once for both
+    // together: nothing is unmanaged, each region was listed once for all, IAM once
     let (code, doc) = drift_json(
         &w,
         None,
@@ -520,24 +538,35 @@ fn a_recursive_check_lists_the_account_once_and_leaves_out_what_either_stack_man
     );
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(doc["unmanaged"]["objects"], json!([]), "{doc:#}");
-    let listings = doc["unmanaged"]["listings"].as_array().unwrap();
-    assert_eq!(listings.len(), 1, "{doc:#}");
-    assert!(
-        listings[0]["scope"]
-            .as_str()
-            .unwrap()
-            .contains("account 123456789012 region us-east-1"),
+    let mut scopes: Vec<String> = doc["unmanaged"]["listings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let scope = l["scope"].as_str().unwrap();
+            // the endpoint is moto's
+            scope.split(" at ").next().unwrap().to_string()
+        })
+        .collect();
+    scopes.sort();
+    assert_eq!(
+        scopes,
+        [
+            "aws account 123456789012",
+            "aws account 123456789012 region us-east-1",
+            "aws account 123456789012 region us-west-2",
+        ],
         "{doc:#}"
     );
     // (operations the stacks' refresh does not call)
-    for op in [
-        "IAM.ListRoles",
-        "IAM.ListPolicies",
-        "EKS.ListClusters",
-        "RDS.DescribeDBInstances",
-        "EC2.DescribeLaunchTemplates",
+    for (op, n) in [
+        ("IAM.ListRoles", 1),
+        ("IAM.ListPolicies", 1),
+        ("EKS.ListClusters", 2),
+        ("RDS.DescribeDBInstances", 2),
+        ("EC2.DescribeLaunchTemplates", 2),
     ] {
-        assert_eq!(calls(&doc, op), 1, "{op}: {doc:#}");
+        assert_eq!(calls(&doc, op), n, "{op}: {doc:#}");
     }
     // the listing's calls are counted in the stack that made it, and so in the summary
     let by_stack: u64 = doc["stacks"]
@@ -569,8 +598,9 @@ fn a_recursive_check_lists_the_account_once_and_leaves_out_what_either_stack_man
     assert_eq!(listed(&doc), [("aws_iam_role".to_string(), role.clone())]);
 
     aws(&["iam", "delete-role", "--role-name", &role]);
-    apply(&w, "one", "destroy");
-    apply(&w, "two", "destroy");
+    for d in ["one", "two", "west"] {
+        apply(&w, d, "destroy");
+    }
 }
 
 fn created_id(j: &Json, kind: &str, field: &str) -> String {

@@ -11,6 +11,32 @@ pub struct ListRequest {
     /// `tag:KEY` = value, `vpc-id` = id). Every filter must match; an object type a filter does not
     /// apply to (a `vpc-id` filter and an IAM role) is left out.
     pub filters: Vec<(String, String)>,
+    /// Which of the provider's types to list.
+    pub part: ListPart,
+}
+
+/// The types of a listing: for a regional provider, those whose objects live in a region, and those
+/// whose objects are the same from every region (AWS IAM), so that an account with several regions
+/// has its global objects listed once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ListPart {
+    /// Every type.
+    #[default]
+    All,
+    /// The types whose objects live in the configured region.
+    Regional,
+    /// The types whose objects are the same from every region.
+    Global,
+}
+
+impl std::fmt::Display for ListPart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ListPart::All => "all",
+            ListPart::Regional => "regional",
+            ListPart::Global => "global",
+        })
+    }
 }
 
 /// One object found by [`ListRequest`].

@@ -18,7 +18,9 @@ use async_trait::async_trait;
 use terrane_diagnostics::Diagnostics;
 use terrane_values::{Path, Value};
 
-pub use inventory::{ListRequest, ListResponse, ListedObject, ManagedIdentity, PartOf, Usage};
+pub use inventory::{
+    ListPart, ListRequest, ListResponse, ListedObject, ManagedIdentity, PartOf, Usage,
+};
 pub use schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 
 /// Everything a provider publishes about itself.
@@ -252,11 +254,12 @@ pub trait Provider: Send + Sync {
         ListResponse::default()
     }
 
-    /// What a listing of this configured instance covers (`aws 123456789012 us-east-1`), so that
-    /// stacks whose instances cover the same are listed once; `None` when the provider cannot tell
-    /// (each instance is then listed on its own).
-    fn list_scope(&self) -> Option<String> {
-        None
+    /// The parts a listing of this configured instance has, each with what it covers
+    /// (`aws account 123456789012 region us-east-1`), so that stacks whose instances cover the same
+    /// are listed once; `None` when the provider cannot tell (that part is then listed for each
+    /// instance). The default: one listing of every type, which cannot be told apart.
+    fn list_scopes(&self) -> Vec<(ListPart, Option<String>)> {
+        vec![(ListPart::All, None)]
     }
 
     /// How a managed object of `type_name` (its state value) is recognised among listed objects,

@@ -49,14 +49,15 @@ impl Aws {
             || self.ignore_tag_prefixes.iter().any(|p| key.starts_with(p))
     }
 
-    /// What a listing of this account's objects covers: the partition, account, region and
-    /// endpoint. `None` without an account id (`skip_requesting_account_id`).
-    pub fn scope(&self) -> Option<String> {
+    /// What a listing of this account's objects covers: the partition, account, region (`regional`;
+    /// IAM's objects are the same from every region) and endpoint. `None` without an account id
+    /// (`skip_requesting_account_id`).
+    pub fn scope(&self, regional: bool) -> Option<String> {
         let account = self.account_id.as_deref()?;
-        let mut scope = format!(
-            "{} account {account} region {}",
-            self.partition, self.region
-        );
+        let mut scope = format!("{} account {account}", self.partition);
+        if regional {
+            scope.push_str(&format!(" region {}", self.region));
+        }
         if let Some(e) = &self.endpoint {
             scope.push_str(&format!(" at {e}"));
         }

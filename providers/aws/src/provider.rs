@@ -11,9 +11,9 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_provider_api::schema::{Attribute, Block, Nesting};
 use terrane_provider_api::{
     ApplyRequest, ApplyResponse, ConfigureRequest, ConfigureResponse, ImportRequest,
-    ImportResponse, ListRequest, ListResponse, ManagedIdentity, PlanRequest, PlanResponse,
-    Provider, ProviderSchema, ReadDataRequest, ReadDataResponse, ReadRequest, ReadResponse, Schema,
-    Usage, ValidateRequest, ValidateResponse,
+    ImportResponse, ListPart, ListRequest, ListResponse, ManagedIdentity, PlanRequest,
+    PlanResponse, Provider, ProviderSchema, ReadDataRequest, ReadDataResponse, ReadRequest,
+    ReadResponse, Schema, Usage, ValidateRequest, ValidateResponse,
 };
 use terrane_provider_sdk::error;
 use terrane_values::{Type, Value};
@@ -165,13 +165,19 @@ impl Provider for AwsProvider {
     async fn list_resources(&self, req: ListRequest) -> ListResponse {
         // An instance that was never configured (one made only for its schemas) lists nothing.
         match self.aws.get() {
-            Some(aws) => crate::inventory::list(aws, &req.filters).await,
+            Some(aws) => crate::inventory::list(aws, &req.filters, req.part).await,
             None => ListResponse::default(),
         }
     }
 
-    fn list_scope(&self) -> Option<String> {
-        self.aws.get().and_then(|aws| aws.scope())
+    fn list_scopes(&self) -> Vec<(ListPart, Option<String>)> {
+        match self.aws.get() {
+            Some(aws) => vec![
+                (ListPart::Regional, aws.scope(true)),
+                (ListPart::Global, aws.scope(false)),
+            ],
+            None => Vec::new(),
+        }
     }
 
     fn managed_identity(&self, type_name: &str, state: &Value) -> ManagedIdentity {

@@ -66,7 +66,8 @@ pub fn parse_filters(texts: &[String]) -> Result<Vec<(String, String)>, Diagnost
         .collect()
 }
 
-/// Which listings were made already: one per provider, scope (account and region) and filters. A
+/// Which listings were made already: one per provider, part and scope (AWS: account and region for
+/// the regional types, account for IAM) and filters. A
 /// recursive check passes its stacks a directory where each takes a listing by creating a file
 /// named after it, so that of the stacks that cover the same account and region with the same
 /// filters exactly one lists it.
@@ -134,8 +135,8 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     h
 }
 
-/// Lists the objects through every configured provider instance the check made (once per provider,
-/// scope and filters, as `claims` allow). The answer is the report's `unmanaged` section, before
+/// Lists the objects through every configured provider instance the check made (each part of a
+/// listing once per provider, scope and filters, as `claims` allow). The answer is the report's `unmanaged` section, before
 /// the objects that the stacks manage are left out; `stack` names the stack in its `listings`.
 pub async fn list(factory: &Recording, filters: &[String], claims: &Claims, stack: &str) -> Json {
     let mut types = BTreeSet::new();
@@ -149,40 +150,42 @@ pub async fn list(factory: &Recording, filters: &[String], claims: &Claims, stac
         Err(d) => errors.push(error_json(&d)),
         Ok(parsed) => {
             for (addr, p) in factory.instances() {
-                let scope = p.list_scope();
-                let what = json!({ "scope": scope, "filters": sorted });
-                if let Some(scope) = &scope {
-                    let key = format!("{addr} {scope} {}", sorted.join(" "));
-                    if !claims.claim(&key, &what) {
+                for (part, scope) in p.list_scopes() {
+                    let what = json!({ "scope": scope, "filters": sorted });
+                    if let Some(scope) = &scope {
+                        let key = format!("{addr} {part} {scope} {}", sorted.join(" "));
+                        if !claims.claim(&key, &what) {
+                            continue;
+                        }
+                    }
+                    let before = p.usage();
+                    let resp = p
+                        .list_resources(ListRequest {
+                            filters: parsed.clone(),
+                            part,
+                        })
+                        .await;
+                    if resp.types.is_empty() {
+                        // a provider that lists nothing, or an instance that was never configured
                         continue;
                     }
+                    let after = p.usage();
+                    listings.push(json!({
+                        "provider": addr.to_string(),
+                        "scope": scope,
+                        "filters": sorted,
+                        "stack": stack,
+                        "api_calls": after.api_calls - before.api_calls,
+                    }));
+                    types.extend(resp.types);
+                    errors.extend(
+                        resp.diagnostics
+                            .iter()
+                            .filter(|d| d.is_error())
+                            .map(error_json),
+                    );
+                    objects.extend(resp.objects);
                 }
-                let before = p.usage();
-                let resp = p
-                    .list_resources(ListRequest {
-                        filters: parsed.clone(),
-                    })
-                    .await;
-                if resp.types.is_empty() {
-                    // a provider that lists nothing, or an instance that was never configured
-                    continue;
-                }
-                let after = p.usage();
-                listings.push(json!({
-                    "provider": addr.to_string(),
-                    "scope": scope,
-                    "filters": sorted,
-                    "stack": stack,
-                    "api_calls": after.api_calls - before.api_calls,
-                }));
-                types.extend(resp.types);
-                errors.extend(
-                    resp.diagnostics
-                        .iter()
-                        .filter(|d| d.is_error())
-                        .map(error_json),
-                );
-                objects.extend(resp.objects);
             }
         }
     }

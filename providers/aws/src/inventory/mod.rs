@@ -25,19 +25,23 @@ use crate::error::{AwsError, sdk};
 use aws_sdk_ec2::types::{Filter, Tag};
 use std::collections::HashSet;
 use terrane_diagnostics::{Diagnostic, Diagnostics};
-use terrane_provider_api::{ListResponse, ListedObject, PartOf};
+use terrane_provider_api::{ListPart, ListResponse, ListedObject, PartOf};
 
-/// The resource types listed.
-pub const TYPES: [&str; 22] = [
+/// The resource types listed whose objects are the same from every region.
+pub const GLOBAL_TYPES: [&str; 3] = [
+    "aws_iam_policy",
+    "aws_iam_role",
+    "aws_iam_role_policy_attachment",
+];
+
+/// The resource types listed whose objects live in a region.
+pub const REGIONAL_TYPES: [&str; 19] = [
     "aws_db_instance",
     "aws_db_parameter_group",
     "aws_db_subnet_group",
     "aws_eip",
     "aws_eks_cluster",
     "aws_eks_node_group",
-    "aws_iam_policy",
-    "aws_iam_role",
-    "aws_iam_role_policy_attachment",
     "aws_instance",
     "aws_internet_gateway",
     "aws_key_pair",
@@ -173,8 +177,9 @@ pub(crate) fn part_of(ty: &str, id: &str, block: &str) -> Option<PartOf> {
     })
 }
 
-/// Lists the objects of [`TYPES`] that match the filters.
-pub async fn list(aws: &Aws, filters: &[(String, String)]) -> ListResponse {
+/// Lists the objects of the types of `part` ([`REGIONAL_TYPES`], [`GLOBAL_TYPES`]) that match the
+/// filters.
+pub async fn list(aws: &Aws, filters: &[(String, String)], part: ListPart) -> ListResponse {
     let wanted = match Wanted::parse(filters) {
         Ok(w) => w,
         Err(diagnostics) => {
@@ -189,33 +194,50 @@ pub async fn list(aws: &Aws, filters: &[(String, String)]) -> ListResponse {
         objects: Vec::new(),
     };
     let mut diagnostics = Diagnostics::new();
-    match default_vpcs(aws).await {
-        Err(e) => diagnostics.extend(e.diag("listing EC2 objects")),
-        Ok(defaults) => {
-            if let Err(e) = network::list(aws, &wanted, &defaults, &mut found).await {
-                diagnostics.extend(e.diag("listing VPC objects"));
-            }
-            if let Err(e) = compute::list(aws, &wanted, &defaults, &mut found).await {
-                diagnostics.extend(e.diag("listing EC2 objects"));
-            }
+    let mut types = Vec::new();
+    if part != ListPart::Global {
+        regional(aws, &wanted, &mut found, &mut diagnostics).await;
+        types.extend(REGIONAL_TYPES);
+    }
+    if part != ListPart::Regional {
+        if let Err(e) = iam::list(aws, &wanted, &mut found).await {
+            diagnostics.extend(e.diag("listing IAM objects"));
         }
-    }
-    if let Err(e) = iam::list(aws, &wanted, &mut found).await {
-        diagnostics.extend(e.diag("listing IAM objects"));
-    }
-    if let Err(e) = rds::list(aws, &wanted, &mut found).await {
-        diagnostics.extend(e.diag("listing RDS objects"));
-    }
-    if let Err(e) = eks::list(aws, &wanted, &mut found).await {
-        diagnostics.extend(e.diag("listing EKS objects"));
+        types.extend(GLOBAL_TYPES);
     }
     let mut objects = found.objects;
     objects.sort();
     objects.dedup();
+    types.sort();
     ListResponse {
-        types: TYPES.iter().map(|t| t.to_string()).collect(),
+        types: types.into_iter().map(str::to_string).collect(),
         objects,
         diagnostics,
+    }
+}
+
+async fn regional(
+    aws: &Aws,
+    wanted: &Wanted,
+    found: &mut Found<'_>,
+    diagnostics: &mut Diagnostics,
+) {
+    match default_vpcs(aws).await {
+        Err(e) => diagnostics.extend(e.diag("listing EC2 objects")),
+        Ok(defaults) => {
+            if let Err(e) = network::list(aws, wanted, &defaults, found).await {
+                diagnostics.extend(e.diag("listing VPC objects"));
+            }
+            if let Err(e) = compute::list(aws, wanted, &defaults, found).await {
+                diagnostics.extend(e.diag("listing EC2 objects"));
+            }
+        }
+    }
+    if let Err(e) = rds::list(aws, wanted, found).await {
+        diagnostics.extend(e.diag("listing RDS objects"));
+    }
+    if let Err(e) = eks::list(aws, wanted, found).await {
+        diagnostics.extend(e.diag("listing EKS objects"));
     }
 }
 
