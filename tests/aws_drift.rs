@@ -14,6 +14,8 @@ mod moto;
 mod support;
 #[path = "aws_drift/unmanaged.rs"]
 mod unmanaged;
+#[path = "aws_drift/unmanaged_filters.rs"]
+mod unmanaged_filters;
 
 use serde_json::Value as Json;
 use std::collections::BTreeMap;

@@ -11,7 +11,7 @@ pub(super) async fn list(
     aws: &Aws,
     w: &Wanted,
     defaults: &HashSet<String>,
-    found: &mut Found<'_>,
+    found: &mut Found,
 ) -> Result<(), AwsError> {
     security_groups(aws, w, defaults, found).await?;
     if let Some(mut f) = w.ec2(Some("vpc-id")) {
@@ -96,7 +96,7 @@ async fn security_groups(
     aws: &Aws,
     w: &Wanted,
     defaults: &HashSet<String>,
-    found: &mut Found<'_>,
+    found: &mut Found,
 ) -> Result<(), AwsError> {
     let Some(f) = w.ec2(Some("vpc-id")) else {
         return Ok(());

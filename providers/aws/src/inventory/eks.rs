@@ -7,7 +7,7 @@ use super::{Found, Wanted};
 use crate::client::Aws;
 use crate::error::{AwsError, sdk};
 
-pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), AwsError> {
+pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found) -> Result<(), AwsError> {
     let mut names = Vec::new();
     let mut pages = aws.eks.list_clusters().into_paginator().send();
     while let Some(page) = pages.next().await {

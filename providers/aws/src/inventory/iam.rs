@@ -13,7 +13,7 @@ use aws_sdk_iam::types::PolicyScopeType;
 /// Paths of the roles AWS makes and manages: service-linked roles, IAM Identity Center's roles.
 const AWS_ROLE_PATHS: [&str; 2] = ["/aws-service-role/", "/aws-reserved/"];
 
-pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), AwsError> {
+pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found) -> Result<(), AwsError> {
     if w.vpc.is_some() {
         return Ok(());
     }

@@ -133,12 +133,13 @@ pub(crate) fn name_tag(tags: &[Tag]) -> Option<String> {
 }
 
 /// The objects found so far.
-pub(crate) struct Found<'a> {
-    aws: &'a Aws,
+pub(crate) struct Found {
+    /// Where the objects being listed are: the region, none for IAM's global objects.
+    location: Option<String>,
     objects: Vec<ListedObject>,
 }
 
-impl Found<'_> {
+impl Found {
     /// An object whose import id is its id.
     pub fn add(&mut self, ty: &str, id: Option<&str>, name: Option<String>) {
         if let Some(id) = id {
@@ -160,8 +161,7 @@ impl Found<'_> {
             id: id.to_string(),
             import_id,
             name,
-            // IAM is global: its objects are the same from every region
-            location: (!ty.starts_with("aws_iam_")).then(|| self.aws.region.clone()),
+            location: self.location.clone(),
             part_of,
         });
     }
@@ -190,7 +190,7 @@ pub async fn list(aws: &Aws, filters: &[(String, String)], part: ListPart) -> Li
         }
     };
     let mut found = Found {
-        aws,
+        location: Some(aws.region.clone()),
         objects: Vec::new(),
     };
     let mut diagnostics = Diagnostics::new();
@@ -200,6 +200,7 @@ pub async fn list(aws: &Aws, filters: &[(String, String)], part: ListPart) -> Li
         types.extend(REGIONAL_TYPES);
     }
     if part != ListPart::Regional {
+        found.location = None;
         if let Err(e) = iam::list(aws, &wanted, &mut found).await {
             diagnostics.extend(e.diag("listing IAM objects"));
         }
@@ -216,12 +217,7 @@ pub async fn list(aws: &Aws, filters: &[(String, String)], part: ListPart) -> Li
     }
 }
 
-async fn regional(
-    aws: &Aws,
-    wanted: &Wanted,
-    found: &mut Found<'_>,
-    diagnostics: &mut Diagnostics,
-) {
+async fn regional(aws: &Aws, wanted: &Wanted, found: &mut Found, diagnostics: &mut Diagnostics) {
     match default_vpcs(aws).await {
         Err(e) => diagnostics.extend(e.diag("listing EC2 objects")),
         Ok(defaults) => {

@@ -12,7 +12,7 @@ pub(super) async fn list(
     aws: &Aws,
     w: &Wanted,
     defaults: &HashSet<String>,
-    found: &mut Found<'_>,
+    found: &mut Found,
 ) -> Result<(), AwsError> {
     let in_default = |vpc: Option<&str>| vpc.is_some_and(|v| defaults.contains(v));
     if let Some(f) = w.ec2(Some("vpc-id")) {
@@ -112,7 +112,7 @@ pub(super) async fn list(
 
 /// A route table (unless it is its VPC's main one), the routes someone added to it, and its
 /// associations with subnets and gateways.
-fn route_table(rt: &RouteTable, found: &mut Found<'_>) {
+fn route_table(rt: &RouteTable, found: &mut Found) {
     let Some(table) = rt.route_table_id() else {
         return;
     };

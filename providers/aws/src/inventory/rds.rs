@@ -26,7 +26,7 @@ fn pairs(tags: &[Tag]) -> Vec<(String, String)> {
         .collect()
 }
 
-pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found<'_>) -> Result<(), AwsError> {
+pub(super) async fn list(aws: &Aws, w: &Wanted, found: &mut Found) -> Result<(), AwsError> {
     let mut pages = aws.rds.describe_db_instances().into_paginator().send();
     while let Some(page) = pages.next().await {
         for db in page.map_err(sdk("DescribeDBInstances"))?.db_instances() {
