@@ -296,5 +296,6 @@ fn load_module_dir_blocks(
     for (_, body) in overrides {
         crate::overrides::apply(&mut module, &body, diags);
     }
+    module.shrink_to_fit();
     Some(module)
 }

@@ -291,6 +291,17 @@ pub struct Backend {
 }
 
 impl Module {
+    /// Drops the spare capacity of the declaration maps, filled one declaration at a time: the
+    /// module is kept for the whole run.
+    pub fn shrink_to_fit(&mut self) {
+        self.variables.shrink_to_fit();
+        self.locals.shrink_to_fit();
+        self.outputs.shrink_to_fit();
+        self.resources.shrink_to_fit();
+        self.module_calls.shrink_to_fit();
+        self.required_providers.shrink_to_fit();
+    }
+
     /// Decodes the top-level blocks of a module's files, adding them to this module.
     /// The file's body is taken apart: its expressions move into the module.
     pub fn add_file(&mut self, body: Body, diags: &mut Diagnostics) {

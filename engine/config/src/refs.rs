@@ -68,22 +68,34 @@ fn key_of(step: Option<&TraversalStep>) -> Option<InstanceKey> {
 /// Parses the reference a traversal makes. Names bound locally (for-expression variables, dynamic block
 /// iterators) must be filtered out by the caller first.
 pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
+    let (subject, n) = subject_of(t)?;
+    Ok(Reference {
+        subject,
+        range: range_upto(t, n),
+        remaining: t.steps.get(n..).unwrap_or_default(),
+    })
+}
+
+/// The subject of the reference a traversal makes, when it makes a valid one: [`parse_ref`] without
+/// the range and the remaining steps (graph building and evaluation want only the subjects).
+pub fn ref_subject(t: &Traversal) -> Option<RefSubject> {
+    subject_of(t).ok().map(|(subject, _)| subject)
+}
+
+/// The range of a traversal's root and its first `n` steps.
+fn range_upto(t: &Traversal, n: usize) -> SourceRange {
+    match t.steps.get(n.saturating_sub(1)) {
+        Some(s) if n > 0 => t.root_range.to(s.range()),
+        _ => t.root_range.clone(),
+    }
+}
+
+/// A reference's subject and how many steps of the traversal it takes.
+fn subject_of(t: &Traversal) -> Result<(RefSubject, usize), Diagnostic> {
     let steps = &t.steps;
     let attr = |i: usize| t.attr(i).map(str::to_string);
-    let upto = |n: usize| -> SourceRange {
-        match steps.get(n.saturating_sub(1)) {
-            Some(s) if n > 0 => t.root_range.to(s.range()),
-            _ => t.root_range.clone(),
-        }
-    };
-    let rest = |n: usize| steps.get(n..).unwrap_or_default();
-    let simple = |subject: RefSubject| {
-        Ok(Reference {
-            subject,
-            range: upto(1),
-            remaining: rest(1),
-        })
-    };
+    let upto = |n: usize| range_upto(t, n);
+    let simple = |subject: RefSubject| Ok((subject, 1));
     match t.root.as_str() {
         "var" => match attr(0) {
             Some(n) => simple(RefSubject::Variable(n)),
@@ -130,11 +142,7 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
                 "The \"terraform\" object does not have an attribute named that. The only supported attribute is terraform.workspace.",
             )),
         },
-        "self" => Ok(Reference {
-            subject: RefSubject::SelfRef,
-            range: t.root_range.clone(),
-            remaining: rest(0),
-        }),
+        "self" => Ok((RefSubject::SelfRef, 0)),
         "module" => {
             let Some(name) = attr(0) else {
                 return Err(invalid(
@@ -147,16 +155,8 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
                 None => (None, 1),
             };
             match attr(n) {
-                Some(out) => Ok(Reference {
-                    subject: RefSubject::ModuleOutput(name, key, out),
-                    range: upto(n + 1),
-                    remaining: rest(n + 1),
-                }),
-                None => Ok(Reference {
-                    subject: RefSubject::ModuleCall(name, key),
-                    range: upto(n),
-                    remaining: rest(n),
-                }),
+                Some(out) => Ok((RefSubject::ModuleOutput(name, key, out), n + 1)),
+                None => Ok((RefSubject::ModuleCall(name, key), n)),
             }
         }
         "data" => {
@@ -174,8 +174,6 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
                 },
                 steps,
                 2,
-                &upto,
-                &rest,
             )
         }
         ty => {
@@ -193,30 +191,18 @@ pub fn parse_ref(t: &Traversal) -> Result<Reference<'_>, Diagnostic> {
                 },
                 steps,
                 1,
-                &upto,
-                &rest,
             )
         }
     }
 }
 
-fn resource_ref<'a>(
+fn resource_ref(
     resource: Resource,
-    steps: &'a [TraversalStep],
+    steps: &[TraversalStep],
     n: usize,
-    upto: &dyn Fn(usize) -> SourceRange,
-    rest: &dyn Fn(usize) -> &'a [TraversalStep],
-) -> Result<Reference<'a>, Diagnostic> {
+) -> Result<(RefSubject, usize), Diagnostic> {
     match key_of(steps.get(n)) {
-        Some(k) => Ok(Reference {
-            subject: RefSubject::ResourceInstance(resource, k),
-            range: upto(n + 1),
-            remaining: rest(n + 1),
-        }),
-        None => Ok(Reference {
-            subject: RefSubject::Resource(resource),
-            range: upto(n),
-            remaining: rest(n),
-        }),
+        Some(k) => Ok((RefSubject::ResourceInstance(resource, k), n + 1)),
+        None => Ok((RefSubject::Resource(resource), n)),
     }
 }

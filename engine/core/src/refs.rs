@@ -6,7 +6,7 @@ use terrane_config::Config;
 use terrane_config::ast::{Expr, Traversal};
 use terrane_config::body::Body;
 use terrane_config::module::ResourceConfig;
-use terrane_config::refs::{RefSubject, parse_ref};
+use terrane_config::refs::{RefSubject, ref_subject};
 
 /// Every static traversal in a body, skipping names bound by `dynamic` block iterators.
 pub fn body_traversals(body: &Body) -> Vec<&Traversal> {
@@ -79,11 +79,7 @@ pub fn resource_refs(r: &ResourceConfig) -> Vec<RefSubject> {
 
 /// The reference subjects of some traversals, skipping ones that do not parse.
 pub fn subjects<'a>(ts: impl IntoIterator<Item = &'a Traversal>) -> Vec<RefSubject> {
-    let mut out: Vec<RefSubject> = ts
-        .into_iter()
-        .filter_map(|t| parse_ref(t).ok())
-        .map(|r| r.subject)
-        .collect();
+    let mut out: Vec<RefSubject> = ts.into_iter().filter_map(ref_subject).collect();
     out.sort();
     out.dedup();
     out

@@ -1060,6 +1060,7 @@ impl<'s, 'a> Parser<'s, 'a> {
                     }
                 }
             }
+            items.shrink_to_fit();
             Ok(Expr {
                 kind: ExprKind::Object(items),
                 range: p.range(start, p.pos),
@@ -1740,6 +1741,9 @@ fn attr_step(e: Expr, name: &str, step_range: SourceRange, static_ok: bool) -> E
     let range = e.range.to(&step_range);
     match e.kind {
         ExprKind::ScopeTraversal(mut t) if static_ok => {
+            // Exactly as many steps as written: the syntax tree lives as long as the configuration,
+            // and growing by doubling held 100 MB of spare capacity for a 10 MB configuration.
+            t.steps.reserve_exact(1);
             t.steps
                 .push(TraversalStep::Attr(name.to_string(), step_range));
             Expr {
@@ -1767,6 +1771,7 @@ fn index_step(e: Expr, key: Expr, step_range: SourceRange, static_ok: &mut bool)
         (ExprKind::ScopeTraversal(mut t), ExprKind::Literal(v))
             if *static_ok && (v.as_number().is_some() || v.as_str().is_some()) =>
         {
+            t.steps.reserve_exact(1);
             t.steps.push(TraversalStep::Index(v, step_range));
             Expr {
                 kind: ExprKind::ScopeTraversal(t),
@@ -1899,10 +1904,13 @@ fn build_parts(toks: &mut [Tok], pos: &mut usize) -> Vec<TemplatePart> {
             }
             t @ (Tok::Else(_) | Tok::EndIf(_) | Tok::EndFor(_)) => {
                 toks[*pos] = t;
+                parts.shrink_to_fit();
                 return parts;
             }
         }
     }
+    // Kept for the whole run: no spare capacity.
+    parts.shrink_to_fit();
     parts
 }
 

@@ -30,7 +30,7 @@ mod yaml_decode;
 mod yaml_encode;
 
 use crate::context::EvalContext;
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use terrane_config::body::suggest;
 use terrane_diagnostics::{Diagnostic, SourceRange};
@@ -163,7 +163,8 @@ impl Function {
 
 /// The table of functions available to expressions.
 pub struct Functions {
-    table: BTreeMap<&'static str, Function>,
+    /// By name, FxHash-indexed: every call looks its function up.
+    table: FxHashMap<&'static str, Function>,
     base_dir: PathBuf,
 }
 
@@ -171,7 +172,7 @@ impl Functions {
     /// Every built-in function; file functions resolve relative paths against `base_dir`.
     pub fn new(base_dir: impl Into<PathBuf>) -> Functions {
         let mut f = Functions {
-            table: BTreeMap::new(),
+            table: FxHashMap::default(),
             base_dir: base_dir.into(),
         };
         string::register(&mut f);
@@ -201,6 +202,12 @@ impl Functions {
         self.table.insert(name, f);
     }
 
+    fn sorted_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.table.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Whether a function exists.
     pub fn has(&self, name: &str) -> bool {
         self.table.contains_key(name)
@@ -208,7 +215,7 @@ impl Functions {
 
     /// The names of every function.
     pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.table.keys().copied()
+        self.sorted_names().into_iter()
     }
 
     /// The directory relative file paths are resolved against.
@@ -224,7 +231,7 @@ impl Functions {
         if self.table.contains_key(name) || name == "try" || name == "can" {
             return None;
         }
-        let names: Vec<&str> = self.table.keys().copied().collect();
+        let names = self.sorted_names();
         let hint = suggest(name, &names)
             .map(|s| format!(" Did you mean {s:?}?"))
             .unwrap_or_default();
