@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Writes bench/RESULTS.md from the JSON files of bench/run.py, and checks the targets of the benchmark.
 
-    bench/report.py RESULT.json [RESULT.json ...] [--out bench/RESULTS.md]
+    bench/report.py RESULT.json [RESULT.json ...] [--fresh-terrane] [--out bench/RESULTS.md]
 
 The results of several runs are merged (a side-by-side run with the reference Terraform at N = 1,000 and
-runs of terrane alone at N = 10,000 and 100,000, for example). The parts of RESULTS.md written by hand,
+runs of terrane alone at N = 10,000 and 100,000, for example). A side-by-side run's terrane figures are
+used with Terraform's, unless --fresh-terrane is given: then terrane's figures come from the runs of
+terrane alone where there are any (the last given wins) and Terraform's from the side-by-side run, so
+that a new terrane is compared with an earlier side-by-side run without running Terraform again (which
+takes many minutes). Each table says which run its figures come from. The parts of RESULTS.md written by hand,
 the profile between `<!-- profile:start -->` and `<!-- profile:end -->` and the CI smoke baseline that
 bench/smoke.py records, are kept as they are.
 
@@ -27,23 +31,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KEEP = [("<!-- profile:start -->", "<!-- profile:end -->"), ("<!-- smoke:start -->", "<!-- smoke:end -->")]
 
 
-def load(paths):
+def run_label(doc, tool):
+    what = doc.get("terraform") if tool == "terraform" else f"terrane {doc['terrane']['commit']}"
+    return f"run of {doc['date']} ({what})"
+
+
+def load(paths, fresh_terrane=False):
     docs = [json.load(open(p)) for p in paths]
     cases = {}
     for doc in docs:
         for r in doc["results"]:
             key = (r["shape"], r["size"])
-            merged = cases.setdefault(key, {"shape": r["shape"], "size": r["size"], "reps": r["reps"],
-                                            "medians": {}})
-            if "terraform" in r["medians"]:
-                # A side-by-side run is the source of the ratios: its terrane figures are kept
-                # together with Terraform's, whatever other runs say.
-                merged["medians"] = dict(r["medians"])
-            else:
-                merged.setdefault("alone", {}).update(r["medians"])
-                if "terraform" not in merged["medians"]:
-                    merged["medians"].update(r["medians"])
-            merged["reps"] = max(merged["reps"], r["reps"])
+            merged = cases.setdefault(key, {"shape": r["shape"], "size": r["size"], "medians": {}, "sources": {}})
+            side_by_side = "terraform" in r["medians"]
+            if not side_by_side:
+                merged.setdefault("alone", {}).setdefault("terrane", {}).update(r["medians"].get("terrane", {}))
+            for tool, steps in r["medians"].items():
+                src = merged["sources"].get(tool)
+                if src and src["side_by_side"] != side_by_side:
+                    # A side-by-side run's figures go together for the ratios and stay, unless fresh
+                    # terrane figures are asked for: then terrane's come from the runs of terrane alone.
+                    prefer_alone = tool == "terrane" and fresh_terrane
+                    if side_by_side == prefer_alone:
+                        continue
+                merged["medians"][tool] = dict(steps)
+                merged["sources"][tool] = {"side_by_side": side_by_side, "label": run_label(doc, tool), "reps": r["reps"]}
     return docs, cases
 
 
@@ -99,7 +111,10 @@ def tables(cases):
     lines = []
     for (shape, size), case in sorted(cases.items()):
         label = f"{size} KB of .tf" if shape == "parse" else f"N = {size:,}"
-        lines.append(f"### {shape}, {label} (median of {case['reps']})\n")
+        lines.append(f"### {shape}, {label}\n")
+        lines.append("; ".join(f"{'Terraform' if tool == 'terraform' else tool}: {src['label']}, median of {src['reps']}"
+                               for tool, src in sorted(case["sources"].items(), key=lambda t: t[0] != "terrane"))
+                     + "\n")
         tn = case["medians"].get("terrane", {})
         tf = case["medians"].get("terraform", {})
         if tf:
@@ -138,9 +153,11 @@ def kept_sections(path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results", nargs="+")
+    ap.add_argument("--fresh-terrane", action="store_true",
+                    help="terrane's figures from the runs of terrane alone, Terraform's from the side-by-side runs")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     args = ap.parse_args()
-    docs, cases = load(args.results)
+    docs, cases = load(args.results, args.fresh_terrane)
     kept = kept_sections(args.out)
     first = docs[0]
     m = first["machine"]
@@ -155,6 +172,9 @@ def main():
         tf = doc.get("terraform") or "not run"
         lines.append(f"- run of {doc['date']}: terrane {doc['terrane']['commit']}, Terraform: {tf}; "
                      + ", ".join(f"{r['shape']} {r['size']}" for r in doc["results"]))
+    if args.fresh_terrane:
+        lines.append("- terrane's figures come from the runs of terrane alone where there are any, Terraform's "
+                     "from the side-by-side runs (each table names its runs)")
     lines.append("- times are wall-clock medians, memory the peak resident set of the tool's own process "
                  "(Terraform's provider plugins run in processes of their own and are not counted)")
     lines.append("")
