@@ -7,17 +7,63 @@ use crate::ast::Expr;
 use crate::body::Body;
 use terrane_diagnostics::{Diagnostic, Diagnostics, LineIndex};
 
+/// Files from this size on are parsed in two halves on two threads, when there are two cores.
+const SPLIT_SIZE: usize = 1 << 20;
+
 /// Parses a native-syntax file into a body. Syntax errors are diagnostics, collected item by item;
 /// the body is `None` when there are any.
 pub fn parse_file(name: &str, text: &str) -> (Option<Body>, Diagnostics) {
     let src = Source::new(name, text);
-    let mut diags = Diagnostics::new();
-    let body = Parser::new(&src).file_body(&mut diags);
+    let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let halves = if text.len() >= SPLIT_SIZE && two_cores {
+        parse_halves(&src)
+    } else {
+        None
+    };
+    let (body, diags) = halves.unwrap_or_else(|| {
+        let mut diags = Diagnostics::new();
+        let body = Parser::new(&src).file_body(&mut diags);
+        (body, diags)
+    });
     if diags.has_errors() {
         (None, diags)
     } else {
         (Some(body), diags)
     }
+}
+
+/// Parses a large file as two halves cut between top-level items, the second on another thread.
+/// The halves are joined only when neither has an error and the second has no top-level argument
+/// (one that might repeat an argument of the first); otherwise `None`, and the file is parsed whole,
+/// so that what is reported is exactly what parsing it whole reports.
+fn parse_halves(src: &Source<'_>) -> Option<(Body, Diagnostics)> {
+    let text = src.text;
+    let cut = Parser::new(src).item_start_after(text.len() / 2)?;
+    let part = |range: std::ops::Range<usize>| Source {
+        name: src.name.clone(),
+        text: &text[range.clone()],
+        file_text: text,
+        lines: std::borrow::Cow::Borrowed(src.lines.as_ref()),
+        offset: range.start,
+    };
+    let (first, second) = (part(0..cut), part(cut..text.len()));
+    let parse = |part: &Source<'_>| {
+        let mut diags = Diagnostics::new();
+        let body = Parser::new(part).file_body(&mut diags);
+        (body, diags)
+    };
+    let ((mut body, mut diags), (rest, rest_diags)) = std::thread::scope(|s| {
+        let other = s.spawn(|| parse(&second));
+        let mine = parse(&first);
+        (mine, other.join().expect("parser thread panicked"))
+    });
+    if diags.has_errors() || rest_diags.has_errors() || !rest.attrs.is_empty() {
+        return None;
+    }
+    body.blocks.extend(rest.blocks);
+    body.range = body.range.to(&rest.range);
+    diags.extend(rest_diags);
+    Some((body, diags))
 }
 
 /// Parses only the top-level blocks of the given kinds of a native-syntax file, skipping the rest
@@ -83,4 +129,53 @@ fn expression_in(src: &Source<'_>) -> Result<Expr, Diagnostic> {
 
 fn template_in(src: &Source<'_>) -> Result<Expr, Diagnostic> {
     Parser::new(src).bare_template().map_err(|d| *d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file of more than a megabyte with what the cut between halves must step over: heredocs,
+    /// comments, templates with braces and directives, multi-line objects.
+    fn large_file(tail: &str) -> String {
+        let mut text = String::from("terraform {\n  required_version = \">= 1.0\"\n}\n");
+        let mut i = 0;
+        while text.len() < SPLIT_SIZE + 4096 {
+            text.push_str(&format!(
+                "# item {i} {{ \"\nlocals {{\n  a_{i} = \"x-${{local.b}}-%{{ if true }}}}%{{ endif }}\"\n  \
+                 h_{i} = <<-EOT\n    {{ not a brace ]\n    EOT\n  o_{i} = {{\n    k = [1, 2.5, \"}}\"]\n  }} /* {{ */\n}}\n"
+            ));
+            i += 1;
+        }
+        text.push_str(tail);
+        text
+    }
+
+    fn whole(text: &str) -> (Option<Body>, Diagnostics) {
+        let src = Source::new("main.tf", text);
+        let mut diags = Diagnostics::new();
+        let body = Parser::new(&src).file_body(&mut diags);
+        (Some(body).filter(|_| !diags.has_errors()), diags)
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_halves_is_the_file_parsed_whole() {
+        let text = large_file("output \"o\" {\n  value = local.a_0\n}\n");
+        let src = Source::new("main.tf", &text);
+        let (halves, diags) = parse_halves(&src).expect("cut between items");
+        assert!(!diags.has_errors());
+        let (one, _) = whole(&text);
+        assert_eq!(format!("{halves:?}"), format!("{:?}", one.unwrap()));
+    }
+
+    #[test]
+    fn errors_in_a_large_file_are_those_of_the_file_parsed_whole() {
+        for tail in ["locals {\n  x = (\n}\n", "x = 1\n", "locals {\n"] {
+            let text = large_file(tail);
+            let (body, diags) = parse_file("main.tf", &text);
+            let (one, one_diags) = whole(&text);
+            assert_eq!(format!("{body:?}"), format!("{one:?}"), "{tail}");
+            assert_eq!(format!("{diags:?}"), format!("{one_diags:?}"), "{tail}");
+        }
+    }
 }

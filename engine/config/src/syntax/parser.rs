@@ -330,6 +330,21 @@ impl<'s, 'a> Parser<'s, 'a> {
         body
     }
 
+    /// The start of the first top-level item at or after `at`, found by skipping items unparsed:
+    /// where a large file can be cut into parts parsed apart. `None` at the end of the text.
+    pub fn item_start_after(&mut self, at: usize) -> Option<usize> {
+        loop {
+            self.skip_ws_nl();
+            if self.pos >= self.b.len() {
+                return None;
+            }
+            if self.pos >= at {
+                return Some(self.pos);
+            }
+            self.skip_item();
+        }
+    }
+
     /// Only the top-level blocks of the given kinds; everything else is skipped over without being
     /// parsed (for reading the `terraform` block of a large configuration quickly).
     pub fn file_blocks_of(&mut self, kinds: &[&str], diags: &mut Diagnostics) -> Body {
