@@ -11,7 +11,9 @@ mod open;
 mod settings;
 
 pub use open::open_backend;
-pub use settings::{Settings, configured, parse_backend_config, read_record, write_record};
+pub use settings::{
+    Settings, configured, configured_in, parse_backend_config, read_record, write_record,
+};
 
 use std::path::Path;
 use terrane_state_api::DEFAULT_WORKSPACE;

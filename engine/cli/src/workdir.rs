@@ -84,7 +84,13 @@ pub fn quiet_context(
 
 /// The configured backend.
 pub fn open_backend() -> Result<(backend::Settings, Arc<dyn Backend>), Diagnostic> {
-    let settings = backend::configured().map_err(|d| {
+    open_backend_with(backend::configured())
+}
+
+fn open_backend_with(
+    settings: Result<backend::Settings, Diagnostics>,
+) -> Result<(backend::Settings, Arc<dyn Backend>), Diagnostic> {
+    let settings = settings.map_err(|d| {
         d.iter()
             .find(|x| x.severity == terrane_diagnostics::Severity::Error)
             .cloned()
@@ -141,7 +147,15 @@ fn check_initialized(settings: &backend::Settings) -> Result<(), Diagnostic> {
 
 /// Opens the state store of the selected workspace of the configured backend.
 pub fn open_store() -> Result<Arc<dyn StateStore>, Diagnostic> {
-    let (_, b) = open_backend()?;
+    store_of(open_backend()?.1)
+}
+
+/// [`open_store`] with the backend settings of a configuration already loaded (its root module).
+pub fn open_store_in(root: &terrane_config::Module) -> Result<Arc<dyn StateStore>, Diagnostic> {
+    store_of(open_backend_with(backend::configured_in(root))?.1)
+}
+
+fn store_of(b: Arc<dyn Backend>) -> Result<Arc<dyn StateStore>, Diagnostic> {
     let workspace = backend::current_workspace();
     b.open(&workspace).map_err(|e| {
         Diagnostic::error(

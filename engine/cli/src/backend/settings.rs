@@ -88,6 +88,16 @@ pub fn configured() -> Result<Settings, Diagnostics> {
     } else {
         root_module(&mut diags)
     };
+    settings_of(module.as_ref(), diags)
+}
+
+/// [`configured`] from the root module of a configuration already loaded whole, rather than from a
+/// second reading of its files.
+pub fn configured_in(root: &Module) -> Result<Settings, Diagnostics> {
+    settings_of(Some(root), Diagnostics::new())
+}
+
+fn settings_of(module: Option<&Module>, mut diags: Diagnostics) -> Result<Settings, Diagnostics> {
     let Some(module) = module else {
         return Ok(with_record(Settings::default_sqlite()));
     };
@@ -145,7 +155,7 @@ pub fn configured() -> Result<Settings, Diagnostics> {
             }
         }
     };
-    settings.encryption = decode_encryption(&module, &mut diags);
+    settings.encryption = decode_encryption(module, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }

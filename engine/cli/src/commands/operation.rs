@@ -36,7 +36,8 @@ fn prepare(ui: &Ui, args: &PlanArgs, operation: &str) -> Result<Prepared, ExitCo
     // The configuration lives until the process exits: freeing the syntax tree of a large stack
     // would only add time at the end of the command.
     std::mem::forget(Arc::clone(&loaded.config));
-    let store = workdir::open_store().map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
+    let store = workdir::open_store_in(&loaded.config.root.module)
+        .map_err(|d| fail(ui, d.into(), Some(&loaded)))?;
     let timeout = workdir::parse_duration(args.lock_timeout.as_deref())
         .map_err(|d| fail(ui, d, Some(&loaded)))?;
     let lock = if args.lock.unwrap_or(true) {
