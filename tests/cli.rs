@@ -742,3 +742,62 @@ fn validate_json_is_terraforms() {
     }
     assert_eq!(got, want);
 }
+
+#[test]
+fn validate_evaluates_as_terraforms_validate_does() {
+    // Terraform 1.0.3's validate reports these three errors on this file (variables unknown, each
+    // resource's configuration evaluated once with count.index and each unknown)
+    let w = Workdir::new(&[(
+        "main.tf",
+        "variable \"names\" {\n  type    = list(string)\n  default = [\"a\", \"b\"]\n}\nvariable \"n\" {\n  type = number\n}\nresource \"null_resource\" \"a\" {\n  for_each = [\"a\", \"b\"]\n}\nresource \"null_resource\" \"b\" {\n  count    = var.n\n  triggers = { i = count.index, x = cidrsubnet(\"10.0.0.0/8\", 8, 300) }\n}\nresource \"null_resource\" \"c\" {\n  for_each = toset(var.names)\n  triggers = { k = each.key, bad = \"x\" + 1 }\n}\noutput \"o\" {\n  value = null_resource.b[0].id\n}\n",
+    )]);
+    let r = w.run(&["validate", "-json"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut found: Vec<(String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["summary"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort_by_key(|f| f.1);
+    assert_eq!(
+        found,
+        [
+            ("Invalid for_each argument".to_string(), 9),
+            ("Error in function call".to_string(), 13),
+            ("Invalid operand".to_string(), 17),
+        ]
+    );
+
+    // module calls with count are unknown while validating, and a default outside its type is refused
+    let w = Workdir::new(&[
+        (
+            "main.tf",
+            "variable \"o\" {\n  type    = object({ a = string, b = number })\n  default = { a = \"x\", b = 1 }\n}\nmodule \"m\" {\n  source = \"./m\"\n  count  = 3\n}\noutput \"second\" {\n  value = module.m[1].label\n}\n",
+        ),
+        ("m/main.tf", "output \"label\" {\n  value = \"x\"\n}\n"),
+    ]);
+    let r = w.run(&["validate", "-no-color"]);
+    assert_eq!(r.code, 0, "{}", r.text());
+    w.write(
+        "main.tf",
+        &std::fs::read_to_string(w.path().join("main.tf"))
+            .unwrap()
+            .replace(", b = 1 }", " }"),
+    );
+    let r = w.run(&["validate", "-no-color"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr
+            .contains("Error: Invalid default value for variable"),
+        "{}",
+        r.text()
+    );
+    assert!(r.stderr.contains("This default value is not compatible with the variable's type constraint: attribute \"b\" is required."), "{}", r.text());
+}

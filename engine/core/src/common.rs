@@ -45,6 +45,8 @@ pub(crate) struct Common {
     pub diags: Diagnostics,
     pub inputs: BTreeMap<String, RawInput>,
     pub root_values: BTreeMap<String, Value>,
+    /// Validating: root variables and `count`/`for_each` are unknown, providers are not configured.
+    pub validate_only: bool,
 }
 
 /// The outcome of a node that the shared code runs.
@@ -63,6 +65,7 @@ impl Common {
             diags: Diagnostics::new(),
             inputs,
             root_values: BTreeMap::new(),
+            validate_only: false,
         }
     }
 
@@ -127,6 +130,8 @@ impl Common {
         };
         if path.is_root() {
             let raw = match self.inputs.get(name) {
+                // validating: whatever value it will have is not known yet
+                _ if self.validate_only => Some((Value::dynamic_unknown(), None)),
                 Some(RawInput::Text { text, source }) => match parse_text(var, text, source) {
                     Ok(v) => Some((v, None)),
                     Err(d) => {
@@ -203,7 +208,21 @@ impl Common {
             let refs = expr_refs(call_cfg.count.iter().chain(call_cfg.for_each.iter()));
             let names = self.scope(&inst, &refs, &Repetition::Single);
             let ectx = EvalContext::with_names(&self.ctx.functions, names);
-            match expand(call_cfg.count.as_ref(), call_cfg.for_each.as_ref(), &ectx) {
+            let expanded = if self.validate_only {
+                let (e, d) = crate::expand::expand_to_validate(
+                    call_cfg.count.as_ref(),
+                    call_cfg.for_each.as_ref(),
+                    &ectx,
+                );
+                if e.each != terrane_state::EachMode::None {
+                    // its instances are not known: references to the call see an unknown value
+                    self.eval.unknown_modules.push(child_path.clone());
+                }
+                if d.has_errors() { Err(d) } else { Ok(e) }
+            } else {
+                expand(call_cfg.count.as_ref(), call_cfg.for_each.as_ref(), &ectx)
+            };
+            match expanded {
                 Ok(exp) => {
                     for rep in exp.instances {
                         let child = inst.child(call, rep.key());
@@ -272,6 +291,12 @@ impl Common {
         }
         let pc = pc.clone();
         let (cfg, _) = cfg.unmark_deep();
+        if self.validate_only {
+            // validating checks the provider's configuration, and configures nothing
+            return Ok(Box::pin(
+                async move { CommonOut::Provider(pc, provider, diags) },
+            ));
+        }
         Ok(Box::pin(async move {
             let resp = provider.configure(ConfigureRequest { config: cfg }).await;
             let mut d = diags;

@@ -16,13 +16,15 @@ pub enum Repetition {
     Count(i64),
     /// `for_each`, with this key and value.
     Each(String, Value),
+    /// Validating: one stand-in for every instance, its `count.index` or `each` unknown.
+    Unknown,
 }
 
 impl Repetition {
     /// The instance key this repetition gives.
     pub fn key(&self) -> InstanceKey {
         match self {
-            Repetition::Single => InstanceKey::None,
+            Repetition::Single | Repetition::Unknown => InstanceKey::None,
             Repetition::Count(i) => InstanceKey::Int(*i),
             Repetition::Each(k, _) => InstanceKey::Str(k.clone()),
         }

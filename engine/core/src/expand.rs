@@ -29,6 +29,39 @@ pub fn expand(
     })
 }
 
+/// Validating: one stand-in instance whatever `count` or `for_each` is, with the problems of a value
+/// that is already known (a `for_each` over a list, a negative count).
+pub fn expand_to_validate(
+    count: Option<&Expr>,
+    for_each: Option<&Expr>,
+    ctx: &EvalContext<'_>,
+) -> (Expansion, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    if let Some(e) = count.or(for_each) {
+        let (v, d) = evaluate(e, ctx);
+        if d.has_errors() {
+            diags.extend(d);
+        } else if v.is_wholly_known() {
+            if let Err(d) = expand(count, for_each, ctx) {
+                diags.extend(d);
+            }
+        }
+    }
+    let each = if for_each.is_some() {
+        EachMode::Map
+    } else if count.is_some() {
+        EachMode::List
+    } else {
+        EachMode::None
+    };
+    let instances = if each == EachMode::None {
+        vec![Repetition::Single]
+    } else {
+        vec![Repetition::Unknown]
+    };
+    (Expansion { each, instances }, diags)
+}
+
 fn expand_count(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostics> {
     const S: &str = "Invalid count argument";
     let (v, diags) = evaluate(e, ctx);

@@ -83,6 +83,11 @@ pub fn build_scope(
                         "count".to_string(),
                         Value::object_from([("index", Value::int(*i))]),
                     );
+                } else if let Repetition::Unknown = rep {
+                    out.insert(
+                        "count".to_string(),
+                        Value::object_from([("index", Value::unknown(Type::Number))]),
+                    );
                 }
             }
             RefSubject::EachKey | RefSubject::EachValue => {
@@ -90,6 +95,14 @@ pub fn build_scope(
                     out.insert(
                         "each".to_string(),
                         Value::object_from([("key", Value::string(k)), ("value", v.clone())]),
+                    );
+                } else if let Repetition::Unknown = rep {
+                    out.insert(
+                        "each".to_string(),
+                        Value::object_from([
+                            ("key", Value::unknown(Type::String)),
+                            ("value", Value::dynamic_unknown()),
+                        ]),
                     );
                 }
             }

@@ -43,7 +43,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             }
         }
-        Command::Validate(a) => validate::run(&a),
+        Command::Validate(a) => validate::run(&a).await,
         Command::Plan(a) => operation::plan(&a).await,
         Command::Apply(a) => operation::apply(&a).await,
         Command::Destroy(a) => operation::destroy(&a).await,

@@ -97,6 +97,7 @@ pub(crate) fn plan_options(
         excludes,
         inputs,
         evaluate_only: false,
+        validate_only: false,
         unchecked: Vec::new(),
     })
     .map(|o| {

@@ -5,7 +5,7 @@ use crate::ui::Ui;
 use crate::workdir;
 use std::process::ExitCode;
 
-pub fn run(args: &ValidateArgs) -> ExitCode {
+pub async fn run(args: &ValidateArgs) -> ExitCode {
     let ui = Ui::new(args.no_color || args.json);
     let (config, mut diags) = terrane_config::load_config(std::path::Path::new("."));
     let sources = config
@@ -14,9 +14,25 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         .unwrap_or_default();
     if let Some(config) = config {
         if !diags.has_errors() {
-            let ctx = workdir::context(std::sync::Arc::new(config), &ui, 1);
+            let ctx = workdir::quiet_context(
+                std::sync::Arc::new(config),
+                std::sync::Arc::new(crate::factory::BuiltinFactory::new()),
+                1,
+            );
             let (_, d) = terrane_core::validate(&ctx, &terrane_state::State::default());
+            let static_errors = d.has_errors();
             diags.extend(d);
+            if !static_errors {
+                // then every expression, with variables and what resources will hold unknown, as
+                // Terraform's validate evaluates them
+                let opts = terrane_core::PlanOptions {
+                    validate_only: true,
+                    ..Default::default()
+                };
+                let (_, d) =
+                    terrane_core::plan(&ctx, &terrane_state::State::default(), &opts).await;
+                diags.extend(d.iter().filter(|d| d.is_error()).cloned());
+            }
         }
     }
     let valid = !diags.has_errors();

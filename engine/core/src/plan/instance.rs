@@ -24,6 +24,7 @@ pub(crate) struct Shared {
     pub functions: Arc<Functions>,
     pub mode: PlanMode,
     pub refresh: bool,
+    pub validate_only: bool,
     pub replace: Vec<AbsResourceInstance>,
     pub sem: Arc<Semaphore>,
     pub dependencies: Vec<AbsResource>,
@@ -275,7 +276,7 @@ pub(crate) async fn plan_managed(sh: Arc<Shared>, job: Job) -> Outcome {
             .into_iter()
             .map(|d| d.or_subject(Some(&cfg.range))),
     );
-    if validate_failed {
+    if validate_failed || sh.validate_only {
         out.diags = diags;
         return out;
     }
@@ -476,6 +477,10 @@ pub(crate) async fn plan_data(sh: Arc<Shared>, job: Job) -> Outcome {
         "data source arguments, because data sources are read into the state",
     ) {
         diags.push(d);
+        out.diags = diags;
+        return out;
+    }
+    if sh.validate_only {
         out.diags = diags;
         return out;
     }

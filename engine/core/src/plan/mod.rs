@@ -46,6 +46,10 @@ pub struct PlanOptions {
     /// Evaluate only, from the state (the console): a resource the state has no object of is
     /// unknown rather than null.
     pub evaluate_only: bool,
+    /// Check the configuration as `terrane validate` does, without state or variables: every root
+    /// variable, `count` and `for_each` unknown, each resource's configuration decoded once and
+    /// validated by its provider, nothing planned, no provider configured.
+    pub validate_only: bool,
     /// Resources whose configuration is still to be written (`plan -generate-config-out` imports
     /// their objects first): the arguments of their placeholder blocks are not checked.
     pub unchecked: Vec<ConfigResource>,
@@ -60,6 +64,7 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
     let mut names: HashMap<(terrane_addrs::ModulePath, terrane_addrs::Resource), Vec<String>> =
         HashMap::new();
     for node in ctx.config.all_modules() {
+        diags.extend(check_variable_defaults(ctx, &node.module));
         for (addr, r) in &node.module.resources {
             let (name, alias) = match &r.provider {
                 Some((n, a)) => (n.clone(), a.clone()),
@@ -140,6 +145,36 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
         }
     }
     (schemas, diags)
+}
+
+/// Variable defaults that their type constraint refuses, as Terraform reports them when loading.
+fn check_variable_defaults(ctx: &Context, module: &terrane_config::Module) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for var in module.variables.values() {
+        let (Some(default), Some(spec)) = (&var.default, &var.type_spec) else {
+            continue;
+        };
+        let (v, d) = terrane_lang::evaluate(default, &EvalContext::new(&ctx.functions));
+        if d.has_errors() || v.is_null() {
+            continue;
+        }
+        let v = match &spec.defaults {
+            Some(defaults) => {
+                crate::variables::apply_defaults(&v, &spec.ty, defaults, &ctx.functions)
+            }
+            None => v,
+        };
+        if let Err(e) = terrane_values::convert(&v, &spec.ty) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid default value for variable",
+                    format!("This default value is not compatible with the variable's type constraint: {e}."),
+                )
+                .with_subject(default.range.clone()),
+            );
+        }
+    }
+    diags
 }
 
 /// A warning for each create that an earlier run started and never recorded the end of.
@@ -280,8 +315,9 @@ pub(crate) async fn plan_walk(
         prev_by_config: state.by_config(),
         previous,
     };
+    planner.common.validate_only = opts.validate_only;
     walk(&graph, &mut planner).await;
-    if opts.mode == PlanMode::Normal && !planner.common.diags.has_errors() {
+    if opts.mode == PlanMode::Normal && !opts.validate_only && !planner.common.diags.has_errors() {
         let checks = planner.common.run_checks().await;
         planner.common.diags.extend(checks);
     }
@@ -597,13 +633,21 @@ impl Executor for Planner {
                 // Destroying: an object the state does not have is not known (destroying evaluates
                 // no configuration of it); unknown keeps locals and module outputs that refer to
                 // it from failing, as when destroying a stack that was never applied.
-                let absent = if self.opts.mode == PlanMode::Destroy || self.opts.evaluate_only {
+                let absent = if self.opts.mode == PlanMode::Destroy
+                    || self.opts.evaluate_only
+                    || self.opts.validate_only
+                {
                     Value::dynamic_unknown()
                 } else {
                     Value::null_dynamic()
                 };
                 for (addr, mut each) in resources {
-                    let vals = values.remove(&addr).unwrap_or_default();
+                    let mut vals = values.remove(&addr).unwrap_or_default();
+                    if self.opts.validate_only {
+                        // validating: no resource has a value yet
+                        vals.clear();
+                        each = EachMode::None;
+                    }
                     if self.opts.evaluate_only && vals.is_empty() {
                         // nothing of it in the state yet: not known until it is applied
                         each = EachMode::None;
@@ -1028,7 +1072,17 @@ impl Planner {
                 let refs = expr_refs(rc.count.iter().chain(rc.for_each.iter()));
                 let names = self.common.scope(mi, &refs, &Repetition::Single);
                 let ectx = EvalContext::with_names(&self.common.ctx.functions, names);
-                match expand(rc.count.as_ref(), rc.for_each.as_ref(), &ectx) {
+                let expanded = if self.opts.validate_only {
+                    let (e, d) = crate::expand::expand_to_validate(
+                        rc.count.as_ref(),
+                        rc.for_each.as_ref(),
+                        &ectx,
+                    );
+                    if d.has_errors() { Err(d) } else { Ok(e) }
+                } else {
+                    expand(rc.count.as_ref(), rc.for_each.as_ref(), &ectx)
+                };
+                match expanded {
                     Ok(e) => Some(e),
                     Err(d) => {
                         diags.extend(d);
@@ -1088,7 +1142,7 @@ impl Planner {
                         && !instance_filter.contains(&&iaddr);
                 let scope = self.common.scope(mi, &refs, rep);
                 let triggered = self.replace_triggered(rc, &scope, mi, &mut diags);
-                let import_id = if prior.is_none() {
+                let import_id = if prior.is_none() && !self.opts.validate_only {
                     self.import_id(&iaddr, &mut diags)
                 } else {
                     None
@@ -1222,6 +1276,7 @@ impl Planner {
             functions: self.common.ctx.functions.clone(),
             mode: self.opts.mode,
             refresh: self.opts.refresh,
+            validate_only: self.opts.validate_only,
             replace: self.opts.replace.clone(),
             sem: self.sem.clone(),
             dependencies,
