@@ -457,3 +457,66 @@ fn plan_generates_configuration_for_import_blocks() {
     let r = w.ok(&["state", "show", "random_string.suffix"]);
     assert!(r.stdout.contains("abcdEF12"), "{}", r.text());
 }
+
+#[test]
+fn providers_prints_terraforms_tree_and_the_schemas() {
+    let w = Workdir::new(&[
+        (
+            "main.tf",
+            "terraform {\n  required_providers {\n    null = {\n      source  = \"hashicorp/null\"\n      version = \">= 2.0\"\n    }\n  }\n}\nresource \"null_resource\" \"a\" {}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        (
+            "m/main.tf",
+            "resource \"null_resource\" \"b\" {}\nresource \"random_id\" \"c\" {\n  byte_length = 4\n}\n",
+        ),
+    ]);
+    w.ok(&["init"]);
+    w.ok(&["apply", "-auto-approve"]);
+    // Terraform 1.0.3 prints the same for the null provider alone
+    expect![[r#"
+
+        Providers required by configuration:
+        .
+        ├── provider[registry.terraform.io/hashicorp/null] >= 2.0.0
+        └── module.m
+            ├── provider[registry.terraform.io/hashicorp/null]
+            └── provider[registry.terraform.io/hashicorp/random]
+
+        Providers required by state:
+
+            provider[registry.terraform.io/hashicorp/null]
+
+            provider[registry.terraform.io/hashicorp/random]
+
+    "#]]
+    .assert_eq(&w.ok(&["providers", "-no-color"]).stdout);
+
+    let r = w.ok(&["providers", "schema", "-json"]);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["format_version"], "0.2");
+    let null = &doc["provider_schemas"]["registry.terraform.io/hashicorp/null"];
+    assert_eq!(
+        null["resource_schemas"]["null_resource"]["block"]["attributes"]["triggers"]["type"],
+        serde_json::json!(["map", "string"])
+    );
+    assert_eq!(
+        null["resource_schemas"]["null_resource"]["block"]["attributes"]["triggers"]["optional"],
+        true
+    );
+    let random = &doc["provider_schemas"]["registry.terraform.io/hashicorp/random"];
+    assert_eq!(
+        random["resource_schemas"]["random_id"]["block"]["attributes"]["byte_length"]["required"],
+        true
+    );
+    assert_eq!(
+        random["resource_schemas"]["random_id"]["block"]["attributes"]["b64_std"]["computed"],
+        true
+    );
+    let r = w.run(&["providers", "schema", "-no-color"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr.contains("requires the `-json` flag"),
+        "{}",
+        r.text()
+    );
+}

@@ -55,6 +55,8 @@ pub enum Command {
     /// Manage workspaces.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
+    /// Show the providers the configuration and the state require, or their schemas.
+    Providers(ProvidersArgs),
     /// Associate an existing object with a resource address.
     Import(ImportArgs),
     /// Release a stuck state lock.
@@ -68,6 +70,28 @@ pub enum Command {
     Refresh(PlanArgs),
     /// Detect changes made outside terrane and report them.
     Drift(DriftArgs),
+}
+
+/// `providers` options.
+#[derive(Args, Debug)]
+pub struct ProvidersArgs {
+    /// `schema -json`: the schemas of the providers, in Terraform's JSON format.
+    #[command(subcommand)]
+    pub command: Option<ProvidersCommand>,
+    /// Do not use color.
+    #[arg(long = "no-color", global = true)]
+    pub no_color: bool,
+}
+
+/// `providers` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ProvidersCommand {
+    /// Print the schemas of the providers used (requires -json).
+    Schema {
+        /// Machine-readable output (required).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `get` options.

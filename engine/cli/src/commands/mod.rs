@@ -10,6 +10,7 @@ mod init;
 mod lock;
 mod operation;
 mod output;
+mod providers;
 mod show;
 mod state;
 mod taint;
@@ -33,6 +34,7 @@ pub async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     };
     Ok(match cmd {
         Command::Init(a) => init::run(&a),
+        Command::Providers(a) => providers::run(&a),
         Command::Get(a) => {
             let ui = crate::ui::Ui::new(a.no_color);
             let diags = init::install_modules(&ui, a.update);
