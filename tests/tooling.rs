@@ -520,3 +520,110 @@ fn providers_prints_terraforms_tree_and_the_schemas() {
         r.text()
     );
 }
+
+/// The JSON lines of a run, each with its type and message (ids replaced), sorted: the order of
+/// concurrent operations varies.
+fn json_messages(stdout: &str) -> Vec<String> {
+    let ids = regex::Regex::new(r"id=\d+").unwrap();
+    let mut v: Vec<String> = stdout
+        .lines()
+        .map(|l| {
+            let j: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+            for k in ["@level", "@message", "@module", "@timestamp", "type"] {
+                assert!(j.get(k).is_some(), "{k} missing in {l}");
+            }
+            format!(
+                "{} | {}",
+                j["type"].as_str().unwrap(),
+                ids.replace_all(j["@message"].as_str().unwrap(), "id=ID")
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn plan_and_apply_json_stream_terraforms_messages() {
+    let config = "variable \"n\" {\n  default = 2\n}\nresource \"null_resource\" \"a\" {\n  count    = var.n\n  triggers = { x = \"1\" }\n}\nresource \"null_resource\" \"b\" {}\noutput \"o\" {\n  value = null_resource.b.id\n}\noutput \"s\" {\n  value     = \"x\"\n  sensitive = true\n}\n";
+    let w = Workdir::new(&[("main.tf", config)]);
+    w.ok(&["init"]);
+    // the messages Terraform 1.0.3 writes for the same runs, but for its version line
+    let plan = w.ok(&["plan", "-json"]);
+    assert_eq!(
+        json_messages(&plan.stdout),
+        [
+            "change_summary | Plan: 3 to add, 0 to change, 0 to destroy.",
+            "planned_change | null_resource.a[0]: Plan to create",
+            "planned_change | null_resource.a[1]: Plan to create",
+            "planned_change | null_resource.b: Plan to create",
+            "version | terrane 0.1.0",
+        ]
+    );
+    let first: serde_json::Value =
+        serde_json::from_str(plan.stdout.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(first["change"]["resource"]["resource_key"], 0, "{first}");
+    assert_eq!(
+        first["change"]["resource"]["implied_provider"], "null",
+        "{first}"
+    );
+
+    let r = w.run(&["apply", "-json"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stdout
+            .contains("\"Error: Plan file or auto-approve required\""),
+        "{}",
+        r.text()
+    );
+
+    let apply = w.ok(&["apply", "-json", "-auto-approve"]);
+    let messages = json_messages(&apply.stdout);
+    for m in [
+        "apply_complete | null_resource.b: Creation complete after 0s [id=ID]",
+        "apply_start | null_resource.a[1]: Creating...",
+        "change_summary | Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
+        "outputs | Outputs: 2",
+    ] {
+        assert!(
+            messages.contains(&m.to_string()),
+            "{m} not in {messages:#?}"
+        );
+    }
+    let outputs: serde_json::Value =
+        serde_json::from_str(apply.stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        outputs["outputs"]["s"],
+        serde_json::json!({"sensitive": true, "type": "string", "value": "x"})
+    );
+
+    w.write("main.tf", &config.replace("\"1\"", "\"2\""));
+    let plan = w.ok(&["plan", "-json"]);
+    let messages = json_messages(&plan.stdout);
+    assert!(
+        messages
+            .contains(&"refresh_start | null_resource.b: Refreshing state... [id=ID]".to_string()),
+        "{messages:#?}"
+    );
+    assert!(
+        messages.contains(&"planned_change | null_resource.a[0]: Plan to replace".to_string()),
+        "{messages:#?}"
+    );
+    assert!(
+        plan.stdout
+            .contains("\"action\":\"replace\",\"reason\":\"cannot_update\""),
+        "{}",
+        plan.stdout
+    );
+
+    w.write("bad.tf", "output \"bad\" {\n value = var.nope\n}\n");
+    let r = w.run(&["plan", "-json"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    let diag: serde_json::Value = serde_json::from_str(r.stdout.lines().nth(1).unwrap()).unwrap();
+    // Terraform's message, snippet and all
+    assert_eq!(
+        diag["diagnostic"],
+        serde_json::json!({"severity":"error","summary":"Reference to undeclared input variable","detail":"An input variable with the name \"nope\" has not been declared. This variable can be declared with a variable \"nope\" {} block.","range":{"filename":"bad.tf","start":{"line":2,"column":10,"byte":24},"end":{"line":2,"column":18,"byte":32}},"snippet":{"context":"output \"bad\"","code":" value = var.nope","start_line":2,"highlight_start_offset":9,"highlight_end_offset":17,"values":[]}})
+    );
+}

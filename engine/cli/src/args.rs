@@ -265,6 +265,9 @@ pub struct DriftArgs {
 /// Options every command that plans shares.
 #[derive(Args, Debug, Clone, Default)]
 pub struct PlanArgs {
+    /// Machine-readable output: one JSON message a line, as Terraform's `-json`.
+    #[arg(long)]
+    pub json: bool,
     /// Set a value for an input variable (`-var 'name=value'`).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,

@@ -162,7 +162,10 @@ async fn make_plan(
 
 /// `terrane plan`.
 pub async fn plan(args: &PlanArgs) -> ExitCode {
-    let ui = Ui::new(args.no_color);
+    let ui = Ui::with_json(args.no_color, args.json);
+    if ui.json {
+        ui::json::version();
+    }
     let mut prep = match prepare(&ui, args, "plan") {
         Ok(p) => p,
         Err(c) => return c,
@@ -188,6 +191,10 @@ pub async fn plan(args: &PlanArgs) -> ExitCode {
         Err(c) => return c,
     };
     ui.out(&ui::plan::render(&plan, &ui));
+    if ui.json {
+        ui::json::plan(&plan);
+        ui::json::change_summary(plan.summary_counts(), "plan");
+    }
     if let Some(out) = &args.out {
         if let Err(e) = terrane_plan::file::save(&plan, Path::new(out)) {
             return fail(
@@ -237,8 +244,22 @@ pub async fn destroy(args: &PlanArgs) -> ExitCode {
 }
 
 async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> ExitCode {
-    let ui = Ui::new(args.no_color);
+    let ui = Ui::with_json(args.no_color, args.json);
     let destroying = mode == PlanMode::Destroy || args.destroy;
+    if ui.json {
+        ui::json::version();
+        if plan_file.is_none() && !args.auto_approve {
+            return fail(
+                &ui,
+                Diagnostic::error(
+                    "Plan file or auto-approve required",
+                    "terrane cannot ask for interactive approval when -json is set. You can either apply a saved plan file, or enable the -auto-approve option.",
+                )
+                .into(),
+                None,
+            );
+        }
+    }
     let mut prep = match prepare(&ui, args, if destroying { "destroy" } else { "apply" }) {
         Ok(p) => p,
         Err(c) => return c,
@@ -317,7 +338,20 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
                 Err(c) => return c,
             };
             ui.out(&ui::plan::render(&plan, &ui));
+            if ui.json {
+                ui::json::plan(&plan);
+                ui::json::change_summary(plan.summary_counts(), "plan");
+            }
             if !plan.has_changes() && state_unchanged(&plan) {
+                if ui.json {
+                    ui::json::change_summary(
+                        (0, 0, 0),
+                        if destroying { "destroy" } else { "apply" },
+                    );
+                    if !destroying {
+                        ui::json::outputs(&prep.state);
+                    }
+                }
                 ui.line(&format!(
                     "\n{}",
                     ui.style("1;32", &completion_line(destroying, 0, (0, 0, 0)))
@@ -379,8 +413,18 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
             &completion_line(destroying, plan.import_count(), plan.summary_counts())
         )
     ));
+    if ui.json {
+        ui::json::change_summary(
+            plan.summary_counts(),
+            if destroying { "destroy" } else { "apply" },
+        );
+    }
     if !destroying {
-        print_outputs(&ui, &final_state);
+        if ui.json {
+            ui::json::outputs(&final_state);
+        } else {
+            print_outputs(&ui, &final_state);
+        }
     }
     ExitCode::SUCCESS
 }

@@ -1,6 +1,7 @@
 //! Everything the user sees: colors, diagnostics, values, plans, progress.
 
 pub mod diagnostics;
+pub mod json;
 pub mod plan;
 pub mod progress;
 pub mod values;
@@ -13,6 +14,8 @@ use terrane_diagnostics::{Diagnostics, SourceMap};
 pub struct Ui {
     /// Whether to use ANSI colors.
     pub color: bool,
+    /// Machine-readable output (`-json`): the text for people is not printed, messages are JSON lines.
+    pub json: bool,
 }
 
 impl Ui {
@@ -20,6 +23,19 @@ impl Ui {
     pub fn new(no_color: bool) -> Ui {
         Ui {
             color: !no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            json: false,
+        }
+    }
+
+    /// The machine-readable UI (`-json`) when asked for, else [`Ui::new`].
+    pub fn with_json(no_color: bool, json: bool) -> Ui {
+        if json {
+            Ui {
+                color: false,
+                json: true,
+            }
+        } else {
+            Ui::new(no_color)
         }
     }
 
@@ -39,6 +55,9 @@ impl Ui {
 
     /// Prints to standard output.
     pub fn out(&self, text: &str) {
+        if self.json {
+            return;
+        }
         let mut o = std::io::stdout().lock();
         let _ = o.write_all(text.as_bytes());
         let _ = o.flush();
@@ -52,6 +71,10 @@ impl Ui {
     /// Prints diagnostics: errors to standard error, warnings to standard output.
     pub fn diagnostics(&self, diags: &Diagnostics, sources: &SourceMap) {
         for d in diags.iter() {
+            if self.json {
+                json::diagnostic(d, sources);
+                continue;
+            }
             let text = diagnostics::render(d, sources, self);
             if d.is_error() {
                 let mut e = std::io::stderr().lock();
