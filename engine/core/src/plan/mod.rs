@@ -221,7 +221,19 @@ pub(crate) async fn plan_walk(
     state: &State,
     opts: &PlanOptions,
 ) -> (Plan, Diagnostics, Option<Common>) {
-    let (schemas, mut diags) = validate(ctx, state);
+    let (moved, move_diags) = crate::moves::apply_moves(&ctx.config, state);
+    // Validation and building the graph both only read the configuration: the graph is built on
+    // another thread meanwhile, and dropped unused when validation finds errors.
+    let ((schemas, mut diags), built) = std::thread::scope(|s| {
+        let built = s.spawn(|| {
+            build_plan_graph(&GraphInputs {
+                config: &ctx.config,
+                state: &moved.state,
+            })
+        });
+        let validated = validate(ctx, state);
+        (validated, built.join().expect("graph building panicked"))
+    });
     if !opts.unchecked.is_empty() {
         // each block from its header to its closing brace
         let spans: Vec<(&str, u32, u32)> = opts
@@ -254,7 +266,6 @@ pub(crate) async fn plan_walk(
     }
     diags.extend(interrupted_creates(state));
     let original = state;
-    let (moved, move_diags) = crate::moves::apply_moves(&ctx.config, state);
     diags.extend(move_diags);
     let previous = moved.previous;
     let state = &moved.state;
@@ -273,10 +284,7 @@ pub(crate) async fn plan_walk(
         plan.errored = true;
         return (plan, diags, None);
     }
-    let mut graph = match build_plan_graph(&GraphInputs {
-        config: &ctx.config,
-        state,
-    }) {
+    let mut graph = match built {
         Ok(g) => g,
         Err(d) => {
             diags.extend(d);
