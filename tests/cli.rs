@@ -801,3 +801,40 @@ fn validate_evaluates_as_terraforms_validate_does() {
     );
     assert!(r.stderr.contains("This default value is not compatible with the variable's type constraint: attribute \"b\" is required."), "{}", r.text());
 }
+
+#[test]
+fn init_can_leave_the_backend_and_modules_alone() {
+    // a CI job that only validates: `init -backend=false`, the backend unreachable
+    let w = Workdir::new(&[
+        (
+            "main.tf",
+            "terraform {\n  backend \"pg\" {\n    conn_str = \"postgres://nobody@127.0.0.1:1/none\"\n  }\n}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        ("m/main.tf", "resource \"null_resource\" \"a\" {}\n"),
+    ]);
+    let r = w.run(&[
+        "init",
+        "-backend=false",
+        "-get=false",
+        "-input=false",
+        "-lockfile=readonly",
+        "-no-color",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.text());
+    assert!(
+        !r.stdout.contains("Initializing the backend"),
+        "{}",
+        r.text()
+    );
+    assert!(!r.stdout.contains("Initializing modules"), "{}", r.text());
+    assert!(!w.path().join(".terraform/modules/modules.json").exists());
+    w.ok(&["validate"]);
+    // the plain init does both, and fails on the backend it cannot reach
+    let r = w.run(&["init", "-no-color"]);
+    assert_eq!(r.code, 1, "{}", r.text());
+    assert!(
+        r.stderr.contains("cannot connect to PostgreSQL"),
+        "{}",
+        r.text()
+    );
+}

@@ -351,6 +351,19 @@ pub struct InitArgs {
     /// Reconfigure the backend.
     #[arg(long)]
     pub reconfigure: bool,
+    /// Initialize the backend (default true); `-backend=false` leaves it alone, as for a CI job that
+    /// only validates.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub backend: Option<bool>,
+    /// Install modules (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub get: Option<bool>,
+    /// The dependency lock file mode (accepted for compatibility: the providers are built in).
+    #[arg(long)]
+    pub lockfile: Option<String>,
+    /// Where provider plugins are (accepted for compatibility: the providers are built in).
+    #[arg(long = "plugin-dir")]
+    pub plugin_dir: Vec<String>,
     /// Copy state to the new backend without asking, replacing what is there.
     #[arg(long = "force-copy")]
     pub force_copy: bool,

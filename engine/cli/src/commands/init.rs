@@ -18,19 +18,23 @@ pub fn run(args: &InitArgs) -> ExitCode {
         ui.line("\nThe directory has no terrane configuration files. You may begin working\nwith terrane immediately by creating terrane configuration files.");
         return ExitCode::SUCCESS;
     }
-    ui.line(&ui.bold("Initializing modules..."));
-    let diags = install_modules(&ui, args.upgrade);
-    if diags.has_errors() {
-        ui.diagnostics(&diags, &Default::default());
-        return ExitCode::from(1);
+    if args.get.unwrap_or(true) {
+        ui.line(&ui.bold("Initializing modules..."));
+        let diags = install_modules(&ui, args.upgrade);
+        if diags.has_errors() {
+            ui.diagnostics(&diags, &Default::default());
+            return ExitCode::from(1);
+        }
     }
     let Some(loaded) = workdir::load(&ui) else {
         return ExitCode::from(1);
     };
-    ui.line(&format!("\n{}", ui.bold("Initializing the backend...")));
-    if let Err(d) = init_backend::run(&ui, args) {
-        ui.diagnostics(&d.into(), &loaded.sources);
-        return ExitCode::from(1);
+    if args.backend.unwrap_or(true) {
+        ui.line(&format!("\n{}", ui.bold("Initializing the backend...")));
+        if let Err(d) = init_backend::run(&ui, args) {
+            ui.diagnostics(&d.into(), &loaded.sources);
+            return ExitCode::from(1);
+        }
     }
     ui.line(&format!(
         "\n{}",
