@@ -838,3 +838,38 @@ fn init_can_leave_the_backend_and_modules_alone() {
         r.text()
     );
 }
+
+#[test]
+fn self_references_are_reported_in_terraforms_words() {
+    // Terraform 1.0.3 reports the local the same way (it stops there, before the resource)
+    let w = Workdir::new(&[(
+        "main.tf",
+        "locals {\n  a = \"${local.a}-x\"\n}\nresource \"null_resource\" \"r\" {\n  triggers = { id = null_resource.r.id }\n}\n",
+    )]);
+    w.ok(&["init"]);
+    let r = w.run(&["plan", "-no-color"]);
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        ╷
+        │ Error: Self-referencing local value
+        │
+        │   on main.tf line 2, in locals:
+        │    2:   a = "${local.a}-x"
+        │                ^^^^^^^
+        │
+        │ Local value local.a cannot use its own result as part of its expression.
+        ╵
+        ╷
+        │ Error: Self-referential block
+        │
+        │   on main.tf line 5, in resource "null_resource" "r":
+        │    5:   triggers = { id = null_resource.r.id }
+        │                           ^^^^^^^^^^^^^^^
+        │
+        │ Configuration for null_resource.r may not refer to itself.
+        ╵
+    "#]]
+    .assert_eq(&r.normalized());
+}

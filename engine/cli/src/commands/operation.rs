@@ -155,7 +155,6 @@ async fn make_plan(
     if diags.has_errors() {
         return Err(ExitCode::from(1));
     }
-    plan.config_digest = workdir::config_digest(&prep.loaded.sources);
     plan.timestamp = workdir::now_rfc3339();
     Ok(plan)
 }
@@ -186,7 +185,7 @@ pub async fn plan(args: &PlanArgs) -> ExitCode {
             Err(d) => return fail(&ui, d, Some(&prep.loaded)),
         }
     }
-    let plan = match make_plan(&ui, args, &mut prep, PlanMode::Normal).await {
+    let mut plan = match make_plan(&ui, args, &mut prep, PlanMode::Normal).await {
         Ok(p) => p,
         Err(c) => return c,
     };
@@ -194,6 +193,11 @@ pub async fn plan(args: &PlanArgs) -> ExitCode {
     if ui.json {
         ui::json::plan(&plan);
         ui::json::change_summary(plan.summary_counts(), "plan");
+    }
+    if args.out.is_some() {
+        // what a saved plan is checked against when applied (hashing every file costs time: only
+        // for a plan that is saved)
+        plan.config_digest = workdir::config_digest(&prep.loaded.sources);
     }
     if let Some(out) = &args.out {
         if let Err(e) = terrane_plan::file::save(&plan, Path::new(out)) {

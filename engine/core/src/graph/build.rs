@@ -26,7 +26,9 @@ pub fn build_plan_graph(inputs: &GraphInputs<'_>) -> Result<Graph, Diagnostics> 
     let g = plan_graph_unchecked(inputs);
     // 6. Last, a graph with a cycle cannot be walked: report it, naming its members. Objects that
     // refer to themselves are reported first, in Terraform's words.
-    check_self_references(inputs.config)?;
+    if g.has_self_loops() {
+        check_self_references(inputs.config)?;
+    }
     check_cycles(&g)?;
     Ok(g)
 }
@@ -58,7 +60,9 @@ pub fn build_apply_graph(inputs: &GraphInputs<'_>, plan: &Plan) -> Result<Graph,
     // not create first), added after the configuration edges they are derived from.
     add_destroy_nodes(&mut g, inputs.config, inputs.state, plan);
     add_provider_edges(&mut g, inputs.config, inputs.state);
-    check_self_references(inputs.config)?;
+    if g.has_self_loops() {
+        check_self_references(inputs.config)?;
+    }
     check_cycles(&g)?;
     Ok(g)
 }

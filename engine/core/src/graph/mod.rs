@@ -23,6 +23,9 @@ use rustc_hash::FxHashMap as HashMap;
 pub struct Graph {
     pub(crate) g: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
+    /// Nodes that were made to depend on themselves (a local using its own value): no edge, but
+    /// the configuration is to be reported.
+    pub(crate) self_loops: Vec<NodeIndex>,
 }
 
 impl Graph {
@@ -41,11 +44,18 @@ impl Graph {
         self.index.get(n).copied()
     }
 
-    /// Records that `from` depends on `to`. Self-edges are ignored.
+    /// Records that `from` depends on `to`. A self-edge is not added, only noted.
     pub fn depend(&mut self, from: NodeIndex, to: NodeIndex) {
-        if from != to && self.g.find_edge(from, to).is_none() {
+        if from == to {
+            self.self_loops.push(from);
+        } else if self.g.find_edge(from, to).is_none() {
             self.g.add_edge(from, to, ());
         }
+    }
+
+    /// Whether any node was made to depend on itself.
+    pub fn has_self_loops(&self) -> bool {
+        !self.self_loops.is_empty()
     }
 
     /// The node at an index.
