@@ -16,6 +16,22 @@ pub fn collect(
     config: &Config,
     sources: &mut SourceMap,
 ) -> (BTreeMap<String, RawInput>, Diagnostics) {
+    let (mut out, given, diags) = collect_parts(args, config, sources);
+    out.extend(given);
+    (out, diags)
+}
+
+/// The raw values in two parts: from the environment and the variable files read without being
+/// named, and from `-var` and `-var-file` (which win over the first part).
+pub fn collect_parts(
+    args: &PlanArgs,
+    config: &Config,
+    sources: &mut SourceMap,
+) -> (
+    BTreeMap<String, RawInput>,
+    BTreeMap<String, RawInput>,
+    Diagnostics,
+) {
     let mut out = BTreeMap::new();
     let mut diags = Diagnostics::new();
     let declared = |n: &str| config.root.module.variables.contains_key(n);
@@ -54,13 +70,12 @@ pub fn collect(
         read_file(&f, config, &mut out, &mut diags, sources, false);
     }
     let (given, d) = collect_command_line(args, config, sources);
-    out.extend(given);
     diags.extend(d);
-    (out, diags)
+    (out, given, diags)
 }
 
 /// The values of `-var` and `-var-file` alone, interleaved in command-line order.
-pub fn collect_command_line(
+fn collect_command_line(
     args: &PlanArgs,
     config: &Config,
     sources: &mut SourceMap,

@@ -10,7 +10,7 @@ use terrane_diagnostics::{Diagnostic, Diagnostics, SourceRange};
 
 /// The names a reference may use after a resource's address (arguments, nested blocks and
 /// exported attributes, from its provider's schema), or `None` when they are not known.
-pub type ResourceNames<'a> = &'a dyn Fn(&ModulePath, &Resource) -> Option<Vec<String>>;
+pub type ResourceNames<'a> = &'a dyn Fn(&ModulePath, &Resource) -> Option<&'a [String]>;
 
 /// The error for a call of a function that does not exist, or `None` when it exists.
 pub type FunctionCheck<'a> = &'a dyn Fn(&str, &SourceRange) -> Option<Diagnostic>;
@@ -30,8 +30,7 @@ struct Allowed<'a> {
     count: bool,
     each: bool,
     self_ref: bool,
-    resource_names: Option<ResourceNames<'a>>,
-    functions: Option<FunctionCheck<'a>>,
+    known: Knowledge<'a>,
 }
 
 /// Checks every module of the configuration, returning all problems found.
@@ -60,8 +59,7 @@ pub fn validate_expression(node: &ModuleNode, e: &Expr) -> Diagnostics {
 fn validate_module(node: &ModuleNode, knowledge: Knowledge<'_>, diags: &mut Diagnostics) {
     let m = &node.module;
     let none = Allowed {
-        resource_names: knowledge.resource_names,
-        functions: knowledge.functions,
+        known: knowledge,
         ..Allowed::default()
     };
     let check = |e: &Expr, allowed: Allowed<'_>, bound: &[String], diags: &mut Diagnostics| {
@@ -304,7 +302,7 @@ fn check_expr(
         }
         check_traversal(node, t, allowed, diags);
     }
-    if let Some(check) = allowed.functions {
+    if let Some(check) = allowed.known.functions {
         e.visit_calls(&mut |c| {
             if let Some(d) = check(&c.name, &c.name_range) {
                 diags.push(d);
@@ -432,7 +430,7 @@ fn resource_attribute(
     r: &crate::refs::Reference<'_>,
     allowed: Allowed<'_>,
 ) -> Option<Diagnostic> {
-    let names = allowed.resource_names?;
+    let names = allowed.known.resource_names?;
     let decl = node.module.resources.get(res)?;
     let instance_key = matches!(r.subject, RefSubject::ResourceInstance(..));
     if !instance_key && (decl.count.is_some() || decl.for_each.is_some()) {

@@ -2,7 +2,7 @@
 //! outputs, module expansions and provider configurations.
 
 use crate::eval_state::{EvalState, Repetition};
-use crate::expand::expand;
+use crate::expand::expand_or_stand_in;
 use crate::graph::Node;
 use crate::providers::{ProviderFactory, Schemas};
 use crate::refs::expr_refs;
@@ -208,20 +208,18 @@ impl Common {
             let refs = expr_refs(call_cfg.count.iter().chain(call_cfg.for_each.iter()));
             let names = self.scope(&inst, &refs, &Repetition::Single);
             let ectx = EvalContext::with_names(&self.ctx.functions, names);
-            let expanded = if self.validate_only {
-                let (e, d) = crate::expand::expand_to_validate(
-                    call_cfg.count.as_ref(),
-                    call_cfg.for_each.as_ref(),
-                    &ectx,
-                );
-                if e.each != terrane_state::EachMode::None {
-                    // its instances are not known: references to the call see an unknown value
-                    self.eval.unknown_modules.push(child_path.clone());
-                }
-                if d.has_errors() { Err(d) } else { Ok(e) }
-            } else {
-                expand(call_cfg.count.as_ref(), call_cfg.for_each.as_ref(), &ectx)
-            };
+            let expanded = expand_or_stand_in(
+                self.validate_only,
+                call_cfg.count.as_ref(),
+                call_cfg.for_each.as_ref(),
+                &ectx,
+            );
+            if self.validate_only
+                && matches!(&expanded, Ok(e) if e.each != terrane_state::EachMode::None)
+            {
+                // its instances are not known: references to the call see an unknown value
+                self.eval.unknown_modules.push(child_path.clone());
+            }
             match expanded {
                 Ok(exp) => {
                     for rep in exp.instances {

@@ -29,22 +29,25 @@ pub fn expand(
     })
 }
 
-/// Validating: one stand-in instance whatever `count` or `for_each` is, with the problems of a value
-/// that is already known (a `for_each` over a list, a negative count).
-pub fn expand_to_validate(
+/// The instances to walk: those `count` or `for_each` give or, while validating, one stand-in whatever
+/// they are, with the problems of a value that is already known (a `for_each` over a list, a negative
+/// count).
+pub fn expand_or_stand_in(
+    validating: bool,
     count: Option<&Expr>,
     for_each: Option<&Expr>,
     ctx: &EvalContext<'_>,
-) -> (Expansion, Diagnostics) {
-    let mut diags = Diagnostics::new();
+) -> Result<Expansion, Diagnostics> {
+    if !validating {
+        return expand(count, for_each, ctx);
+    }
     if let Some(e) = count.or(for_each) {
         let (v, d) = evaluate(e, ctx);
         if d.has_errors() {
-            diags.extend(d);
-        } else if v.is_wholly_known() {
-            if let Err(d) = expand(count, for_each, ctx) {
-                diags.extend(d);
-            }
+            return Err(d);
+        }
+        if v.is_wholly_known() {
+            expand(count, for_each, ctx)?;
         }
     }
     let each = if for_each.is_some() {
@@ -59,7 +62,7 @@ pub fn expand_to_validate(
     } else {
         vec![Repetition::Unknown]
     };
-    (Expansion { each, instances }, diags)
+    Ok(Expansion { each, instances })
 }
 
 fn expand_count(e: &Expr, ctx: &EvalContext<'_>) -> Result<Expansion, Diagnostics> {

@@ -19,7 +19,7 @@ use terrane_diagnostics::{Diagnostic, Diagnostics};
 use terrane_plan::PlanMode;
 use terrane_provider_api::{Block, Nesting};
 use terrane_state::State;
-use terrane_values::display::is_identifier;
+use terrane_values::display::{is_identifier, write_string};
 use terrane_values::{Kind, Value};
 
 /// An import whose target the configuration does not declare.
@@ -88,6 +88,7 @@ fn pending_imports(loaded: &Loaded) -> Result<Vec<Pending>, Diagnostics> {
     let root = &loaded.config.root.module;
     let mut out: Vec<Pending> = Vec::new();
     let mut diags = Diagnostics::new();
+    let functions = terrane_lang::Functions::new(".");
     for imp in &root.imports {
         let Ok(target) = terrane_addrs::parse_target(&imp.to.to_text()) else {
             continue;
@@ -110,7 +111,6 @@ fn pending_imports(loaded: &Loaded) -> Result<Vec<Pending>, Diagnostics> {
             );
             continue;
         }
-        let functions = terrane_lang::Functions::new(".");
         let ctx = terrane_lang::EvalContext::new(&functions);
         let (id, d) = terrane_lang::evaluate(&imp.id, &ctx);
         let id = id.unmark_deep().0;
@@ -270,6 +270,13 @@ fn write_body(out: &mut String, block: &Block, value: &Value) {
     }
 }
 
+/// A string literal: escapes, and template sequences kept literal.
+fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    write_string(s, &mut out);
+    out
+}
+
 /// A value as an expression of the language.
 fn expression(v: &Value) -> String {
     match v.kind() {
@@ -301,26 +308,4 @@ fn expression(v: &Value) -> String {
             s
         }
     }
-}
-
-/// A string literal: escapes, and template sequences kept literal.
-fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

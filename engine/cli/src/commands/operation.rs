@@ -272,8 +272,8 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
     let plan = match plan_file {
         Some(f) => {
             // a saved plan holds every variable but the ephemeral ones, which are given again
-            let (given, diags) =
-                vars::collect_command_line(args, &prep.loaded.config, &mut prep.loaded.sources);
+            let (mut all, given, diags) =
+                vars::collect_parts(args, &prep.loaded.config, &mut prep.loaded.sources);
             if diags.has_errors() {
                 return fail(&ui, diags, Some(&prep.loaded));
             }
@@ -286,7 +286,7 @@ async fn run_apply(args: &PlanArgs, plan_file: Option<&str>, mode: PlanMode) -> 
                 return fail(&ui, Diagnostic::error("Can't set variables for the apply phase", format!("Variables are saved in the plan file; remove the values given for {} with -var and -var-file to apply it. Only ephemeral variables, which a plan file never holds, are set again when applying.", saved.iter().map(|n| format!("var.{n}")).collect::<Vec<_>>().join(", "))).into(), Some(&prep.loaded));
             }
             // ephemeral values come from wherever variables come from: -var, files, TF_VAR_*
-            let (all, _) = vars::collect(args, &prep.loaded.config, &mut prep.loaded.sources);
+            all.extend(given);
             ephemeral_inputs = all
                 .into_iter()
                 .filter(|(n, _)| variables.get(n).is_some_and(|v| v.ephemeral))

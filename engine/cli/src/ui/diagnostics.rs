@@ -4,6 +4,31 @@
 use super::Ui;
 use terrane_diagnostics::{Diagnostic, Severity, SourceMap};
 
+/// The top-level block around an offset of a file, as the location line names it. The blocks of the
+/// last file asked about are kept: diagnostics come in runs about the same file, which need not be
+/// split into tokens again for each.
+fn block_context(text: &str, offset: usize) -> Option<String> {
+    type Blocks = Vec<(std::ops::Range<usize>, String)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Blocks)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.as_ref().is_none_or(|(t, _)| t != text) {
+            *last = Some((
+                text.to_string(),
+                terrane_config::fmt::top_level_blocks(text),
+            ));
+        }
+        let (_, blocks) = last.as_ref()?;
+        blocks
+            .iter()
+            .find(|(range, _)| range.contains(&offset))
+            .map(|(_, header)| header.clone())
+    })
+}
+
 /// Renders one diagnostic.
 pub fn render(d: &Diagnostic, sources: &SourceMap, ui: &Ui) -> String {
     let (label, color) = match d.severity {
@@ -120,7 +145,7 @@ pub fn to_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
         .saturating_sub(code_start)
         .clamp(start, code.len());
     let context = (!r.file.ends_with(".json") && r.start.byte > 0)
-        .then(|| terrane_config::fmt::block_context(text, r.start.byte as usize - 1))
+        .then(|| block_context(text, r.start.byte as usize - 1))
         .flatten();
     o["snippet"] = serde_json::json!({
         "context": context,

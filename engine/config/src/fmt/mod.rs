@@ -219,10 +219,12 @@ fn unwrap_interpolation(expr: &[Token]) -> Vec<Token> {
     }
 }
 
-/// The header of the top-level block containing a byte offset of a native-syntax file, as Terraform
-/// names it after a diagnostic's location: `resource "aws_instance" "web"`, `locals`.
-pub fn block_context(text: &str, offset: usize) -> Option<String> {
+/// The top-level blocks of a native-syntax file, each with its byte range (from its type to its closing
+/// brace) and its header as Terraform names it after a diagnostic's location: `resource
+/// "aws_instance" "web"`, `locals`.
+pub fn top_level_blocks(text: &str) -> Vec<(std::ops::Range<usize>, String)> {
     let tokens = tokens::tokenize(text);
+    let mut blocks = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         if tokens[i].kind != Kind::Ident {
@@ -230,13 +232,12 @@ pub fn block_context(text: &str, offset: usize) -> Option<String> {
             continue;
         }
         // an item: an attribute (skipped to the end of its line) or a block
-        let start = tokens[i].pos;
-        let mut header = tokens[i].text.clone();
+        let mut labels = Vec::new();
         let mut j = i + 1;
         let mut is_block = false;
         while j < tokens.len() {
             match tokens[j].kind {
-                Kind::QuotedLit | Kind::Ident => header.push_str(&format!(" {:?}", tokens[j].text)),
+                Kind::QuotedLit | Kind::Ident => labels.push(j),
                 Kind::OQuote | Kind::CQuote | Kind::Comment => {}
                 Kind::OBrace => {
                     is_block = true;
@@ -259,13 +260,25 @@ pub fn block_context(text: &str, offset: usize) -> Option<String> {
                 break;
             }
         }
-        let end_pos = tokens.get(end).map_or(text.len(), |t| t.pos);
-        if is_block && start <= offset && offset < end_pos {
-            return Some(header);
+        if is_block {
+            let mut header = tokens[i].text.clone();
+            for l in labels {
+                header.push_str(&format!(" {:?}", tokens[l].text));
+            }
+            let end_pos = tokens.get(end).map_or(text.len(), |t| t.pos);
+            blocks.push((tokens[i].pos..end_pos, header));
         }
         i = end.max(i + 1);
     }
-    None
+    blocks
+}
+
+/// The header of the top-level block containing a byte offset (see [`top_level_blocks`]).
+pub fn block_context(text: &str, offset: usize) -> Option<String> {
+    top_level_blocks(text)
+        .into_iter()
+        .find(|(range, _)| range.contains(&offset))
+        .map(|(_, header)| header)
 }
 
 #[cfg(test)]

@@ -87,8 +87,11 @@ impl Token {
     /// How the token changes the bracket depth: openers (template sequences included) +1, closers -1.
     pub fn bracket_change(&self) -> i32 {
         match self.kind {
-            Kind::OBrace | Kind::OBrack | Kind::OParen | Kind::TemplateInterp => 1,
-            Kind::TemplateControl => 1,
+            Kind::OBrace
+            | Kind::OBrack
+            | Kind::OParen
+            | Kind::TemplateInterp
+            | Kind::TemplateControl => 1,
             Kind::CBrace | Kind::CBrack | Kind::CParen | Kind::TemplateSeqEnd => -1,
             _ => 0,
         }

@@ -7,7 +7,7 @@ pub(crate) use instance::{check_conditions, restore_marks};
 
 use crate::common::{Common, CommonOut, Context};
 use crate::eval_state::Repetition;
-use crate::expand::expand;
+use crate::expand::expand_or_stand_in;
 use crate::graph::{Graph, GraphInputs, Node, build_plan_graph, resource_dependencies};
 use crate::providers::{Schemas, resolve_provider};
 use crate::refs::{expr_refs, resource_refs};
@@ -60,8 +60,12 @@ pub struct PlanOptions {
 pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut schemas = Schemas::default();
-    // what references may name after each resource's address, from its schema
-    let mut names: HashMap<(terrane_addrs::ModulePath, terrane_addrs::Resource), Vec<String>> =
+    // what references may name after each resource's address, from its schema: one list per
+    // resource type, and each resource's index into them
+    let mut lists: Vec<Vec<String>> = Vec::new();
+    let mut list_of_type: HashMap<(terrane_addrs::Provider, ResourceMode, &str), usize> =
+        HashMap::new();
+    let mut names: HashMap<&terrane_addrs::ModulePath, HashMap<&terrane_addrs::Resource, usize>> =
         HashMap::new();
     for node in ctx.config.all_modules() {
         diags.extend(check_variable_defaults(ctx, &node.module));
@@ -92,14 +96,21 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
             match table.get(&addr.ty) {
                 Some(s) => {
                     diags.extend(check_body_structure(&r.body, &s.block));
-                    let block = &s.block;
-                    let list = block
-                        .attributes
-                        .keys()
-                        .chain(block.block_types.keys())
-                        .cloned()
-                        .collect();
-                    names.insert((node.path.clone(), addr.clone()), list);
+                    let i = *list_of_type
+                        .entry((pc.provider.clone(), addr.mode, addr.ty.as_str()))
+                        .or_insert_with(|| {
+                            let block = &s.block;
+                            lists.push(
+                                block
+                                    .attributes
+                                    .keys()
+                                    .chain(block.block_types.keys())
+                                    .cloned()
+                                    .collect(),
+                            );
+                            lists.len() - 1
+                        });
+                    names.entry(&node.path).or_default().insert(addr, i);
                 }
                 None => {
                     let kind = if addr.mode == ResourceMode::Managed {
@@ -121,8 +132,12 @@ pub fn validate(ctx: &Context, state: &State) -> (Schemas, Diagnostics) {
             }
         }
     }
-    let lookup = |path: &terrane_addrs::ModulePath, res: &terrane_addrs::Resource| {
-        names.get(&(path.clone(), res.clone())).cloned()
+    let lists = &lists;
+    let lookup = move |path: &terrane_addrs::ModulePath, res: &terrane_addrs::Resource| {
+        names
+            .get(path)
+            .and_then(|m| m.get(res))
+            .map(|&i| lists[i].as_slice())
     };
     let functions =
         |name: &str, range: &terrane_diagnostics::SourceRange| ctx.functions.unknown(name, range);
@@ -1080,17 +1095,12 @@ impl Planner {
                 let refs = expr_refs(rc.count.iter().chain(rc.for_each.iter()));
                 let names = self.common.scope(mi, &refs, &Repetition::Single);
                 let ectx = EvalContext::with_names(&self.common.ctx.functions, names);
-                let expanded = if self.opts.validate_only {
-                    let (e, d) = crate::expand::expand_to_validate(
-                        rc.count.as_ref(),
-                        rc.for_each.as_ref(),
-                        &ectx,
-                    );
-                    if d.has_errors() { Err(d) } else { Ok(e) }
-                } else {
-                    expand(rc.count.as_ref(), rc.for_each.as_ref(), &ectx)
-                };
-                match expanded {
+                match expand_or_stand_in(
+                    self.opts.validate_only,
+                    rc.count.as_ref(),
+                    rc.for_each.as_ref(),
+                    &ectx,
+                ) {
                     Ok(e) => Some(e),
                     Err(d) => {
                         diags.extend(d);

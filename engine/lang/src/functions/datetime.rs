@@ -96,6 +96,21 @@ pub fn now_rfc3339() -> String {
     })
 }
 
+/// The current time in UTC as RFC 3339 with microseconds, as Terraform's machine-readable UI stamps
+/// its messages.
+pub fn now_rfc3339_micros() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let seconds = format_rfc3339(&Timestamp {
+        unix: now.as_secs() as i64,
+        nanos: 0,
+        offset: 0,
+    });
+    let without_zone = seconds.strip_suffix('Z').unwrap_or(&seconds);
+    format!("{without_zone}.{:06}Z", now.subsec_micros())
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };

@@ -12,7 +12,7 @@ mod conversion;
 mod crypto;
 mod csvdecode;
 mod datetime;
-pub use datetime::now_rfc3339;
+pub use datetime::{now_rfc3339, now_rfc3339_micros};
 mod duration;
 mod encoding;
 mod fileset;
